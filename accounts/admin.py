@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Relative, User
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = ("username", "last_name", "first_name", "email", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_active", "groups", "establishments")
+    filter_horizontal = ("groups", "establishments")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Rôles et établissements"), {"fields": ("is_active", "is_staff", "groups", "establishments")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        """The back office manages staff accounts; relatives are listed with their identity."""
+        return super().get_queryset(request).filter(relative__isnull=True)
+
+
+@admin.register(Relative)
+class RelativeAdmin(SimpleHistoryAdmin):
+    list_display = ("family_name", "given_name", "birthdate", "email", "last_login_at")
+    search_fields = ("family_name", "given_name", "email")
+    readonly_fields = tuple(f.name for f in Relative._meta.fields)
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,62 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .constants import NATIONAL_SCOPE_ROLES, Gender
+
+
+class User(AbstractUser):
+    """Any account: staff (with roles as groups and their establishments) or a relative (linked by
+    ``relative``)."""
+
+    establishments = models.ManyToManyField(
+        "establishments.Establishment",
+        verbose_name=_("établissements"),
+        related_name="staff",
+        blank=True,
+        help_text=_("Les établissements dont ce membre du personnel voit et gère les données."),
+    )
+    history = HistoricalRecords(m2m_fields=[establishments], excluded_fields=["last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def has_national_scope(self) -> bool:
+        return self.is_superuser or bool(self.role_names & NATIONAL_SCOPE_ROLES)
+
+
+class Relative(models.Model):
+    """A relative, known by FranceConnect's ``sub``, with the identity claims of the last login."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="relative")
+    sub = models.CharField(_("identifiant FranceConnect (sub)"), max_length=255, unique=True)
+    given_name = models.CharField(_("prénoms"), max_length=255)
+    family_name = models.CharField(_("nom de naissance"), max_length=255)
+    preferred_username = models.CharField(_("nom d'usage"), max_length=255, blank=True)
+    birthdate = models.DateField(_("date de naissance"))
+    gender = models.CharField(_("sexe"), max_length=10, choices=Gender.choices, blank=True)
+    birthplace = models.CharField(_("lieu de naissance (code INSEE)"), max_length=5, blank=True)
+    birthcountry = models.CharField(_("pays de naissance (code INSEE)"), max_length=5, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proche")
+        verbose_name_plural = _("proches")
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"

@@ -1,0 +1,84 @@
+"""The rights of each staff role: one place, applied to the role groups after every migrate.
+
+Each role is a Django group (created by the migration ``accounts.0002_roles``); its permissions are
+set from ``ROLE_PERMISSIONS`` by ``sync_role_permissions``, so that a new model's rights are granted
+by editing this map only.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+
+from .constants import Role
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change")
+
+# role → {"app_label.model": actions}
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.GREFFE: {
+        "establishments.establishment": VIEW,
+        "permits.detainee": EDIT,
+        "permits.visitpermit": EDIT,
+    },
+    Role.REGIE: {
+        "establishments.establishment": ("view", "change"),
+        "establishments.nationalceiling": VIEW,
+        "establishments.bank": VIEW,
+        "permits.detainee": VIEW,
+        "permits.visitpermit": VIEW,
+    },
+    Role.NATIONAL: {
+        "accounts.user": ("view", "add", "change"),
+        "auth.group": VIEW,
+        "establishments.establishment": ("view", "add", "change", "delete"),
+        "establishments.nationalceiling": ("view", "add", "change"),
+        "establishments.bank": ("view", "add", "change", "delete"),
+        "permits.detainee": EDIT,
+        "permits.visitpermit": EDIT,
+    },
+    Role.AUDITEUR: {
+        "accounts.user": VIEW,
+        "accounts.relative": VIEW,
+        "auth.group": VIEW,
+        "establishments.establishment": VIEW,
+        "establishments.nationalceiling": VIEW,
+        "establishments.bank": VIEW,
+        "permits.detainee": VIEW,
+        "permits.visitpermit": VIEW,
+    },
+    Role.COMMUNICATION: {},
+}
+
+# Roles whose members reach the staff back office (/gestion/); communication works in /cms/ only.
+BACK_OFFICE_ROLES = frozenset({Role.GREFFE, Role.REGIE, Role.NATIONAL, Role.AUDITEUR})
+
+
+def create_role_groups(apps=global_apps) -> None:
+    Group = apps.get_model("auth", "Group")
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def sync_role_permissions(apps=global_apps, **kwargs) -> None:
+    """Give each role group exactly the permissions of ``ROLE_PERMISSIONS`` that exist now."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    create_role_groups(apps)
+    wanted: dict[str, set[tuple[str, str]]] = {}
+    for role, models in ROLE_PERMISSIONS.items():
+        wanted[role] = {
+            (label.split(".")[0], f"{action}_{label.split('.')[1]}")
+            for label, actions in models.items()
+            for action in actions
+        }
+    for role, pairs in wanted.items():
+        group = Group.objects.get(name=role)
+        perms = [
+            p
+            for p in Permission.objects.select_related("content_type").filter(
+                codename__in={codename for _app, codename in pairs}
+            )
+            if (p.content_type.app_label, p.codename) in pairs
+        ]
+        group.permissions.set(perms)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+admin.site.site_header = "Portail des proches — gestion"
+admin.site.site_title = "Portail des proches — gestion"
+admin.site.index_title = "Back office des établissements"
+
+urlpatterns = [
+    path("gestion/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sante/", views.health, name="health"),
+    path("", views.home, name="home"),
+]
+
+if settings.SANDBOX_ENABLED:
+    urlpatterns.insert(0, path("sandbox/", include("sandbox.urls")))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the content pages (guides, FAQ…) under every other path.
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,47 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DetaineeStatus(models.TextChoices):
+    DETAINED = "detained", _("Détenu")
+    RELEASED = "released", _("Libéré")
+    TRANSFERRED = "transferred", _("Transféré")
+
+
+class PermitKind(models.TextChoices):
+    PERMANENT = "permanent", _("Permanent")
+    TEMPORARY = "temporary", _("Temporaire")
+
+
+class PermitStatus(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    SUSPENDED = "suspended", _("Suspendu")
+    REVOKED = "revoked", _("Retiré")
+    EXPIRED = "expired", _("Expiré")
+
+
+# GENESIS export values → our choices.
+GENESIS_DETAINEE_STATUS = {
+    "detenu": DetaineeStatus.DETAINED,
+    "libere": DetaineeStatus.RELEASED,
+    "transfere": DetaineeStatus.TRANSFERRED,
+}
+GENESIS_PERMIT_KIND = {"permanent": PermitKind.PERMANENT, "temporaire": PermitKind.TEMPORARY}
+GENESIS_PERMIT_STATUS = {
+    "actif": PermitStatus.ACTIVE,
+    "suspendu": PermitStatus.SUSPENDED,
+    "retire": PermitStatus.REVOKED,
+    "expire": PermitStatus.EXPIRED,
+}
+GENESIS_YES_NO = {"oui": True, "non": False}
+
+GENESIS_DETAINEE_COLUMNS = (
+    "etablissement", "numero_ecrou", "nom", "prenom", "date_naissance", "statut", "subsides_autorises",
+)
+GENESIS_PERMIT_COLUMNS = (
+    "numero_permis", "etablissement", "numero_ecrou", "nom_titulaire", "prenoms_titulaire",
+    "date_naissance_titulaire", "lien", "type", "date_debut", "date_fin", "statut",
+)
+
+# An import file larger than this is refused before it is read.
+MAX_IMPORT_BYTES = 50 * 1024 * 1024

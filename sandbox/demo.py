@@ -1,0 +1,166 @@
+"""The demo data of DESIGN.md, exactly: one establishment, one detainee, two permits, the demo bank
+and the demo staff accounts. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+
+from accounts.constants import Role
+from accounts.models import User
+from establishments.constants import Disp, EstablishmentKind
+from establishments.models import Bank, Establishment
+from permits.constants import DetaineeStatus, PermitKind, PermitStatus
+from permits.models import Detainee, VisitPermit
+
+DEMO_PASSWORD = "demo-portail"
+DEMO_ESTABLISHMENT_CODE = "CPDEMO"
+DEMO_STAFF = (
+    # username, role, belongs to CPDEMO, reaches the back office
+    ("greffe", Role.GREFFE, True, True),
+    ("regie", Role.REGIE, True, True),
+    ("national", Role.NATIONAL, False, True),
+    ("auditeur", Role.AUDITEUR, False, True),
+    ("communication", Role.COMMUNICATION, False, False),
+)
+
+
+@dataclass
+class DemoReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def note(self, label: str, outcome: str) -> None:
+        getattr(self, outcome).append(label)
+
+
+def _upsert(model: type[models.Model], lookup: dict, values: dict, report: DemoReport, label: str):
+    """Create the row, or bring it to ``values``; save (and so write history) only on a change."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        report.note(label, "created")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        report.note(label, "updated")
+    else:
+        report.note(label, "unchanged")
+    return obj
+
+
+def demo_bank_api_url() -> str:
+    return f"{settings.PORTAL_BASE_URL}/sandbox/banque/stet/v1"
+
+
+@transaction.atomic
+def load_demo() -> DemoReport:
+    if not settings.DEMO_DATA_ALLOWED:
+        raise ImproperlyConfigured(
+            "Les données de démonstration (et leurs comptes) sont interdites en production."
+        )
+    report = DemoReport()
+    establishment = _upsert(
+        Establishment,
+        {"code": DEMO_ESTABLISHMENT_CODE},
+        {
+            "name": "Centre pénitentiaire de Démonstration",
+            "kind": EstablishmentKind.CENTRE_PENITENTIAIRE,
+            "disp": Disp.PARIS,
+            "address_line": "1 rue de la Démonstration",
+            "postal_code": "75000",
+            "city": "Paris",
+            "regie_iban": "FR7610071750000000100012302",
+            "regie_bic": "TRPUFRP1",
+            "regie_holder": "REGIE COMPTES NOMINATIFS CP DEMONSTRATION",
+            "transfers_enabled": True,
+            "min_amount": Decimal("1.00"),
+            "max_per_transfer": Decimal("200.00"),
+            "max_per_detainee_month": Decimal("400.00"),
+            "max_per_sender_month": Decimal("300.00"),
+        },
+        report,
+        "établissement CPDEMO",
+    )
+    detainee = _upsert(
+        Detainee,
+        {"establishment": establishment, "ecrou": "123456"},
+        {
+            "family_name": "MARTIN",
+            "first_name": "Jean",
+            "birth_date": datetime.date(1985, 3, 14),
+            "status": DetaineeStatus.DETAINED,
+            "may_receive_money": True,
+        },
+        report,
+        "personne détenue MARTIN Jean (123456)",
+    )
+    for number, family_name, first_names, birth_date in (
+        ("PV-2026-000123", "DUBOIS", "Angela Claire Louise", datetime.date(1962, 8, 24)),
+        ("PV-2026-000124", "DUPONT", "Pierre", datetime.date(1970, 1, 1)),
+    ):
+        _upsert(
+            VisitPermit,
+            {"number": number},
+            {
+                "detainee": detainee,
+                "holder_family_name": family_name,
+                "holder_first_names": first_names,
+                "holder_birth_date": birth_date,
+                "relationship": "",
+                "kind": PermitKind.PERMANENT,
+                "valid_from": datetime.date(2026, 1, 1),
+                "valid_until": None,
+                "status": PermitStatus.ACTIVE,
+                "transfers_authorized": False,
+            },
+            report,
+            f"permis {number}",
+        )
+    _upsert(
+        Bank,
+        {"name": "Banque de Démonstration"},
+        {"bic": "DEMOFRPP", "api_base_url": demo_bank_api_url(), "enabled": True},
+        report,
+        "banque « Banque de Démonstration »",
+    )
+    for username, role, local, back_office in DEMO_STAFF:
+        _load_staff(username, role, establishment if local else None, back_office, report)
+    return report
+
+
+def _load_staff(username: str, role: str, establishment, back_office: bool, report: DemoReport) -> None:
+    user = User.objects.filter(username=username).first()
+    outcome = "unchanged"
+    if user is None:
+        user = User(username=username)
+        outcome = "created"
+    wanted = {"is_staff": back_office, "is_active": True, "is_superuser": False}
+    if any(getattr(user, k) != v for k, v in wanted.items()) or not user.check_password(DEMO_PASSWORD):
+        for k, v in wanted.items():
+            setattr(user, k, v)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        outcome = "created" if outcome == "created" else "updated"
+    group = Group.objects.get(name=role)
+    if set(user.groups.all()) != {group}:
+        user.groups.set([group])
+        outcome = "created" if outcome == "created" else "updated"
+    wanted_establishments = {establishment} if establishment else set()
+    if set(user.establishments.all()) != wanted_establishments:
+        user.establishments.set(wanted_establishments)
+        outcome = "created" if outcome == "created" else "updated"
+    report.note(f"compte {username} ({role})", outcome)

@@ -1,0 +1,44 @@
+from decimal import Decimal
+
+import factory
+
+from establishments.constants import Disp, EstablishmentKind
+from establishments.models import Bank, Establishment, NationalCeiling
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Establishment
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ETAB{n:03d}")
+    name = factory.Sequence(lambda n: f"Maison d'arrêt n° {n}")
+    kind = EstablishmentKind.MAISON_ARRET
+    disp = Disp.LYON
+    city = "Lyon"
+    regie_iban = "FR7610071750000000100012302"
+    regie_bic = "TRPUFRP1"
+    regie_holder = "REGIE DES COMPTES NOMINATIFS"
+    transfers_enabled = True
+    min_amount = Decimal("1.00")
+    max_per_transfer = Decimal("200.00")
+    max_per_detainee_month = Decimal("400.00")
+    max_per_sender_month = Decimal("300.00")
+
+
+class NationalCeilingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NationalCeiling
+        django_get_or_create = ("singleton",)
+
+    singleton = True
+
+
+class BankFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bank
+
+    name = factory.Sequence(lambda n: f"Banque n° {n}")
+    bic = "DEMOFRPP"
+    api_base_url = factory.Sequence(lambda n: f"https://api.banque{n}.example/stet/v1")
+    enabled = True
