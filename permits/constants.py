@@ -45,3 +45,15 @@ GENESIS_PERMIT_COLUMNS = (
 
 # An import file larger than this is refused before it is read.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+class RegistrationFailure(models.TextChoices):
+    """Why a relative's attempt to register a visit permit failed (recorded for the rate limit)."""
+
+    NOT_FOUND_OR_NOT_YOURS = "not_found_or_not_yours", _("Permis introuvable ou non nominatif")
+    INVALID_INPUT = "invalid_input", _("Saisie invalide")
+
+
+# Failed registration attempts allowed per relative within the window, then refused until it passes.
+REGISTRATION_MAX_FAILURES = 5
+REGISTRATION_FAILURE_WINDOW_SECONDS = 3600

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .constants import DetaineeStatus, PermitKind, PermitStatus
+from .constants import DetaineeStatus, PermitKind, PermitStatus, RegistrationFailure
 
 
 class Detainee(models.Model):
@@ -82,3 +82,49 @@ class VisitPermit(models.Model):
     @property
     def establishment(self):
         return self.detainee.establishment
+
+
+class RegisteredPermit(models.Model):
+    """A relative's claim on a visit permit nominative to them (added from "Mon espace")."""
+
+    relative = models.ForeignKey(
+        "accounts.Relative", verbose_name=_("proche"), on_delete=models.CASCADE, related_name="registered_permits"
+    )
+    permit = models.ForeignKey(
+        VisitPermit, verbose_name=_("permis de visite"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("permis enregistré")
+        verbose_name_plural = _("permis enregistrés")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["relative", "permit"], name="registeredpermit_unique_relative_permit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.permit} — {self.relative}"
+
+
+class RegistrationAttempt(models.Model):
+    """A failed attempt to register a visit permit: the record behind the rate limit (5 an hour)."""
+
+    relative = models.ForeignKey(
+        "accounts.Relative", verbose_name=_("proche"), on_delete=models.CASCADE, related_name="registration_attempts"
+    )
+    attempted_at = models.DateTimeField(_("tentée le"), auto_now_add=True, db_index=True)
+    submitted_number = models.CharField(_("numéro saisi"), max_length=60, blank=True)
+    submitted_family_name = models.CharField(_("nom saisi"), max_length=150, blank=True)
+    reason = models.CharField(_("motif"), max_length=30, choices=RegistrationFailure.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tentative d'enregistrement échouée")
+        verbose_name_plural = _("tentatives d'enregistrement échouées")
+        ordering = ["-attempted_at", "-pk"]
+        indexes = [models.Index(fields=["relative", "attempted_at"], name="regattempt_relative_time")]
+
+    def __str__(self) -> str:
+        return f"{self.relative} — {self.attempted_at:%d/%m/%Y %H:%M}"
