@@ -9,6 +9,7 @@ eagerly unless ``CELERY_BROKER_URL`` is set, the sandbox stand-ins are on, demo 
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,21 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not PRODUCTION)
 # Demo data (load_demo) and its staff accounts: never in production.
 DEMO_DATA_ALLOWED = not PRODUCTION
+
+# FranceConnect (OIDC): the issuer (discovery at ``{ISSUER}/.well-known/openid-configuration``), the client id
+# and secret. The embedded default points at the stand-in of sandbox/ (/sandbox/franceconnect/).
+FRANCECONNECT_ISSUER = env.str(
+    "FRANCECONNECT_ISSUER", default="" if PRODUCTION else f"{PORTAL_BASE_URL}/sandbox/franceconnect"
+).rstrip("/")
+FRANCECONNECT_CLIENT_ID = env.str(
+    "FRANCECONNECT_CLIENT_ID", default="" if PRODUCTION else "portail-des-proches-sandbox"
+)
+FRANCECONNECT_CLIENT_SECRET = env.str(
+    "FRANCECONNECT_CLIENT_SECRET", default="" if PRODUCTION else "sandbox-secret-not-for-production"
+)
+FRANCECONNECT_HTTP_TIMEOUT = env.float("FRANCECONNECT_HTTP_TIMEOUT", default=10.0)
+# A relative's session ends after this many seconds without a request.
+RELATIVE_SESSION_IDLE_SECONDS = env.int("RELATIVE_SESSION_IDLE_SECONDS", default=30 * 60)
 
 INSTALLED_APPS = [
     "accounts",
@@ -99,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.RelativeSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -200,11 +217,19 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 # Content Security Policy (django-csp): same-origin only, nothing inline.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -212,7 +237,12 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *env.list("CSP_FORM_ACTION_EXTRA", default=[])],
+        "form-action": [
+            "'self'",
+            *env.list("CSP_FORM_ACTION_EXTRA", default=[]),
+            # The login and logout buttons post to the portal, which redirects to FranceConnect.
+            *([_origin(FRANCECONNECT_ISSUER)] if FRANCECONNECT_ISSUER else []),
+        ],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     },

@@ -1,0 +1,41 @@
+"""A relative's session ends after RELATIVE_SESSION_IDLE_SECONDS without a request (30 minutes)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+LAST_ACTIVITY_KEY = "relative_last_activity"
+
+
+class RelativeSessionMiddleware:
+    """Logs a relative out after the idle timeout and refreshes the timestamp on every other request.
+
+    Staff sessions are left to Django's own settings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(user, "relative"):
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            idle = settings.RELATIVE_SESSION_IDLE_SECONDS
+            if last is not None and now - int(last) > idle:
+                logout(request)
+                messages.info(
+                    request,
+                    _("Votre session a expiré après %(minutes)d minutes d'inactivité. Veuillez vous reconnecter.")
+                    % {"minutes": idle // 60},
+                )
+                return redirect("home")
+            request.session[LAST_ACTIVITY_KEY] = now
+            request.session.set_expiry(idle)
+        return self.get_response(request)
