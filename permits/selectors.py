@@ -1,0 +1,61 @@
+"""Reads about detainees and visit permits, for the GENESIS imports and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.db.models import F, QuerySet
+
+from establishments.models import Establishment
+
+from .models import Detainee, VisitPermit
+
+# Values per IN (...) lookup: large files are looked up in a few queries, never one per row.
+LOOKUP_CHUNK = 5000
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    items = sorted(set(values))
+    for start in range(0, len(items), LOOKUP_CHUNK):
+        yield items[start:start + LOOKUP_CHUNK]
+
+
+def establishment_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
+    return dict(Establishment.objects.filter(code__in=set(codes)).values_list("code", "pk"))
+
+
+def detainees_by_ecrou(establishment_id: int, ecrous: Iterable[str]) -> dict[str, Detainee]:
+    """The detainees of an establishment with these numéros d'écrou, by écrou."""
+    found: dict[str, Detainee] = {}
+    for chunk in _chunks(ecrous):
+        for detainee in Detainee.objects.filter(establishment_id=establishment_id, ecrou__in=chunk):
+            found[detainee.ecrou] = detainee
+    return found
+
+
+def detainee_ids_by_ecrou(establishment_id: int, ecrous: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(ecrous):
+        rows = Detainee.objects.filter(establishment_id=establishment_id, ecrou__in=chunk).values_list("ecrou", "pk")
+        found.update(rows)
+    return found
+
+
+def permits_by_number(numbers: Iterable[str]) -> dict[str, VisitPermit]:
+    """Existing permits by number, each with ``establishment_pk`` (its detainee's establishment)."""
+    found: dict[str, VisitPermit] = {}
+    for chunk in _chunks(numbers):
+        queryset = VisitPermit.objects.filter(number__in=chunk).annotate(
+            establishment_pk=F("detainee__establishment_id")
+        )
+        for permit in queryset:
+            found[permit.number] = permit
+    return found
+
+
+def detainees_for_export() -> QuerySet[Detainee]:
+    return Detainee.objects.select_related("establishment").order_by("establishment__code", "ecrou")
+
+
+def permits_for_export() -> QuerySet[VisitPermit]:
+    return VisitPermit.objects.select_related("detainee__establishment").order_by("number")
