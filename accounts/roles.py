@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "permits.detainee": VIEW,
         "permits.visitpermit": VIEW,
     },
+        "transfers.transfer": VIEW,
     Role.NATIONAL: {
         "accounts.user": ("view", "add", "change"),
         "auth.group": VIEW,
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "permits.visitpermit": EDIT,
     },
     Role.AUDITEUR: {
+        "transfers.transfer": VIEW,
         "accounts.user": VIEW,
         "accounts.relative": VIEW,
         "auth.group": VIEW,

@@ -261,6 +261,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Periodic jobs (Celery beat); filled by the issues that need them.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Transfers: ask the banks about pending transfers (each with its own backoff), expire abandoned ones.
+CELERY_BEAT_SCHEDULE["transfers-poll-banks"] = {"task": "transfers.poll_pending_transfers", "schedule": 30.0}
+CELERY_BEAT_SCHEDULE["transfers-expire"] = {"task": "transfers.expire_stale_transfers", "schedule": 60.0}
 
 # E-mail: console on the embedded default.
 EMAIL_BACKEND = env.str(
@@ -270,6 +273,23 @@ EMAIL_BACKEND = env.str(
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@proches.justice.gouv.fr")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support-proches@justice.gouv.fr")
+
+# Payment initiation (transfers/psd2/, STET PSD2 PISP). The portal's client id and secret at the
+# banks; mTLS (QWAC) and HTTP signatures (QSealC) are plugged in here (see transfers/psd2/http.py).
+PSD2_CLIENT_ID = env.str("PSD2_CLIENT_ID", default="" if PRODUCTION else "portail-des-proches-sandbox")
+PSD2_CLIENT_SECRET = env.str("PSD2_CLIENT_SECRET", default="" if PRODUCTION else "sandbox-secret")
+PSD2_TIMEOUT = (env.float("PSD2_CONNECT_TIMEOUT", default=3.05), env.float("PSD2_READ_TIMEOUT", default=10.0))
+PSD2_SESSION_FACTORY = env.str("PSD2_SESSION_FACTORY", default="transfers.psd2.http.default_session")
+PSD2_REQUEST_SIGNER = env.str("PSD2_REQUEST_SIGNER", default="")
+PSD2_CLIENT_CERT = env.str("PSD2_CLIENT_CERT", default="")
+PSD2_CLIENT_KEY = env.str("PSD2_CLIENT_KEY", default="")
+PSD2_CA_BUNDLE = env.str("PSD2_CA_BUNDLE", default="")
+PSD2_INITIATING_PARTY_NAME = env.str("PSD2_INITIATING_PARTY_NAME", default="Direction de l'administration penitentiaire")
+PSD2_ORGANISATION_ID = env.str("PSD2_ORGANISATION_ID", default="PSDFR-ACPR-00000")
+# The sandbox bank's behaviour, for tests and demos: "" (normal), "reject" (refuses the payment at
+# confirmation), "accept_then_reject", "error" (HTTP 500), "timeout", "unknown_status", "garbled".
+SANDBOX_BANK_FAILURE = env.str("SANDBOX_BANK_FAILURE", default="")
+SANDBOX_BANK_TIMEOUT_SECONDS = env.float("SANDBOX_BANK_TIMEOUT_SECONDS", default=15.0)
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Portail des proches"

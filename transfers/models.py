@@ -1,1 +1,95 @@
+import secrets
+import uuid
 
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .constants import REFERENCE_ALPHABET, REFERENCE_PREFIX, REFERENCE_RANDOM_LENGTH, TransferStatus
+
+
+def new_reference() -> str:
+    """An unguessable public reference, valid as a SEPA EndToEndId."""
+    return REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_RANDOM_LENGTH))
+
+
+class Transfer(models.Model):
+    """A relative's transfer to a detainee's pécule. Only ``transfers.services`` changes its status."""
+
+    reference = models.CharField(_("référence"), max_length=35, unique=True, default=new_reference, editable=False)
+    idempotency_key = models.UUIDField(_("clé d'idempotence"), unique=True, default=uuid.uuid4, editable=False)
+    relative = models.ForeignKey(
+        "accounts.Relative", verbose_name=_("proche"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    permit = models.ForeignKey(
+        "permits.VisitPermit", verbose_name=_("permis de visite"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    detainee = models.ForeignKey(
+        "permits.Detainee", verbose_name=_("personne détenue"), on_delete=models.PROTECT, related_name="transfers"
+    )
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        verbose_name=_("établissement"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    bank = models.ForeignKey(
+        "establishments.Bank",
+        verbose_name=_("banque du payeur"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        null=True,
+        blank=True,
+    )
+    payment_request_id = models.CharField(_("identifiant de la demande de paiement"), max_length=100, blank=True)
+    consent_url = models.URLField(_("adresse de validation à la banque"), max_length=2000, blank=True)
+    bank_status = models.CharField(_("dernier statut de la banque"), max_length=10, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=30, choices=TransferStatus.choices, default=TransferStatus.DRAFT, db_index=True
+    )
+    failure_reason = models.CharField(_("motif"), max_length=300, blank=True)
+    poll_attempts = models.PositiveIntegerField(_("interrogations de la banque"), default=0)
+    next_poll_at = models.DateTimeField(_("prochaine interrogation de la banque"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    initiated_at = models.DateTimeField(_("envoyé à la banque le"), null=True, blank=True)
+    authorized_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
+    executed_at = models.DateTimeField(_("exécuté le"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("refusé le"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expiré le"), null=True, blank=True)
+    received_at = models.DateTimeField(_("reçu le"), null=True, blank=True)
+    credited_at = models.DateTimeField(_("versé le"), null=True, blank=True)
+    to_refund_at = models.DateTimeField(_("à rembourser depuis le"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("remboursé le"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("virement")
+        verbose_name_plural = _("virements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in TransferStatus]), name="transfer_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["bank", "payment_request_id"],
+                condition=~Q(payment_request_id=""),
+                name="transfer_unique_payment_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(initiated_at__isnull=False) | Q(status="expired"),
+                name="transfer_initiated_at_set",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["detainee", "status", "initiated_at"], name="transfer_detainee_month"),
+            models.Index(fields=["relative", "status", "initiated_at"], name="transfer_sender_month"),
+            models.Index(fields=["relative", "-created_at"], name="transfer_relative_history"),
+            models.Index(fields=["status", "next_poll_at"], name="transfer_poll"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

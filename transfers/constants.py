@@ -1,0 +1,75 @@
+"""Transfer states, their transitions, and the figures of the transfer flow."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransferStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    AWAITING_AUTHORIZATION = "awaiting_authorization", _("En attente de votre validation à la banque")
+    AUTHORIZED = "authorized", _("Accepté par votre banque")
+    EXECUTED = "executed", _("Exécuté par votre banque")
+    REJECTED = "rejected", _("Refusé ou annulé")
+    EXPIRED = "expired", _("Abandonné (délai dépassé)")
+    RECEIVED = "received", _("Reçu par l'établissement")
+    CREDITED = "credited", _("Versé sur le pécule")
+    TO_REFUND = "to_refund", _("À rembourser")
+    REFUNDED = "refunded", _("Remboursé")
+
+
+S = TransferStatus
+
+# The state diagram of DESIGN.md. "authorized → rejected": a bank may reject a payment it had
+# accepted (e.g. at execution); the issue asks for the right final state in that case.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.AWAITING_AUTHORIZATION, S.EXPIRED}),
+    S.AWAITING_AUTHORIZATION: frozenset({S.AUTHORIZED, S.REJECTED, S.EXPIRED}),
+    S.AUTHORIZED: frozenset({S.EXECUTED, S.REJECTED}),
+    S.EXECUTED: frozenset({S.RECEIVED}),
+    S.RECEIVED: frozenset({S.CREDITED, S.TO_REFUND}),
+    S.TO_REFUND: frozenset({S.REFUNDED}),
+    S.REJECTED: frozenset(),
+    S.EXPIRED: frozenset(),
+    S.CREDITED: frozenset(),
+    S.REFUNDED: frozenset(),
+}
+
+# The timestamp field set when a transfer enters each state.
+STATUS_TIMESTAMP_FIELD: dict[str, str] = {
+    S.AWAITING_AUTHORIZATION: "initiated_at",
+    S.AUTHORIZED: "authorized_at",
+    S.EXECUTED: "executed_at",
+    S.REJECTED: "rejected_at",
+    S.EXPIRED: "expired_at",
+    S.RECEIVED: "received_at",
+    S.CREDITED: "credited_at",
+    S.TO_REFUND: "to_refund_at",
+    S.REFUNDED: "refunded_at",
+}
+
+# States whose amount counts against the caps (reserved or paid).
+COUNTING_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED})
+# States in which the payer's bank still has something to tell us.
+BANK_PENDING_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED})
+# States a transfer is abandoned in after EXPIRY_DELAY.
+EXPIRABLE_STATUSES = frozenset({S.DRAFT, S.AWAITING_AUTHORIZATION})
+EXPIRY_DELAY = datetime.timedelta(minutes=30)
+
+# Polling the bank: first after POLL_BASE_DELAY, doubling up to POLL_MAX_DELAY, at most POLL_MAX_ATTEMPTS.
+POLL_BASE_DELAY = datetime.timedelta(seconds=30)
+POLL_MAX_DELAY = datetime.timedelta(hours=1)
+POLL_MAX_ATTEMPTS = 40
+
+# Public reference: unguessable, also the SEPA EndToEndId (≤ 35 characters, A–Z and 0–9 only).
+REFERENCE_PREFIX = "PDP"
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
+REFERENCE_RANDOM_LENGTH = 20  # 100 bits
+
+# Amounts: the largest a form accepts before any cap (an "absurd size" beyond it).
+MAX_AMOUNT_DIGITS = 10
+ABSURD_AMOUNT = 1_000_000
+
+HISTORY_MONTHS = 6
+HISTORY_PAGE_SIZE = 20

@@ -1,0 +1,54 @@
+"""French amount formats: parsing what a relative types, and showing euros (``1 000,00 €``)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from .constants import MAX_AMOUNT_DIGITS
+
+THOUSANDS_SEPARATOR = "\u202f"
+_AMOUNT = re.compile(r"^(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<dec>\d+))?$")
+
+
+class AmountError(ValueError):
+    """The amount typed cannot be read; the message is French."""
+
+
+def parse_amount(raw: str) -> Decimal:
+    """``50``, ``50,00``, ``50,5``, ``50.50``, ``1 000,00`` → Decimal with 2 places."""
+    text = (raw or "").strip().removesuffix("€").strip()
+    if not text:
+        raise AmountError(_("Indiquez le montant du virement."))
+    if text.startswith("-"):
+        raise AmountError(_("Le montant doit être positif."))
+    match = _AMOUNT.match(text)
+    if not match:
+        raise AmountError(
+            _("Le montant doit être un nombre en euros, par exemple 50 ou 50,00.")
+        )
+    digits = re.sub(r"\D", "", match["int"])
+    decimals = match["dec"] or ""
+    if len(decimals) > 2:
+        raise AmountError(_("Le montant ne peut avoir plus de deux chiffres après la virgule."))
+    if len(digits.lstrip("0")) > MAX_AMOUNT_DIGITS - 2:
+        raise AmountError(_("Le montant est trop élevé."))
+    try:
+        amount = Decimal(f"{digits}.{decimals or '0'}").quantize(Decimal("0.01"))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits digits only
+        raise AmountError(_("Le montant doit être un nombre en euros, par exemple 50 ou 50,00.")) from exc
+    if amount <= 0:
+        raise AmountError(_("Le montant doit être supérieur à zéro."))
+    return amount
+
+
+def format_euros(value: Decimal) -> str:
+    """``Decimal("1000.5")`` → ``1 000,50 €`` (narrow no-break space between thousands)."""
+    quantized = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if quantized < 0 else ""
+    integer, _dot, cents = f"{abs(quantized):.2f}".partition(".")
+    groups = []
+    while integer:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    return f"{sign}{THOUSANDS_SEPARATOR.join(groups)},{cents}\u00a0€"

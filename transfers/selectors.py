@@ -1,0 +1,206 @@
+"""Reads about transfers: what counts against the caps this month, what is left, whether a permit may
+be used, the history of a relative."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from establishments.selectors import EffectiveCaps, effective_caps
+from permits.constants import DetaineeStatus, PermitKind, PermitStatus
+
+from .constants import BANK_PENDING_STATUSES, COUNTING_STATUSES, EXPIRABLE_STATUSES, EXPIRY_DELAY, HISTORY_MONTHS
+from .models import Transfer
+
+ZERO = Decimal("0.00")
+
+
+def month_bounds(at: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
+    """The calendar month (Europe/Paris) holding ``at``, as [start, end) aware datetimes."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    local = (at or timezone.now()).astimezone(tz)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, end.replace(tzinfo=tz)
+
+
+def _sum(queryset: QuerySet) -> Decimal:
+    total = queryset.aggregate(
+        total=Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+    )["total"]
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def counted_this_month(*, detainee_id: int | None = None, relative_id: int | None = None,
+                       establishment_id: int | None = None, at: datetime.datetime | None = None) -> Decimal:
+    """The total of the transfers that count against the caps this month, for a detainee (all
+    senders) or for a sender (to the detainees of one establishment)."""
+    start, end = month_bounds(at)
+    queryset = Transfer.objects.filter(
+        status__in=COUNTING_STATUSES, initiated_at__gte=start, initiated_at__lt=end
+    )
+    if detainee_id is not None:
+        queryset = queryset.filter(detainee_id=detainee_id)
+    if relative_id is not None:
+        queryset = queryset.filter(relative_id=relative_id)
+    if establishment_id is not None:
+        queryset = queryset.filter(establishment_id=establishment_id)
+    return _sum(queryset)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """The caps in force and what is left this month; None means no cap."""
+
+    caps: EffectiveCaps
+    detainee_total: Decimal
+    sender_total: Decimal
+
+    @property
+    def left_for_detainee(self) -> Decimal | None:
+        cap = self.caps.max_per_detainee_month
+        return None if cap is None else max(cap - self.detainee_total, ZERO)
+
+    @property
+    def left_for_sender(self) -> Decimal | None:
+        cap = self.caps.max_per_sender_month
+        return None if cap is None else max(cap - self.sender_total, ZERO)
+
+    @property
+    def max_now(self) -> Decimal | None:
+        """The largest amount that would pass every cap right now."""
+        candidates = (self.caps.max_per_transfer, self.left_for_detainee, self.left_for_sender)
+        bounds = [b for b in candidates if b is not None]
+        return min(bounds) if bounds else None
+
+
+def allowance(*, relative, detainee, establishment=None, at: datetime.datetime | None = None) -> Allowance:
+    establishment = establishment or detainee.establishment
+    return Allowance(
+        caps=effective_caps(establishment),
+        detainee_total=counted_this_month(detainee_id=detainee.pk, at=at),
+        sender_total=counted_this_month(relative_id=relative.pk, establishment_id=establishment.pk, at=at),
+    )
+
+
+def _euros(value: Decimal) -> str:
+    from .formats import format_euros
+
+    return format_euros(value)
+
+
+def cap_errors(amount: Decimal, current: Allowance) -> list[str]:
+    """Why ``amount`` may not be sent now (French), or nothing."""
+    caps, errors = current.caps, []
+    if caps.min_amount is not None and amount < caps.min_amount:
+        errors.append(_("Le montant minimum d'un virement est de %(cap)s.") % {"cap": _euros(caps.min_amount)})
+    if caps.max_per_transfer is not None and amount > caps.max_per_transfer:
+        errors.append(
+            _("Le montant maximum d'un virement est de %(cap)s.") % {"cap": _euros(caps.max_per_transfer)}
+        )
+    left = current.left_for_detainee
+    if left is not None and amount > left:
+        errors.append(
+            _(
+                "Ce virement dépasserait le plafond mensuel de %(cap)s par personne détenue : "
+                "il reste %(left)s ce mois-ci pour cette personne."
+            )
+            % {"cap": _euros(caps.max_per_detainee_month), "left": _euros(left)}
+        )
+    left = current.left_for_sender
+    if left is not None and amount > left:
+        errors.append(
+            _(
+                "Ce virement dépasserait votre plafond mensuel de %(cap)s par expéditeur : "
+                "il vous reste %(left)s ce mois-ci."
+            )
+            % {"cap": _euros(caps.max_per_sender_month), "left": _euros(left)}
+        )
+    return errors
+
+
+def permit_ineligibility(permit, *, today: datetime.date | None = None) -> list[str]:
+    """Why this visit permit cannot be used for a transfer now (French), or nothing if it can.
+    ``permit`` should come with ``detainee__establishment`` selected."""
+    today = today or timezone.localdate()
+    detainee = permit.detainee
+    establishment = detainee.establishment
+    reasons = []
+    if permit.status == PermitStatus.SUSPENDED:
+        reasons.append(_("Le permis de visite est suspendu."))
+    elif permit.status == PermitStatus.REVOKED:
+        reasons.append(_("Le permis de visite a été retiré."))
+    elif permit.status == PermitStatus.EXPIRED:
+        reasons.append(_("Le permis de visite a expiré."))
+    elif permit.valid_from > today:
+        reasons.append(
+            _("Le permis de visite n'est valable qu'à partir du %(date)s.") % {"date": f"{permit.valid_from:%d/%m/%Y}"}
+        )
+    elif permit.valid_until is not None and permit.valid_until < today:
+        reasons.append(
+            _("Le permis de visite n'est plus valable depuis le %(date)s.") % {"date": f"{permit.valid_until:%d/%m/%Y}"}
+        )
+    if permit.kind == PermitKind.TEMPORARY and not permit.transfers_authorized:
+        reasons.append(
+            _(
+                "Un permis de visite temporaire ne permet d'envoyer de l'argent que sur autorisation "
+                "du chef d'établissement."
+            )
+        )
+    if detainee.status == DetaineeStatus.RELEASED:
+        reasons.append(_("La personne détenue a été libérée."))
+    elif detainee.status == DetaineeStatus.TRANSFERRED:
+        reasons.append(_("La personne détenue a été transférée dans un autre établissement."))
+    elif not detainee.may_receive_money:
+        reasons.append(_("La personne détenue ne peut pas recevoir d'argent pour le moment."))
+    if not establishment.transfers_enabled:
+        reasons.append(_("L'établissement n'accepte pas les virements pour le moment."))
+    return reasons
+
+
+def history_for(relative, *, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
+    """The relative's transfers of the last six months, newest first (drafts are not shown)."""
+    now = now or timezone.now()
+    tz = ZoneInfo(settings.TIME_ZONE)
+    local = now.astimezone(tz)
+    month, year = local.month - HISTORY_MONTHS, local.year
+    while month < 1:
+        month, year = month + 12, year - 1
+    day = min(local.day, 28)
+    since = local.replace(year=year, month=month, day=day)
+    return (
+        Transfer.objects.filter(relative=relative, created_at__gte=since)
+        .exclude(status="draft")
+        .select_related("detainee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def transfers_to_poll(*, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
+    now = now or timezone.now()
+    return Transfer.objects.filter(
+        status__in=BANK_PENDING_STATUSES, next_poll_at__lte=now
+    ).exclude(payment_request_id="")
+
+
+def transfers_to_expire(*, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
+    """Drafts and transfers still waiting for the payer's approval after the expiry delay."""
+    limit = (now or timezone.now()) - EXPIRY_DELAY
+    return Transfer.objects.filter(status__in=EXPIRABLE_STATUSES, created_at__lt=limit)
+
+
+def transfer_for_relative(*, relative, reference: str) -> Transfer | None:
+    """A transfer of this relative only (None for anybody else's reference)."""
+    return (
+        Transfer.objects.filter(relative=relative, reference=reference)
+        .select_related("detainee", "establishment", "bank")
+        .first()
+    )

@@ -1,0 +1,376 @@
+"""Every change of a transfer goes through here: one function per action, in a transaction, with
+the acting user in the history. Only ``_move`` writes a status, and only along ``TRANSITIONS``."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Relative
+from permits.models import Detainee, VisitPermit
+
+from . import selectors
+from .constants import (
+    BANK_PENDING_STATUSES,
+    EXPIRABLE_STATUSES,
+    EXPIRY_DELAY,
+    POLL_BASE_DELAY,
+    POLL_MAX_ATTEMPTS,
+    POLL_MAX_DELAY,
+    STATUS_TIMESTAMP_FIELD,
+    TRANSITIONS,
+    TransferStatus,
+)
+from .models import Transfer
+from .psd2 import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable, Psd2UnknownStatus, StetClient
+from .psd2.statuses import target_status
+
+logger = logging.getLogger(__name__)
+S = TransferStatus
+
+# Past this age, a transfer waiting for its bank expires even when the bank cannot be reached.
+HARD_EXPIRY = datetime.timedelta(hours=24)
+
+
+class TransferError(Exception):
+    """A transfer action refused; ``messages`` are French, for the relative or the operator."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(str(m) for m in messages))
+        self.messages = [str(m) for m in messages]
+
+
+class IllegalTransition(TransferError):
+    pass
+
+
+class TransferRefused(TransferError):
+    pass
+
+
+def _move(transfer: Transfer, to: str, *, user=None, reason: str = "", now: datetime.datetime | None = None) -> None:
+    """The only place a status changes. ``transfer`` must be locked by the caller's transaction."""
+    if to not in TRANSITIONS.get(transfer.status, frozenset()):
+        raise IllegalTransition(
+            _("Le virement %(ref)s ne peut passer de « %(from)s » à « %(to)s ».")
+            % {"ref": transfer.reference, "from": S(transfer.status).label, "to": S(to).label}
+        )
+    transfer.status = to
+    field = STATUS_TIMESTAMP_FIELD.get(to)
+    if field:
+        setattr(transfer, field, now or timezone.now())
+    if reason:
+        transfer.failure_reason = reason[:300]
+    if to not in BANK_PENDING_STATUSES:
+        transfer.next_poll_at = None
+    transfer._history_user = user
+    transfer._change_reason = f"{S(to).label}" + (f" : {reason}" if reason else "")
+    transfer.save()
+
+
+def _locked(transfer_id: int) -> Transfer:
+    return Transfer.objects.select_for_update(of=("self",)).select_related("detainee", "establishment", "bank").get(
+        pk=transfer_id
+    )
+
+
+def _user_of(relative: Relative):
+    return getattr(relative, "user", None)
+
+
+# -- the citizen's actions ---------------------------------------------------------------------
+
+def create_draft(
+    *, relative: Relative, permit: VisitPermit, amount: Decimal, idempotency_key: uuid.UUID | None = None
+) -> Transfer:
+    """The amount page: checks the permit and the caps (a first look, without reserving) and keeps a
+    draft. The same ``idempotency_key`` (one per amount form) always gives back the same transfer."""
+    if idempotency_key is not None:
+        existing = Transfer.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.relative_id != relative.pk:
+                raise TransferRefused(_("Ce formulaire n'est plus valable. Veuillez recommencer."))
+            return existing
+    permit = VisitPermit.objects.select_related("detainee__establishment").get(pk=permit.pk)
+    if not permit.registrations.filter(relative=relative).exists():
+        raise TransferRefused(_("Ce permis de visite n'est pas enregistré sur votre espace."))
+    reasons = selectors.permit_ineligibility(permit)
+    if reasons:
+        raise TransferRefused(*reasons)
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise TransferRefused(_("Le montant doit être supérieur à zéro."))
+    errors = selectors.cap_errors(amount, selectors.allowance(relative=relative, detainee=permit.detainee))
+    if errors:
+        raise TransferRefused(*errors)
+    values = {
+        "relative": relative,
+        "permit": permit,
+        "detainee": permit.detainee,
+        "establishment": permit.detainee.establishment,
+        "amount": amount,
+    }
+    with transaction.atomic():
+        if idempotency_key is None:
+            transfer = Transfer(**values)
+        else:
+            transfer, created = Transfer.objects.get_or_create(idempotency_key=idempotency_key, defaults=values)
+            if not created:
+                return transfer
+        transfer._history_user = _user_of(relative)
+        transfer._change_reason = _("Montant saisi")
+        transfer.save()
+    return transfer
+
+
+def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
+    """Check every cap and reserve the amount (draft → awaiting_authorization) in one transaction that
+    locks the sender's and the detainee's rows, so that concurrent transfers can never pass a cap.
+    A transfer already reserved is returned as it is."""
+    with transaction.atomic():
+        head = Transfer.objects.only("relative_id", "detainee_id").get(pk=transfer_id)
+        # Always the same order (sender, then detainee): no deadlock between two initiations.
+        relative = Relative.objects.select_for_update().get(pk=head.relative_id)
+        detainee = Detainee.objects.select_for_update(of=("self",)).select_related("establishment").get(
+            pk=head.detainee_id
+        )
+        transfer = _locked(transfer_id)
+        if transfer.status != S.DRAFT:
+            if transfer.status in BANK_PENDING_STATUSES or transfer.status == S.EXECUTED:
+                return transfer
+            raise TransferRefused(
+                _("Ce virement ne peut plus être envoyé (%(status)s). Veuillez recommencer.")
+                % {"status": S(transfer.status).label}
+            )
+        if not bank.enabled:
+            raise TransferRefused(_("Cette banque n'est pas disponible. Veuillez en choisir une autre."))
+        permit = VisitPermit.objects.select_related("detainee__establishment").get(pk=transfer.permit_id)
+        reasons = selectors.permit_ineligibility(permit)
+        if permit.detainee_id != detainee.pk:
+            reasons.append(_("Le permis de visite ne concerne plus cette personne détenue."))
+        if reasons:
+            raise TransferRefused(*reasons)
+        current = selectors.allowance(relative=relative, detainee=detainee, establishment=detainee.establishment)
+        errors = selectors.cap_errors(transfer.amount, current)
+        if errors:
+            raise TransferRefused(*errors)
+        transfer.bank = bank
+        now = timezone.now()
+        transfer.next_poll_at = now + POLL_BASE_DELAY
+        _move(transfer, S.AWAITING_AUTHORIZATION, user=user, now=now)
+        return transfer
+
+
+def initiate_payment(
+    *,
+    transfer_id: int,
+    bank,
+    user=None,
+    successful_report_url: str,
+    unsuccessful_report_url: str,
+    client_factory: Callable[..., StetClient] = StetClient,
+) -> Transfer:
+    """"Réaliser le virement" after the bank is chosen: reserve, then one payment request at the bank.
+
+    The transfer's row stays locked while its payment request is created, so a double click waits and
+    then finds the request already made: one transfer, one payment request. A bank refusing (4xx)
+    rejects the transfer and frees its reservation; a bank that does not answer leaves it reserved
+    and waiting (a retry sends the same identifiers; it expires after 30 minutes otherwise)."""
+    reserve(transfer_id=transfer_id, bank=bank, user=user)
+    failure: Psd2Error | None = None
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        if transfer.payment_request_id or transfer.status != S.AWAITING_AUTHORIZATION:
+            return transfer
+        try:
+            created = client_factory(transfer.bank).create_payment_request(
+                transfer,
+                successful_report_url=successful_report_url,
+                unsuccessful_report_url=unsuccessful_report_url,
+            )
+        except Psd2Refused as exc:
+            _move(transfer, S.REJECTED, user=user, reason=_("Demande refusée par la banque (%(d)s).") % {"d": exc})
+            failure = exc
+        except Psd2Error as exc:
+            transfer.failure_reason = _("La banque n'a pas répondu (%(d)s).") % {"d": exc}
+            transfer._history_user = user
+            transfer.save(update_fields=["failure_reason", "updated_at"])
+            failure = exc
+        else:
+            transfer.payment_request_id = created.resource_id
+            transfer.consent_url = created.consent_url
+            transfer.failure_reason = ""
+            transfer._history_user = user
+            transfer._change_reason = _("Demande de paiement créée à la banque")
+            transfer.save()
+    if failure is not None:
+        raise failure
+    return transfer
+
+
+def apply_bank_status(*, transfer_id: int, code: str, user=None) -> Transfer:
+    """Bring the transfer to what the bank says (ACCP, ACSC, RJCT…), through every intermediate state.
+    Stale or repeated answers change nothing; an unknown code changes nothing and raises."""
+    target = target_status(code)
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        if target is None:
+            logger.warning("Transfer %s: unknown bank status %r", transfer.reference, code)
+        else:
+            transfer.bank_status = code[:10]
+            path = _path_to(transfer.status, target)
+            if path is None:
+                if transfer.status in (S.EXPIRED, S.REJECTED) and target == S.EXECUTED:
+                    logger.error(
+                        "Transfer %s is %s but the bank executed it: the statement will show it",
+                        transfer.reference, transfer.status,
+                    )
+                transfer.save(update_fields=["bank_status", "updated_at"])
+            else:
+                was_authorized = transfer.authorized_at is not None
+                for step in path:
+                    reason = _("Statut de la banque : %(code)s") % {"code": code} if step == S.REJECTED else ""
+                    _move(transfer, step, user=user, reason=reason)
+                if not was_authorized and transfer.authorized_at is not None:
+                    transaction.on_commit(lambda: send_receipt(transfer_id=transfer_id))
+    if target is None:
+        raise Psd2UnknownStatus(code)
+    return transfer
+
+
+def _path_to(current: str, target: str) -> list[str] | None:
+    """The steps from ``current`` to ``target`` along the bank's part of the diagram, or None when
+    the bank's answer is stale or does not apply."""
+    if current == target:
+        return None
+    if current == S.AWAITING_AUTHORIZATION:
+        return {S.AUTHORIZED: [S.AUTHORIZED], S.EXECUTED: [S.AUTHORIZED, S.EXECUTED], S.REJECTED: [S.REJECTED]}.get(
+            target
+        )
+    if current == S.AUTHORIZED:
+        return {S.EXECUTED: [S.EXECUTED], S.REJECTED: [S.REJECTED]}.get(target)
+    return None
+
+
+def refresh_from_bank(
+    *, transfer_id: int, user=None, client_factory: Callable[..., StetClient] = StetClient
+) -> Transfer:
+    """Ask the bank (GET /payment-requests/{id}) and apply its answer; Psd2Error when it cannot say."""
+    transfer = Transfer.objects.select_related("bank").get(pk=transfer_id)
+    if not transfer.payment_request_id or transfer.status not in BANK_PENDING_STATUSES:
+        return transfer
+    answer = client_factory(transfer.bank).get_payment_request(transfer.payment_request_id)
+    return apply_bank_status(transfer_id=transfer_id, code=answer.code, user=user)
+
+
+def poll_delay(attempt: int) -> datetime.timedelta:
+    return min(POLL_BASE_DELAY * (2 ** max(attempt - 1, 0)), POLL_MAX_DELAY)
+
+
+def poll_transfer(
+    *, transfer_id: int, now: datetime.datetime | None = None, client_factory: Callable[..., StetClient] = StetClient
+) -> Transfer | None:
+    """One poll of the bank, claimed by a conditional update: a second worker polling the same
+    transfer at the same time finds it claimed and does nothing. Returns None when not claimed."""
+    now = now or timezone.now()
+    transfer = Transfer.objects.filter(pk=transfer_id).only("poll_attempts").first()
+    if transfer is None:
+        return None
+    attempt = transfer.poll_attempts + 1
+    next_poll = now + poll_delay(attempt) if attempt < POLL_MAX_ATTEMPTS else None
+    claimed = Transfer.objects.filter(
+        pk=transfer_id, status__in=BANK_PENDING_STATUSES, next_poll_at__lte=now, poll_attempts=transfer.poll_attempts
+    ).update(poll_attempts=F("poll_attempts") + 1, next_poll_at=next_poll)
+    if not claimed:
+        return None
+    if next_poll is None:
+        logger.error("Transfer %s: bank still pending after %s polls; polling stopped", transfer_id, attempt)
+    try:
+        return refresh_from_bank(transfer_id=transfer_id, client_factory=client_factory)
+    except Psd2Error as exc:
+        logger.warning("Transfer %s: poll failed (%s), next at %s", transfer_id, exc, next_poll)
+        return Transfer.objects.get(pk=transfer_id)
+
+
+def expire_transfer(
+    *, transfer_id: int, now: datetime.datetime | None = None, user=None,
+    client_factory: Callable[..., StetClient] = StetClient,
+) -> bool:
+    """Expire a draft or a transfer still waiting for the payer's approval after 30 minutes, freeing
+    its reservation. A transfer with a payment request is checked at the bank first (the payer may
+    have approved it); if the bank cannot say, it waits for the next run (up to 24 hours)."""
+    now = now or timezone.now()
+    transfer = Transfer.objects.select_related("bank").get(pk=transfer_id)
+    if transfer.status not in EXPIRABLE_STATUSES or transfer.created_at >= now - EXPIRY_DELAY:
+        return False
+    if transfer.payment_request_id:
+        try:
+            transfer = refresh_from_bank(transfer_id=transfer_id, client_factory=client_factory)
+        except (Psd2Unavailable, Psd2BadResponse, Psd2UnknownStatus, Psd2Refused):
+            if transfer.created_at >= now - HARD_EXPIRY:
+                return False
+        if transfer.status not in EXPIRABLE_STATUSES:
+            return False
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        if transfer.status not in EXPIRABLE_STATUSES:
+            return False
+        _move(transfer, S.EXPIRED, user=user, now=now, reason=_("Délai de 30 minutes dépassé."))
+    return True
+
+
+# -- after the bank: reconciliation and refunds ------------------------------------------------
+
+def _simple_move(transfer_id: int, to: str, user, reason: str = "") -> Transfer:
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        _move(transfer, to, user=user, reason=reason)
+        return transfer
+
+
+def mark_received(*, transfer_id: int, user=None) -> Transfer:
+    """Seen on the régie's statement."""
+    return _simple_move(transfer_id, S.RECEIVED, user)
+
+
+def mark_credited(*, transfer_id: int, user=None) -> Transfer:
+    """Credited to the detainee's compte nominatif by the cashier system."""
+    return _simple_move(transfer_id, S.CREDITED, user)
+
+
+def mark_to_refund(*, transfer_id: int, reason: str, user=None) -> Transfer:
+    return _simple_move(transfer_id, S.TO_REFUND, user, reason)
+
+
+def mark_refunded(*, transfer_id: int, user=None) -> Transfer:
+    return _simple_move(transfer_id, S.REFUNDED, user)
+
+
+# -- receipt -----------------------------------------------------------------------------------
+
+def send_receipt(*, transfer_id: int) -> bool:
+    """The e-mail receipt to the relative, once the bank accepted the transfer."""
+    transfer = Transfer.objects.select_related("relative", "detainee", "establishment").get(pk=transfer_id)
+    email = transfer.relative.email
+    if not email:
+        return False
+    context = {"transfer": transfer, "portal_url": settings.PORTAL_BASE_URL}
+    send_mail(
+        subject=_("Votre virement %(ref)s a été pris en compte") % {"ref": transfer.reference},
+        message=render_to_string("transfers/email/receipt.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+        fail_silently=False,
+    )
+    return True
