@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import HistoryReadOnlyAdmin
 from .models import Relative, User
+from .selectors import may_manage_account
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryReadOnlyAdmin, DjangoUserAdmin):
+    """Staff accounts. Neither superuser status nor individual permissions are offered: rights come from
+    the role groups; and only a superuser changes a superuser."""
+
     list_display = ("username", "last_name", "first_name", "email", "is_staff", "is_active")
     list_filter = ("is_staff", "is_active", "groups", "establishments")
     filter_horizontal = ("groups", "establishments")
@@ -23,9 +27,15 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
         """The back office manages staff accounts; relatives are listed with their identity."""
         return super().get_queryset(request).filter(relative__isnull=True)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_manage_account(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_manage_account(request.user, obj)
+
 
 @admin.register(Relative)
-class RelativeAdmin(SimpleHistoryAdmin):
+class RelativeAdmin(HistoryReadOnlyAdmin):
     list_display = ("family_name", "given_name", "birthdate", "email", "last_login_at")
     search_fields = ("family_name", "given_name", "email")
     readonly_fields = tuple(f.name for f in Relative._meta.fields)

@@ -1,17 +1,31 @@
 """The back office's establishment scoping, shared by every admin class whose rows belong to an
 establishment: querysets, object pages, history pages, form choices, exports and imports."""
 
-from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from establishments.selectors import establishment_id_of, may_see_establishment, scope_queryset
+from establishments.selectors import establishment_id_of, history_in_scope, may_see_establishment, scope_queryset
 
 
-class EstablishmentScopedAdmin(SimpleHistoryAdmin):
+class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, with its history pages read only: a version page never saves (revert is
+    disabled, and simple-history would otherwise save a POST on that page for anyone who may view)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class EstablishmentScopedAdmin(HistoryReadOnlyAdmin):
     """Staff see and change only the rows of their establishments (national roles see all).
 
     ``establishment_path`` leads from the model to its establishment: ``"establishment"``,
-    ``"detainee__establishment"``, or ``"pk"`` for the Establishment model itself.
+    ``"detainee__establishment"``, or ``"pk"`` for the Establishment model itself. An object outside
+    the user's establishments answers 404, as if it did not exist; so does its history, even once
+    the object is deleted.
     """
 
     establishment_path = "establishment"
@@ -34,6 +48,25 @@ class EstablishmentScopedAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Django redirects to the index when the object is missing (or outside the scoped queryset):
+        answer 404 instead, the same for both."""
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the last historical record when the object is not in the
+        # queryset: check the scope of the object, or of its last state once deleted, first.
+        if not history_in_scope(request.user, self.model, unquote(object_id), self.establishment_path):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not history_in_scope(
+            request.user, self.model, unquote(object_id), self.establishment_path, unquote(version_id)
+        ):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Only the establishments (and their detainees) the user may see are offered."""
         related = db_field.remote_field.model
@@ -44,6 +77,3 @@ class EstablishmentScopedAdmin(SimpleHistoryAdmin):
                 related._default_manager.select_related("establishment"), request.user, "establishment"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-admin.site.empty_value_display = "—"

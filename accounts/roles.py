@@ -1,8 +1,9 @@
 """The rights of each staff role: one place, applied to the role groups after every migrate.
 
-Each role is a Django group (created by the migration ``accounts.0002_roles``); its permissions are
+Each role is a Django group (created by the migration ``accounts.0003_roles``); its permissions are
 set from ``ROLE_PERMISSIONS`` by ``sync_role_permissions``, so that a new model's rights are granted
-by editing this map only.
+by editing this map only. Auditors read everything: they also get the view permission of every model
+of ``AUDITED_APPS``, so that a new model is readable by them without a change here.
 """
 
 from __future__ import annotations
@@ -27,19 +28,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "establishments.bank": VIEW,
         "permits.detainee": VIEW,
         "permits.visitpermit": VIEW,
-    },
         "transfers.transfer": VIEW,
+    },
     Role.NATIONAL: {
         "accounts.user": ("view", "add", "change"),
+        "accounts.relative": VIEW,
         "auth.group": VIEW,
         "establishments.establishment": ("view", "add", "change", "delete"),
         "establishments.nationalceiling": ("view", "add", "change"),
         "establishments.bank": ("view", "add", "change", "delete"),
         "permits.detainee": EDIT,
         "permits.visitpermit": EDIT,
+        "transfers.transfer": VIEW,
     },
     Role.AUDITEUR: {
-        "transfers.transfer": VIEW,
         "accounts.user": VIEW,
         "accounts.relative": VIEW,
         "auth.group": VIEW,
@@ -51,6 +53,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.COMMUNICATION: {},
 }
+
+# Auditors may view every model of these apps (history included), and change none.
+AUDITED_APPS = ("accounts", "establishments", "permits", "transfers", "reconciliation")
 
 # Roles whose members reach the staff back office (/gestion/); communication works in /cms/ only.
 BACK_OFFICE_ROLES = frozenset({Role.GREFFE, Role.REGIE, Role.NATIONAL, Role.AUDITEUR})
@@ -83,4 +88,8 @@ def sync_role_permissions(apps=global_apps, **kwargs) -> None:
             )
             if (p.content_type.app_label, p.codename) in pairs
         ]
+        if role == Role.AUDITEUR:
+            perms += Permission.objects.filter(
+                content_type__app_label__in=AUDITED_APPS, codename__startswith="view_"
+            ).exclude(pk__in=[p.pk for p in perms])
         group.permissions.set(perms)

@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     # Django
-    "django.contrib.admin",
+    "accounts.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_mixins import EstablishmentScopedAdmin
+from accounts.admin_mixins import EstablishmentScopedAdmin, HistoryReadOnlyAdmin
 
 from .constants import CAP_FIELDS
 from .models import Bank, Establishment, NationalCeiling
-from .selectors import ceiling_conflicts
+from .selectors import ceiling_conflicts, may_edit_establishment_identity
 
 CAPS = tuple(name for name, _label in CAP_FIELDS)
 
@@ -26,13 +26,13 @@ class EstablishmentAdmin(EstablishmentScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         """Régie staff change the caps only; the rest is the national administrators'."""
-        if obj is not None and not request.user.has_perm("establishments.add_establishment"):
-            return tuple(f for f in self.get_fields(request, obj) if f not in CAPS)
+        if obj is not None and not may_edit_establishment_identity(request.user):
+            return tuple(f for f in flatten_fieldsets(self.fieldsets) if f not in CAPS)
         return super().get_readonly_fields(request, obj)
 
 
 @admin.register(NationalCeiling)
-class NationalCeilingAdmin(SimpleHistoryAdmin):
+class NationalCeilingAdmin(HistoryReadOnlyAdmin):
     list_display = ("__str__", *CAPS)
     fields = CAPS
 
@@ -54,7 +54,7 @@ class NationalCeilingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Bank)
-class BankAdmin(SimpleHistoryAdmin):
+class BankAdmin(HistoryReadOnlyAdmin):
     list_display = ("name", "bic", "api_base_url", "enabled")
     list_filter = ("enabled",)
     search_fields = ("name", "bic")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from .constants import CAP_FIELDS
@@ -105,3 +106,29 @@ def may_see_establishment(user: User, establishment_id: int | None) -> bool:
     if user.has_national_scope:
         return True
     return establishment_id is not None and establishments_for(user).filter(pk=establishment_id).exists()
+
+
+def history_in_scope(user: User, model: type[Model], object_id: str, path: str, version_id: str | None = None) -> bool:
+    """Whether ``user`` may read the history of the object ``object_id`` of ``model`` (and its version
+    ``version_id``): the object, or its last known state once deleted, and the version itself must
+    belong to one of the user's establishments."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.has_national_scope:
+        return True
+    history = getattr(model, model._meta.simple_history_manager_attribute)
+    pk_name = model._meta.pk.attname
+    try:
+        current = model._default_manager.filter(pk=object_id).first()
+        records = history.filter(**{pk_name: object_id})
+        version = records.filter(history_id=version_id).first() if version_id is not None else None
+        latest = records.order_by("-history_date", "-history_id").first() if current is None else None
+    except (ValueError, TypeError, ValidationError):
+        return False
+    states = [obj for obj in (current, latest and latest.instance, version and version.instance) if obj is not None]
+    return bool(states) and all(may_see_establishment(user, establishment_id_of(obj, path)) for obj in states)
+
+
+def may_edit_establishment_identity(user: User) -> bool:
+    """National administrators change everything about an establishment; régie staff its caps only."""
+    return user.has_perm("establishments.add_establishment")
