@@ -16,6 +16,9 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),
+    path("contact/", views.contact, name="contact"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("", include("accounts.urls")),
     path("", views.home, name="home"),
 ]
 

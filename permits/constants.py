@@ -51,6 +51,7 @@ class RegistrationFailure(models.TextChoices):
     """Why a relative's attempt to register a visit permit failed (recorded for the rate limit)."""
 
     NOT_FOUND_OR_NOT_YOURS = "not_found_or_not_yours", _("Permis introuvable ou non nominatif")
+    NOT_ACTIVE = "not_active", _("Permis suspendu, retiré ou expiré")
     INVALID_INPUT = "invalid_input", _("Saisie invalide")
 
 

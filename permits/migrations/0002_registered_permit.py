@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('attempted_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='tentée le')),
                 ('submitted_number', models.CharField(blank=True, max_length=60, verbose_name='numéro saisi')),
                 ('submitted_family_name', models.CharField(blank=True, max_length=150, verbose_name='nom saisi')),
-                ('reason', models.CharField(choices=[('not_found_or_not_yours', 'Permis introuvable ou non nominatif'), ('invalid_input', 'Saisie invalide')], max_length=30, verbose_name='motif')),
+                ('reason', models.CharField(choices=[('not_found_or_not_yours', 'Permis introuvable ou non nominatif'), ('not_active', 'Permis suspendu, retiré ou expiré'), ('invalid_input', 'Saisie invalide')], max_length=30, verbose_name='motif')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('attempted_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='tentée le')),
                 ('submitted_number', models.CharField(blank=True, max_length=60, verbose_name='numéro saisi')),
                 ('submitted_family_name', models.CharField(blank=True, max_length=150, verbose_name='nom saisi')),
-                ('reason', models.CharField(choices=[('not_found_or_not_yours', 'Permis introuvable ou non nominatif'), ('invalid_input', 'Saisie invalide')], max_length=30, verbose_name='motif')),
+                ('reason', models.CharField(choices=[('not_found_or_not_yours', 'Permis introuvable ou non nominatif'), ('not_active', 'Permis suspendu, retiré ou expiré'), ('invalid_input', 'Saisie invalide')], max_length=30, verbose_name='motif')),
                 ('relative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registration_attempts', to='accounts.relative', verbose_name='proche')),
             ],
             options={

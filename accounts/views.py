@@ -1,0 +1,233 @@
+"""Views of the relatives' side. Thin: the FranceConnect client, accounts.services and
+permits.registration do the work."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from permits.registration import (
+    RegistrationError,
+    permit_allows_transfer,
+    register_permit,
+    registered_permit_for,
+    registered_permits,
+)
+
+from .forms import AddPermitForm
+from .franceconnect import FranceConnectClient, FranceConnectError
+from .franceconnect.client import random_token
+from .services import IdentityError, login_relative
+
+logger = logging.getLogger(__name__)
+
+PENDING_LOGINS_KEY = "franceconnect_pending"
+ID_TOKEN_KEY = "franceconnect_id_token"
+LOGOUT_STATE_KEY = "franceconnect_logout_state"
+MAX_PENDING_LOGINS = 5
+PENDING_LOGIN_SECONDS = 15 * 60
+
+# Errors FranceConnect may return to the callback (OIDC core §3.1.2.6), in French.
+CALLBACK_ERRORS = {
+    "access_denied": "Vous avez annulé la connexion avec FranceConnect.",
+    "login_required": "Vous devez vous identifier auprès de FranceConnect pour accéder à votre espace.",
+    "consent_required": "Vous devez accepter la transmission de vos informations pour accéder à votre espace.",
+    "temporarily_unavailable": "FranceConnect est momentanément indisponible. Veuillez réessayer plus tard.",
+    "server_error": "FranceConnect a rencontré une erreur. Veuillez réessayer plus tard.",
+}
+CALLBACK_ERROR_DEFAULT = "FranceConnect n'a pas pu vous identifier. Veuillez réessayer."
+
+
+def _error_page(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(
+        request, "accounts/login_error.html", {"title": _("Connexion impossible"), "message": message}, status=status
+    )
+
+
+def relative_required(view):
+    """Only a logged-in relative; anyone else goes to the home page, where the FranceConnect button is."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not (user.is_authenticated and hasattr(user, "relative")):
+            messages.info(request, _("Identifiez-vous avec FranceConnect pour accéder à votre espace."))
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+@require_POST
+def franceconnect_login(request: HttpRequest) -> HttpResponse:
+    try:
+        login_request = FranceConnectClient().login_request()
+    except FranceConnectError as error:
+        logger.warning("FranceConnect login not started: %s", error.detail)
+        return _error_page(request, error.message, 503)
+    now = int(time.time())
+    pending = {
+        state: entry
+        for state, entry in request.session.get(PENDING_LOGINS_KEY, {}).items()
+        if now - entry["at"] < PENDING_LOGIN_SECONDS
+    }
+    pending[login_request.state] = {"nonce": login_request.nonce, "at": now}
+    # Keep the most recent few (several tabs), never an unbounded list.
+    recent = sorted(pending.items(), key=lambda item: item[1]["at"])[-MAX_PENDING_LOGINS:]
+    request.session[PENDING_LOGINS_KEY] = dict(recent)
+    return redirect(login_request.url)
+
+
+@require_GET
+@never_cache
+def franceconnect_callback(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    pending = request.session.get(PENDING_LOGINS_KEY, {})
+    entry = pending.pop(state, None) if state else None  # single use, whatever happens next
+    request.session[PENDING_LOGINS_KEY] = pending
+    if entry is None or int(time.time()) - entry["at"] >= PENDING_LOGIN_SECONDS:
+        logger.warning("FranceConnect callback with an unknown, replayed or expired state")
+        return _error_page(
+            request, _("Cette demande de connexion n'est plus valable. Veuillez vous identifier à nouveau."), 400
+        )
+    error = request.GET.get("error")
+    if error:
+        logger.info("FranceConnect returned %r: %r", error[:100], request.GET.get("error_description", "")[:300])
+        return _error_page(request, _(CALLBACK_ERRORS.get(error, CALLBACK_ERROR_DEFAULT)), 400)
+    code = request.GET.get("code", "")
+    if not code or len(code) > 1024:
+        return _error_page(request, _(CALLBACK_ERROR_DEFAULT), 400)
+    try:
+        result = FranceConnectClient().complete_login(code=code, nonce=entry["nonce"])
+        relative = login_relative(claims=result.claims)
+    except FranceConnectError as failure:
+        logger.warning("FranceConnect login refused: %s", failure.detail)
+        return _error_page(request, failure.message, 502)
+    except IdentityError as failure:
+        logger.warning("FranceConnect identity refused: %s", failure.message)
+        return _error_page(request, failure.message, 400)
+    login(request, relative.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[ID_TOKEN_KEY] = result.id_token
+    messages.success(request, _("Bonjour %(name)s, vous êtes connecté(e).") % {"name": relative.given_name})
+    return redirect("accounts:mon_espace")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """End the local session, then FranceConnect's (session/end), which comes back to the home page."""
+    id_token = request.session.get(ID_TOKEN_KEY)
+    logout(request)
+    if id_token:
+        state = random_token()
+        try:
+            url = FranceConnectClient().logout_url(id_token=id_token, state=state)
+        except FranceConnectError as error:
+            logger.warning("FranceConnect logout not reached: %s", error.detail)
+            url = None
+        if url:
+            request.session[LOGOUT_STATE_KEY] = state
+            return redirect(url)
+    messages.success(request, _("Vous êtes déconnecté(e)."))
+    return redirect("home")
+
+
+@require_GET
+def logout_callback(request: HttpRequest) -> HttpResponse:
+    expected = request.session.pop(LOGOUT_STATE_KEY, None)
+    if expected and request.GET.get("state") == expected:
+        messages.success(request, _("Vous êtes déconnecté(e) de votre espace et de FranceConnect."))
+    return redirect("home")
+
+
+def _permit_rows(relative) -> list[dict]:
+    return [
+        {"registration": registration, "permit": registration.permit,
+         "allows_transfer": permit_allows_transfer(registration.permit)}
+        for registration in registered_permits(relative)
+    ]
+
+
+@relative_required
+@require_GET
+def mon_espace(request: HttpRequest) -> HttpResponse:
+    relative = request.user.relative
+    return render(
+        request,
+        "accounts/mon_espace.html",
+        {"title": _("Mon espace"), "relative": relative, "rows": _permit_rows(relative), "tab": "accueil"},
+    )
+
+
+@relative_required
+@require_GET
+def pecule(request: HttpRequest) -> HttpResponse:
+    relative = request.user.relative
+    selected = None
+    raw = request.GET.get("permis")
+    if raw is not None:
+        if not raw.isdigit() or len(raw) > 18:
+            raise Http404
+        selected = registered_permit_for(relative, int(raw))
+        if selected is None:
+            raise Http404
+    return render(
+        request,
+        "accounts/pecule.html",
+        {"title": _("Pécule"), "relative": relative, "rows": _permit_rows(relative), "selected": selected,
+         "tab": "pecule"},
+    )
+
+
+@relative_required
+@require_GET
+def permit_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
+    registration = registered_permit_for(request.user.relative, registration_id)
+    if registration is None:
+        raise Http404
+    return render(
+        request,
+        "accounts/permit_detail.html",
+        {"title": _("Permis de visite %(number)s") % {"number": registration.permit.number},
+         "registration": registration, "permit": registration.permit,
+         "allows_transfer": permit_allows_transfer(registration.permit), "tab": "accueil"},
+    )
+
+
+@relative_required
+@require_http_methods(["GET", "POST"])
+def add_permit(request: HttpRequest) -> HttpResponse:
+    form = AddPermitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = register_permit(
+                relative=request.user.relative,
+                permit_number=form.cleaned_data["permit_number"],
+                detainee_family_name=form.cleaned_data["detainee_family_name"],
+                actor=request.user,
+            )
+        except RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.created:
+                messages.success(
+                    request,
+                    _("Le permis de visite %(number)s a été ajouté à votre espace.")
+                    % {"number": result.registration.permit.number},
+                )
+            else:
+                messages.info(request, _("Ce permis de visite est déjà enregistré sur votre espace."))
+            return redirect("accounts:mon_espace")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accounts/add_permit.html", {"title": _("Ajouter un permis de visite"), "form": form, "tab": "pecule"},
+        status=status,
+    )
