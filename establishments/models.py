@@ -29,6 +29,7 @@ def _caps_constraints(prefix: str) -> list[models.BaseConstraint]:
         models.CheckConstraint(
             condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
             name=f"{prefix}_{name}_gte_0",
+            violation_error_message=_("Un plafond ne peut être négatif."),
         )
         for name, _label in CAP_FIELDS
     ]
@@ -38,6 +39,7 @@ def _caps_constraints(prefix: str) -> list[models.BaseConstraint]:
             | Q(max_per_transfer__isnull=True)
             | Q(min_amount__lte=models.F("max_per_transfer")),
             name=f"{prefix}_min_lte_max",
+            violation_error_message=_("Le montant minimum ne peut dépasser le montant maximum d'un virement."),
         )
     )
     return constraints
@@ -59,7 +61,11 @@ class NationalCeiling(models.Model):
         verbose_name_plural = _("plafonds nationaux")
         constraints = [
             *_caps_constraints("nationalceiling"),
-            models.CheckConstraint(condition=Q(singleton=True), name="nationalceiling_singleton"),
+            models.CheckConstraint(
+                condition=Q(singleton=True),
+                name="nationalceiling_singleton",
+                violation_error_message=_("Les plafonds nationaux sont uniques."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +101,9 @@ class Establishment(models.Model):
             models.CheckConstraint(
                 condition=Q(transfers_enabled=False) | (~Q(regie_iban="") & ~Q(regie_holder="")),
                 name="establishment_transfers_need_regie_account",
+                violation_error_message=_(
+                    "Les virements ne peuvent être ouverts sans le compte de la régie (IBAN et titulaire)."
+                ),
             ),
         ]
 
