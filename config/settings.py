@@ -284,7 +284,9 @@ PSD2_REQUEST_SIGNER = env.str("PSD2_REQUEST_SIGNER", default="")
 PSD2_CLIENT_CERT = env.str("PSD2_CLIENT_CERT", default="")
 PSD2_CLIENT_KEY = env.str("PSD2_CLIENT_KEY", default="")
 PSD2_CA_BUNDLE = env.str("PSD2_CA_BUNDLE", default="")
-PSD2_INITIATING_PARTY_NAME = env.str("PSD2_INITIATING_PARTY_NAME", default="Direction de l'administration penitentiaire")
+PSD2_INITIATING_PARTY_NAME = env.str(
+    "PSD2_INITIATING_PARTY_NAME", default="Direction de l'administration penitentiaire"
+)
 PSD2_ORGANISATION_ID = env.str("PSD2_ORGANISATION_ID", default="PSDFR-ACPR-00000")
 # The sandbox bank's behaviour, for tests and demos: "" (normal), "reject" (refuses the payment at
 # confirmation), "accept_then_reject", "error" (HTTP 500), "timeout", "unknown_status", "garbled".

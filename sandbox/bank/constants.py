@@ -1,0 +1,26 @@
+"""The sandbox bank's fixed figures."""
+
+# The demo customer at the sandbox bank (login page: identifier ``demo``, password ``demo``).
+DEMO_LOGIN = "demo"
+DEMO_PASSWORD = "demo"
+DEMO_ACCOUNT_IBAN = "FR7630004000000001234567845"
+DEMO_ACCOUNT_HOLDER = "CLIENT DEMO"
+SANDBOX_BANK_BIC = "DEMOFRPP"
+
+# The portal's registration at the sandbox bank (the portal's PSD2_CLIENT_ID / PSD2_CLIENT_SECRET
+# on the embedded default).
+SANDBOX_CLIENT_ID = "portail-des-proches-sandbox"
+SANDBOX_CLIENT_SECRET = "sandbox-secret"
+
+TOKEN_SALT = "sandbox-bank-token"
+TOKEN_LIFETIME_SECONDS = 3600
+SESSION_KEY = "sandbox_bank_customer"
+
+# SANDBOX_BANK_FAILURE values.
+FAILURE_REJECT = "reject"  # the payment is rejected when the payer confirms
+FAILURE_REJECT_REQUEST = "reject_request"  # POST /payment-requests answers 400
+FAILURE_ACCEPT_THEN_REJECT = "accept_then_reject"  # accepted at confirmation, then reported rejected
+FAILURE_ERROR = "error"  # every API call answers 500
+FAILURE_TIMEOUT = "timeout"  # every API call answers after SANDBOX_BANK_TIMEOUT_SECONDS
+FAILURE_UNKNOWN_STATUS = "unknown_status"  # GET reports a status nobody knows
+FAILURE_GARBLED = "garbled"  # API answers are not JSON
