@@ -94,6 +94,8 @@ def franceconnect_callback(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING_LOGINS_KEY, {})
     entry = pending.pop(state, None) if state else None  # single use, whatever happens next
     request.session[PENDING_LOGINS_KEY] = pending
+    # Saved now: Django does not save the session with a 5xx answer, and a state must never serve twice.
+    request.session.save()
     if entry is None or int(time.time()) - entry["at"] >= PENDING_LOGIN_SECONDS:
         logger.warning("FranceConnect callback with an unknown, replayed or expired state")
         return _error_page(
