@@ -1,0 +1,199 @@
+"""permits.registration: "Ajouter un permis de visite" as a relative experiences it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Relative, User
+from permits.constants import PermitKind, PermitStatus, RegistrationFailure
+from permits.models import RegisteredPermit, RegistrationAttempt
+from permits.registration import (
+    NOT_FOUND_MESSAGE,
+    RegistrationError,
+    RegistrationRateLimited,
+    birthdates_match,
+    normalize_name,
+    permit_allows_transfer,
+    register_permit,
+)
+from tests.permits.factories import DetaineeFactory, VisitPermitFactory
+
+
+def make_relative(sub="sub-angela", given_name="Angela Claire Louise", family_name="DUBOIS",
+                  birthdate=datetime.date(1962, 8, 24), preferred_username="") -> Relative:
+    user = User.objects.create(username=f"fc-{sub}")
+    return Relative.objects.create(user=user, sub=sub, given_name=given_name, family_name=family_name,
+                                   birthdate=birthdate, preferred_username=preferred_username)
+
+
+@pytest.fixture
+def angela(db) -> Relative:
+    return make_relative()
+
+
+@pytest.fixture
+def permit(db):
+    return VisitPermitFactory(
+        number="PV-2026-000123", detainee=DetaineeFactory(family_name="MARTIN", first_name="Jean"),
+        holder_family_name="DUBOIS", holder_first_names="Angela Claire Louise",
+        holder_birth_date=datetime.date(1962, 8, 24),
+    )
+
+
+def register(relative, number="PV-2026-000123", name="MARTIN"):
+    return register_permit(relative=relative, permit_number=number, detainee_family_name=name, actor=relative.user)
+
+
+def test_names_are_compared_without_case_accents_hyphens_or_extra_spaces():
+    assert normalize_name("  Dubois-Martin   Hélène ") == normalize_name("DUBOIS MARTIN HELENE")
+    assert normalize_name("Ångela–Claire") == "angela claire"
+    assert normalize_name("DUBOIS") != normalize_name("DUBOST")
+
+
+@pytest.mark.parametrize(
+    ("claimed", "recorded", "expected"),
+    [
+        ("1962-08-24", "1962-08-24", True),
+        ("1962-08-24", "1962-08-25", False),
+        ("1962-08-01", "1962-08-17", True),  # unknown day at FranceConnect
+        ("1962-01-01", "1962-11-17", True),  # unknown month and day
+        ("1962-08-01", "1962-09-17", False),
+        ("1962-01-01", "1963-01-01", False),
+        ("1962-03-24", "1962-08-24", False),
+    ],
+)
+def test_birth_dates_are_exact_except_for_franceconnects_unknown_01(claimed, recorded, expected):
+    assert birthdates_match(
+        claimed=datetime.date.fromisoformat(claimed), recorded=datetime.date.fromisoformat(recorded)
+    ) is expected
+
+
+def test_a_nominative_active_permit_is_added(angela, permit):
+    result = register(angela, number=" pv-2026-000123 ", name="  martin ")
+    assert result.created
+    assert list(RegisteredPermit.objects.filter(relative=angela).values_list("permit__number", flat=True)) == [
+        "PV-2026-000123"]
+    assert result.registration.history.first().history_user == angela.user
+    assert not RegistrationAttempt.objects.exists()
+
+
+def test_holder_names_match_whatever_their_spelling(db, permit):
+    permit.holder_family_name = "Dubois"
+    permit.holder_first_names = "ANGÉLA-CLAIRE  LOUISE"
+    permit.save()
+    assert register(make_relative()).created
+
+
+def test_the_usage_name_is_accepted_for_the_holder(db, permit):
+    permit.holder_family_name = "LEROY"
+    permit.save()
+    relative = make_relative(preferred_username="Leroy")
+    assert register(relative).created
+
+
+def test_a_permit_is_not_added_twice(angela, permit):
+    register(angela)
+    again = register(angela)
+    assert not again.created
+    assert RegisteredPermit.objects.count() == 1
+    assert not RegistrationAttempt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["unknown-number", "wrong-detainee", "other-holder", "other-first-names", "other-birth-date"],
+)
+def test_no_such_permit_and_not_yours_get_the_same_answer(angela, permit, case):
+    number, name = "PV-2026-000123", "MARTIN"
+    if case == "unknown-number":
+        number = "PV-2026-999999"
+    elif case == "wrong-detainee":
+        name = "DURAND"
+    elif case == "other-holder":
+        permit.holder_family_name = "DUPONT"
+    elif case == "other-first-names":
+        permit.holder_first_names = "Angela"
+    elif case == "other-birth-date":
+        permit.holder_birth_date = datetime.date(1962, 8, 25)
+    permit.save()
+    with pytest.raises(RegistrationError) as error:
+        register(angela, number=number, name=name)
+    assert error.value.message == NOT_FOUND_MESSAGE
+    assert not RegisteredPermit.objects.exists()
+    attempt = RegistrationAttempt.objects.get()
+    assert (attempt.relative, attempt.reason) == (angela, RegistrationFailure.NOT_FOUND_OR_NOT_YOURS)
+
+
+@pytest.mark.parametrize(
+    ("status", "word"), [(PermitStatus.SUSPENDED, "suspendu"), (PermitStatus.REVOKED, "retiré"),
+                         (PermitStatus.EXPIRED, "expiré")]
+)
+def test_a_permit_that_is_not_active_shows_its_status(angela, permit, status, word):
+    permit.status = status
+    permit.save()
+    with pytest.raises(RegistrationError) as error:
+        register(angela)
+    assert error.value.message == f"Ce permis de visite est {word} : il ne peut pas être ajouté à votre espace."
+    assert not RegisteredPermit.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("number", "name"),
+    [("PV-2026-000123'; DROP TABLE permits;--", "MARTIN"), ("PV<script>", "MARTIN"), ("X" * 10_000, "MARTIN"),
+     ("PV-2026-000123", "M" * 10_000), ("PV-2026-000123", "MARTIN%00"), ("", ""), ("PV-2026-000123", "1234")],
+)
+def test_odd_or_huge_input_is_refused_cleanly(angela, permit, number, name):
+    with pytest.raises(RegistrationError) as error:
+        register(angela, number=number, name=name)
+    assert error.value.message == "Le numéro de permis ou le nom saisi n'est pas valide."
+    assert not RegisteredPermit.objects.exists()
+    attempt = RegistrationAttempt.objects.get()
+    assert len(attempt.submitted_number) <= 60 and len(attempt.submitted_family_name) <= 150
+
+
+def test_after_five_failures_in_an_hour_the_relative_is_told_when_to_retry(angela, permit):
+    for _ in range(5):
+        with pytest.raises(RegistrationError):
+            register(angela, number="PV-2026-999999")
+    first_failure = RegistrationAttempt.objects.order_by("attempted_at").first().attempted_at
+    with pytest.raises(RegistrationRateLimited) as error:
+        register(angela)  # even the right permit is refused now
+    retry_at = first_failure + datetime.timedelta(hours=1)
+    assert error.value.retry_at == retry_at
+    assert f"à partir de {timezone.localtime(retry_at):%H}h{timezone.localtime(retry_at):%M}" in error.value.message
+    assert not RegisteredPermit.objects.exists()
+    assert RegistrationAttempt.objects.count() == 5  # refused attempts are not counted twice
+
+
+def test_failures_older_than_an_hour_no_longer_count(angela, permit):
+    for _ in range(5):
+        with pytest.raises(RegistrationError):
+            register(angela, number="PV-2026-999999")
+    RegistrationAttempt.objects.update(attempted_at=timezone.now() - datetime.timedelta(minutes=61))
+    assert register(angela).created
+
+
+def test_the_limit_is_per_relative(angela, permit):
+    other = make_relative(sub="sub-other", given_name="Paul", family_name="DURAND")
+    for _ in range(5):
+        with pytest.raises(RegistrationError):
+            register(other, number="PV-2026-999999")
+    assert register(angela).created
+
+
+@pytest.mark.parametrize(
+    ("kind", "authorized", "status", "until", "allowed"),
+    [
+        (PermitKind.PERMANENT, False, PermitStatus.ACTIVE, None, True),
+        (PermitKind.TEMPORARY, False, PermitStatus.ACTIVE, None, False),
+        (PermitKind.TEMPORARY, True, PermitStatus.ACTIVE, None, True),
+        (PermitKind.PERMANENT, False, PermitStatus.SUSPENDED, None, False),
+        (PermitKind.PERMANENT, False, PermitStatus.ACTIVE, datetime.date(2026, 1, 2), False),
+    ],
+)
+def test_which_permits_allow_a_transfer(db, kind, authorized, status, until, allowed):
+    permit = VisitPermitFactory(kind=kind, transfers_authorized=authorized, status=status, valid_until=until)
+    assert permit_allows_transfer(permit) is allowed
