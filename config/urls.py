@@ -18,6 +18,9 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    # Before accounts.urls: the "Pécule" tab (/mon-espace/pecule/) is served by transfers.views.pecule,
+    # which extends accounts/pecule.html (block pecule_content) with the transfer flow.
+    path("", include("transfers.urls")),
     path("", include("accounts.urls")),
     path("", views.home, name="home"),
 ]

@@ -179,7 +179,7 @@ def initiate_payment(
     user=None,
     successful_report_url: str,
     unsuccessful_report_url: str,
-    client_factory: Callable[..., StetClient] = StetClient,
+    client_factory: Callable[..., StetClient] | None = None,
 ) -> Transfer:
     """"Réaliser le virement" after the bank is chosen: reserve, then one payment request at the bank.
 
@@ -194,7 +194,7 @@ def initiate_payment(
         if transfer.payment_request_id or transfer.status != S.AWAITING_AUTHORIZATION:
             return transfer
         try:
-            created = client_factory(transfer.bank).create_payment_request(
+            created = (client_factory or StetClient)(transfer.bank).create_payment_request(
                 transfer,
                 successful_report_url=successful_report_url,
                 unsuccessful_report_url=unsuccessful_report_url,
@@ -264,13 +264,13 @@ def _path_to(current: str, target: str) -> list[str] | None:
 
 
 def refresh_from_bank(
-    *, transfer_id: int, user=None, client_factory: Callable[..., StetClient] = StetClient
+    *, transfer_id: int, user=None, client_factory: Callable[..., StetClient] | None = None
 ) -> Transfer:
     """Ask the bank (GET /payment-requests/{id}) and apply its answer; Psd2Error when it cannot say."""
     transfer = Transfer.objects.select_related("bank").get(pk=transfer_id)
     if not transfer.payment_request_id or transfer.status not in BANK_PENDING_STATUSES:
         return transfer
-    answer = client_factory(transfer.bank).get_payment_request(transfer.payment_request_id)
+    answer = (client_factory or StetClient)(transfer.bank).get_payment_request(transfer.payment_request_id)
     return apply_bank_status(transfer_id=transfer_id, code=answer.code, user=user)
 
 
@@ -279,7 +279,7 @@ def poll_delay(attempt: int) -> datetime.timedelta:
 
 
 def poll_transfer(
-    *, transfer_id: int, now: datetime.datetime | None = None, client_factory: Callable[..., StetClient] = StetClient
+    *, transfer_id: int, now: datetime.datetime | None = None, client_factory: Callable[..., StetClient] | None = None
 ) -> Transfer | None:
     """One poll of the bank, claimed by a conditional update: a second worker polling the same
     transfer at the same time finds it claimed and does nothing. Returns None when not claimed."""
@@ -305,7 +305,7 @@ def poll_transfer(
 
 def expire_transfer(
     *, transfer_id: int, now: datetime.datetime | None = None, user=None,
-    client_factory: Callable[..., StetClient] = StetClient,
+    client_factory: Callable[..., StetClient] | None = None,
 ) -> bool:
     """Expire a draft or a transfer still waiting for the payer's approval after 30 minutes, freeing
     its reservation. A transfer with a payment request is checked at the bank first (the payer may

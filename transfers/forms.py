@@ -1,0 +1,28 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .formats import AmountError, parse_amount
+
+
+class AmountForm(forms.Form):
+    """The grey box ("l'encadré gris"): the amount in French format; ``key`` makes the form idempotent."""
+
+    amount = forms.CharField(
+        label=_("Montant du virement (en euros)"),
+        max_length=20,
+        help_text=_("Par exemple : 50 ou 50,00"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "fr-input"}),
+    )
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def clean_amount(self) -> Decimal:
+        try:
+            return parse_amount(self.cleaned_data["amount"])
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc), code="amount") from exc
+
+
+class BankSearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher votre banque"), max_length=100, required=False)

@@ -1,0 +1,198 @@
+"""The relative's transfer pages. Thin: transfers.services acts, transfers.selectors reads."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.views import relative_required
+from establishments.models import Bank
+from permits.registration import registered_permit_for, registered_permits
+
+from . import selectors, services
+from .constants import BANK_PENDING_STATUSES, HISTORY_PAGE_SIZE, TransferStatus
+from .forms import AmountForm, BankSearchForm
+from .psd2 import Psd2Error
+
+S = TransferStatus
+ACCEPTED = {S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED}
+
+
+def _permit_rows(relative) -> list[dict]:
+    rows = []
+    for registration in registered_permits(relative):
+        permit = registration.permit
+        reasons = selectors.permit_ineligibility(permit)
+        rows.append(
+            {
+                "registration": registration,
+                "permit": permit,
+                "reasons": reasons,
+                "allows_transfer": not reasons,
+                "allowance": None if reasons else selectors.allowance(relative=relative, detainee=permit.detainee),
+            }
+        )
+    return rows
+
+
+@relative_required
+@require_GET
+def pecule(request: HttpRequest) -> HttpResponse:
+    """The "Pécule" tab: each registered permit, usable for a transfer or why not."""
+    relative = request.user.relative
+    selected = None
+    raw = request.GET.get("permis")
+    if raw is not None:
+        if not raw.isdigit() or len(raw) > 18:
+            raise Http404
+        selected = registered_permit_for(relative, int(raw))
+        if selected is None:
+            raise Http404
+    return render(
+        request,
+        "transfers/pecule.html",
+        {"title": _("Pécule"), "relative": relative, "rows": _permit_rows(relative), "selected": selected,
+         "tab": "pecule"},
+    )
+
+
+@relative_required
+@require_http_methods(["GET", "POST"])
+def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """"Alimenter le pécule": the amount, the caps and what is left this month."""
+    relative = request.user.relative
+    registration = registered_permit_for(relative, registration_id)
+    if registration is None:
+        raise Http404
+    permit = registration.permit
+    reasons = selectors.permit_ineligibility(permit)
+    if reasons:
+        for reason in reasons:
+            messages.error(request, reason)
+        return redirect("transfers:pecule")
+    form = AmountForm(request.POST or None, initial={"key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.create_draft(
+                relative=relative, permit=permit, amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["key"],
+            )
+        except services.TransferRefused as exc:
+            for message in exc.messages:
+                form.add_error("amount", message)
+        else:
+            return redirect("transfers:bank", reference=transfer.reference)
+    return render(
+        request,
+        "transfers/amount.html",
+        {"title": _("Alimenter le pécule"), "form": form, "permit": permit, "registration": registration,
+         "allowance": selectors.allowance(relative=relative, detainee=permit.detainee), "tab": "pecule"},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _report_urls(transfer) -> tuple[str, str]:
+    url = settings.PORTAL_BASE_URL + reverse("transfers:done", kwargs={"reference": transfer.reference})
+    return url, f"{url}?issue=echec"
+
+
+def _own_transfer(request: HttpRequest, reference: str):
+    if len(reference) > 35:
+        raise Http404
+    transfer = selectors.transfer_for_relative(relative=request.user.relative, reference=reference)
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+@relative_required
+@require_http_methods(["GET", "POST"])
+def choose_bank(request: HttpRequest, reference: str) -> HttpResponse:
+    """"Sélectionnez votre banque", then off to the bank's own pages."""
+    transfer = _own_transfer(request, reference)
+    if transfer.status != S.DRAFT:
+        # Back button or double click: the payment request exists already, or the transfer is over.
+        if transfer.status == S.AWAITING_AUTHORIZATION and transfer.consent_url:
+            return redirect(transfer.consent_url)
+        if transfer.status != S.AWAITING_AUTHORIZATION:
+            return redirect("transfers:done", reference=transfer.reference)
+    search = BankSearchForm(request.GET or None)
+    banks = Bank.objects.filter(enabled=True).order_by("name")
+    if search.is_valid() and search.cleaned_data["q"]:
+        banks = banks.filter(name__icontains=search.cleaned_data["q"].strip())
+    status = 200
+    if request.method == "POST":
+        raw = request.POST.get("bank", "")
+        bank = Bank.objects.filter(enabled=True, pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+        if bank is None:
+            messages.error(request, _("Sélectionnez votre banque dans la liste."))
+            status = 400
+        else:
+            ok_url, ko_url = _report_urls(transfer)
+            try:
+                transfer = services.initiate_payment(
+                    transfer_id=transfer.pk, bank=bank, user=request.user,
+                    successful_report_url=ok_url, unsuccessful_report_url=ko_url,
+                )
+            except services.TransferRefused as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect("transfers:pecule")
+            except Psd2Error as exc:
+                messages.error(request, str(exc.user_message))
+                transfer.refresh_from_db()
+                if transfer.status != S.AWAITING_AUTHORIZATION:
+                    return redirect("transfers:done", reference=transfer.reference)
+                status = 502
+            else:
+                if transfer.consent_url and transfer.status == S.AWAITING_AUTHORIZATION:
+                    return redirect(transfer.consent_url)
+                return redirect("transfers:done", reference=transfer.reference)
+    return render(
+        request,
+        "transfers/bank.html",
+        {"title": _("Sélectionnez votre banque"), "transfer": transfer, "banks": banks, "search": search,
+         "tab": "pecule"},
+        status=status,
+    )
+
+
+@relative_required
+@require_GET
+def done(request: HttpRequest, reference: str) -> HttpResponse:
+    """Back from the bank: ask it where the payment stands, then say so. Replaying this page changes
+    nothing; another relative's reference is unknown here."""
+    transfer = _own_transfer(request, reference)
+    if transfer.status in BANK_PENDING_STATUSES and transfer.payment_request_id:
+        try:
+            transfer = services.refresh_from_bank(transfer_id=transfer.pk, user=request.user)
+        except Psd2Error as exc:
+            messages.warning(request, str(exc.user_message))
+        transfer = selectors.transfer_for_relative(relative=request.user.relative, reference=reference)
+    return render(
+        request,
+        "transfers/done.html",
+        {"title": _("Votre virement"), "transfer": transfer, "accepted": transfer.status in ACCEPTED,
+         "tab": "pecule"},
+    )
+
+
+@relative_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """"Voir l'historique": the last six months, newest first."""
+    paginator = Paginator(selectors.history_for(request.user.relative), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "transfers/history.html",
+        {"title": _("Historique de vos virements"), "page": page, "tab": "pecule"},
+    )
