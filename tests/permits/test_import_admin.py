@@ -2,6 +2,7 @@
 confirmation that writes with history, the refusal of unreadable files on the form, and the scope."""
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -59,6 +60,10 @@ def test_the_preview_shows_the_rows_and_writes_nothing_then_the_confirmation_imp
     history = VisitPermit.history.all()
     assert {h.history_user for h in history} == {greffe}
     assert {h.history_change_reason for h in history} == {"Import GENESIS : permis.csv"}
+    entries = LogEntry.objects.filter(user=greffe, action_flag=ADDITION)
+    assert sorted(e.object_repr for e in entries) == ["PV-2026-100001", "PV-2026-100002"]
+    assert {e.get_change_message() for e in entries} == {"Import GENESIS"}
+    assert {e.object_id for e in entries} == {str(p.pk) for p in VisitPermit.objects.all()}
     messages = [str(m) for m in client.get(response.url).context["messages"]]
     assert "Import terminé : 2 créé(s), 0 mis à jour, 0 inchangé(s)." in messages
 
