@@ -1,0 +1,54 @@
+"""The back office's transfer list: scoped, filterable, with history, and read only."""
+
+import pytest
+from django.test import Client
+
+from tests.accounts.factories import PASSWORD, StaffFactory
+from transfers.constants import TransferStatus
+
+from .factories import TransferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_regie_sees_its_establishment_only_and_cannot_change_anything():
+    mine = TransferFactory(status=TransferStatus.EXECUTED)
+    theirs = TransferFactory(status=TransferStatus.CREDITED)
+    regie = StaffFactory(role="regie", establishments=[mine.establishment])
+    client = _client(regie)
+    listing = client.get("/gestion/transfers/transfer/").content.decode()
+    assert mine.reference in listing and theirs.reference not in listing
+    assert client.get(f"/gestion/transfers/transfer/{theirs.pk}/change/").status_code in (302, 403, 404)
+    page = client.get(f"/gestion/transfers/transfer/{mine.pk}/change/")
+    assert page.status_code == 200 and 'name="amount"' not in page.content.decode()
+    posted = client.post(f"/gestion/transfers/transfer/{mine.pk}/change/", {"amount": "1", "status": "refunded"})
+    assert posted.status_code == 403
+    mine.refresh_from_db()
+    assert mine.status == TransferStatus.EXECUTED and str(mine.amount) == "50.00"
+    assert client.get(f"/gestion/transfers/transfer/{mine.pk}/history/").status_code == 200
+    assert client.get("/gestion/transfers/transfer/add/").status_code == 403
+    assert client.get(f"/gestion/transfers/transfer/{mine.pk}/delete/").status_code == 403
+
+
+def test_national_sees_all_and_filters_by_status_and_establishment():
+    executed = TransferFactory(status=TransferStatus.EXECUTED)
+    rejected = TransferFactory(status=TransferStatus.REJECTED)
+    client = _client(StaffFactory(role="national"))
+    by_status = client.get("/gestion/transfers/transfer/?status__exact=rejected").content.decode()
+    assert rejected.reference in by_status and executed.reference not in by_status
+    by_place = client.get(
+        f"/gestion/transfers/transfer/?establishment__id__exact={executed.establishment_id}"
+    ).content.decode()
+    assert executed.reference in by_place and rejected.reference not in by_place
+
+
+def test_greffe_and_communication_do_not_see_transfers():
+    transfer = TransferFactory()
+    greffe = StaffFactory(role="greffe", establishments=[transfer.establishment])
+    assert _client(greffe).get("/gestion/transfers/transfer/").status_code == 403
