@@ -481,7 +481,8 @@ class GenesisResource(resources.ModelResource):
         self.establishment_ids = selectors.establishment_ids_by_code(codes)
         lines = defaultdict(list)
         for index, key in enumerate(self.natural_keys(dataset), start=2):
-            lines[key].append(index)
+            if all(key) if isinstance(key, tuple) else key:  # a missing key is reported as such
+                lines[key].append(index)
         self.duplicates = {key: found for key, found in lines.items() if len(found) > 1}
         self.load(dataset)
 

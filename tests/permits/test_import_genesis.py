@@ -165,6 +165,15 @@ def test_a_duplicate_permit_number_in_the_file_is_an_error_on_both_lines(detaine
     assert not VisitPermit.objects.exists()
 
 
+def test_missing_numbers_are_reported_as_missing_not_as_duplicates(detainee, greffe):
+    content = csv_bytes([permit_row(numero_permis=""), permit_row(numero_permis="")])
+    report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
+    assert report.errors == [
+        "Ligne 2, colonne numero_permis : Ce champ est obligatoire.",
+        "Ligne 3, colonne numero_permis : Ce champ est obligatoire.",
+    ]
+
+
 def test_a_duplicate_ecrou_in_a_detainee_file_is_an_error(maxx, greffe):
     content = csv_bytes([detainee_row(), detainee_row(nom="AUTRE")])
     report = import_genesis_file(kind="detainees", content=content, file_name="d.csv", user=greffe)
