@@ -68,6 +68,19 @@ def test_the_preview_shows_the_rows_and_writes_nothing_then_the_confirmation_imp
     assert "Import terminé : 2 créé(s), 0 mis à jour, 0 inchangé(s)." in messages
 
 
+def test_a_file_that_became_wrong_between_preview_and_confirmation_writes_nothing(maxx, detainee, greffe):
+    client = client_for(greffe)
+    other = DetaineeFactory(establishment=maxx, ecrou="1")
+    response = upload(client, csv_bytes([permit_row(), permit_row(numero_permis="PV-2", numero_ecrou="1")]))
+    confirm = response.context["confirm_form"]
+    other.delete()  # meanwhile, someone removes a detainee of the file
+    response = client.post(reverse("admin:permits_visitpermit_process_import"), confirm.initial, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages[0].startswith("Import annulé : le fichier contient des erreurs, rien n'a été enregistré.")
+    assert "Ligne 3, colonne numero_ecrou : Personne détenue inconnue : écrou 1" in messages[0]
+    assert not VisitPermit.objects.exists() and not VisitPermit.history.exists()
+
+
 def test_the_preview_marks_a_status_change(detainee, greffe):
     VisitPermitFactory(number="PV-2026-100001", detainee=detainee, holder_family_name="DURAND",
                        holder_first_names="Marie Élise", holder_birth_date=date("1965-02-03"), relationship="mère",
