@@ -7,6 +7,7 @@ import logging
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ from permits.registration import (
 from .forms import AddPermitForm
 from .franceconnect import FranceConnectClient, FranceConnectError
 from .franceconnect.client import random_token
+from .middleware import LAST_ACTIVITY_KEY
 from .services import IdentityError, login_relative
 
 logger = logging.getLogger(__name__)
@@ -119,6 +121,8 @@ def franceconnect_callback(request: HttpRequest) -> HttpResponse:
         return _error_page(request, failure.message, 400)
     login(request, relative.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[ID_TOKEN_KEY] = result.id_token
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())
+    request.session.set_expiry(settings.RELATIVE_SESSION_IDLE_SECONDS)
     messages.success(request, _("Bonjour %(name)s, vous êtes connecté(e).") % {"name": relative.given_name})
     return redirect("accounts:mon_espace")
 

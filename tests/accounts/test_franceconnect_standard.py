@@ -462,3 +462,10 @@ def test_an_unknown_error_is_not_reflected(client, provider):
 @pytest.mark.django_db
 def test_login_can_only_be_started_by_post(client, provider):
     assert client.get("/connexion/franceconnect/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_session_of_a_new_login_lasts_30_idle_minutes(client, provider):
+    response = callback(client, provider, start_login(client))
+    assert response.cookies["sessionid"]["max-age"] == 30 * 60
+    assert response.cookies["sessionid"]["httponly"] is True

@@ -197,3 +197,33 @@ def test_the_limit_is_per_relative(angela, permit):
 def test_which_permits_allow_a_transfer(db, kind, authorized, status, until, allowed):
     permit = VisitPermitFactory(kind=kind, transfers_authorized=authorized, status=status, valid_until=until)
     assert permit_allows_transfer(permit) is allowed
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_attempts_cannot_race_past_the_limit(angela, permit):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            register(Relative.objects.get(pk=angela.pk), number="PV-2026-999999")
+        except RegistrationRateLimited:
+            outcomes.append("limited")
+        except RegistrationError:
+            outcomes.append("failed")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["failed"] * 5 + ["limited"] * 5
+    assert RegistrationAttempt.objects.filter(relative=angela).count() == 5
