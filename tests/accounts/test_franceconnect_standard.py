@@ -469,3 +469,39 @@ def test_the_session_of_a_new_login_lasts_30_idle_minutes(client, provider):
     response = callback(client, provider, start_login(client))
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
     assert response.cookies["sessionid"]["httponly"] is True
+
+
+@pytest.mark.django_db
+def test_an_identity_without_a_readable_birth_date_is_refused_in_french(client, provider):
+    provider.userinfo_builder = lambda claims: provider.sign({**claims, "birthdate": "24/08/1962"})
+    response = callback(client, provider, start_login(client))
+    message = "La date de naissance transmise par FranceConnect n&#x27;est pas lisible."
+    assert_not_logged_in(client, response, 400, message)
+
+
+@pytest.mark.django_db
+def test_a_deactivated_relative_cannot_log_in(client, provider):
+    callback(client, provider, start_login(client))
+    client.logout()
+    relative = Relative.objects.get()
+    relative.user.is_active = False
+    relative.user.save()
+    response = callback(client, provider, start_login(client))
+    assert response.status_code == 400
+    assert "Votre compte a été désactivé." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_local_session_even_when_franceconnect_is_unreachable(client, provider, settings):
+    callback(client, provider, start_login(client))
+    cache.clear()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.FRANCECONNECT_ISSUER = f"http://127.0.0.1:{port}/oidc"
+    settings.FRANCECONNECT_HTTP_TIMEOUT = 2
+    response = client.post("/deconnexion/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Vous êtes déconnecté(e)." in response.content.decode()
+    assert "_auth_user_id" not in client.session
