@@ -212,3 +212,21 @@ def test_the_session_cookie_is_http_only_and_expires_with_idleness(angela):
     assert cookie["httponly"] is True
     assert cookie["max-age"] == 30 * 60
     assert response.headers["Cache-Control"].startswith("max-age=0")
+
+
+def test_accueil_costs_the_same_queries_for_one_or_many_permits(angela):
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        client = logged_in(angela)
+        client.get("/mon-espace/")  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/mon-espace/").status_code == 200
+        return len(queries)
+
+    RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory())
+    one = count()
+    for _ in range(9):
+        RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory())
+    assert count() == one
