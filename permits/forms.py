@@ -14,7 +14,7 @@ from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from .constants import MAX_IMPORT_BYTES
-from .resources import GENESIS_FORMATS, GenesisFileError, missing_columns_message
+from .resources import GENESIS_FORMATS, PREVIEW_ROWS, GenesisFileError, missing_columns_message
 
 
 class GenesisImportForm(ImportForm):
@@ -80,6 +80,24 @@ class GenesisImportExportMixin(ImportExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        if result is not None and not (result.has_errors() or result.has_validation_errors()):
+            messages.info(
+                request,
+                _("Aperçu (rien n'est encore enregistré) : %(new)d à créer, %(update)d à mettre à jour, "
+                  "%(skip)d inchangé(s). Seules les %(shown)d premières lignes à créer ou à modifier sont "
+                  "affichées.")
+                % {
+                    "new": result.totals[RowResult.IMPORT_TYPE_NEW],
+                    "update": result.totals[RowResult.IMPORT_TYPE_UPDATE],
+                    "skip": result.totals[RowResult.IMPORT_TYPE_SKIP],
+                    "shown": PREVIEW_ROWS,
+                },
+            )
+        return response
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, GenesisFileError):

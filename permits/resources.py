@@ -361,6 +361,10 @@ class GenesisResult(Result):
     def row_errors(self):
         return [(i + 2, row.errors) for i, row in enumerate(self.rows) if row.errors]
 
+    def valid_rows(self):
+        """The rows of the preview (the first PREVIEW_ROWS new or changed rows)."""
+        return [r for r in self.rows if r.diff is not None and r.import_type in RowResult.valid_import_types]
+
     def error_lines(self) -> list[str]:
         """Every error, one French line each (for the command and the logs)."""
         lines = [str(error.error) for error in self.base_errors]
@@ -397,8 +401,8 @@ class GenesisInstanceLoader(BaseInstanceLoader):
 class GenesisResource(resources.ModelResource):
     """What the two GENESIS resources share: scope, caches, validation, preview, bulk writes with history.
 
-    ``columns`` maps each GENESIS column to the model attribute it sets (None: resolved by
-    ``resolve_relations``).
+    ``plain_columns`` maps the GENESIS columns read by their widget to the model attribute they set;
+    the others (establishment, écrou) are resolved by ``resolve_relations`` from the file's caches.
     """
 
     genesis_columns: tuple[str, ...] = ()
@@ -413,6 +417,7 @@ class GenesisResource(resources.ModelResource):
         self.establishment_ids: dict[str, int] = {}
         self.scope_ids: set[int] | None = None
         self.compared = tuple(self.plain_columns.values()) + self.relation_attnames
+        self.previewed = 0
 
     relation_attnames: tuple[str, ...] = ()
 
@@ -561,7 +566,8 @@ class GenesisResource(resources.ModelResource):
             row_result.add_instance_info(instance)
             if kwargs.get("retain_instance_in_row_result"):
                 row_result.instance = instance
-            if number <= PREVIEW_ROWS:
+            if row_result.import_type != RowResult.IMPORT_TYPE_SKIP and self.previewed < PREVIEW_ROWS:
+                self.previewed += 1
                 row_result.diff = self.preview(before, instance, row)
         except ValidationError as exc:
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID

@@ -52,6 +52,7 @@ def test_the_preview_shows_the_rows_and_writes_nothing_then_the_confirmation_imp
     page = response.content.decode()
     assert "Prévisualisation" in page
     assert "PV-2026-100001" in page and "PV-2026-100002" in page and "Marie Élise" in page
+    assert "Aperçu (rien n&#x27;est encore enregistré) : 2 à créer, 0 à mettre à jour, 0 inchangé(s)." in page
     assert not VisitPermit.objects.exists()  # a dry run
     confirm = response.context["confirm_form"]
     response = client.post(reverse("admin:permits_visitpermit_process_import"), confirm.initial)
@@ -89,6 +90,17 @@ def test_the_preview_marks_a_status_change(detainee, greffe):
     page = response.content.decode()
     assert "<del>actif</del> <ins>retire</ins>" in page
     assert VisitPermit.objects.get().status == "active"
+
+
+def test_the_preview_lists_only_the_first_rows_to_create_or_change(detainee, greffe, monkeypatch):
+    monkeypatch.setattr("permits.resources.PREVIEW_ROWS", 2)
+    VisitPermitFactory(number="PV-0", detainee=detainee, holder_family_name="DURAND", holder_first_names="Marie Élise",
+                       holder_birth_date=date("1965-02-03"), relationship="mère", valid_from=date("2026-01-01"))
+    rows = [permit_row(numero_permis="PV-0")] + [permit_row(numero_permis=f"PV-{i}") for i in range(1, 5)]
+    response = upload(client_for(greffe), csv_bytes(rows))
+    result = response.context["result"]
+    assert [row.object_repr for row in result.valid_rows()] == ["PV-1", "PV-2"]
+    assert "4 à créer, 0 à mettre à jour, 1 inchangé(s)" in response.content.decode()
 
 
 def test_row_errors_are_shown_in_french_and_no_confirmation_is_offered(detainee, greffe):
