@@ -9,6 +9,7 @@ from sandbox.models import FranceConnectKey
 
 KEY_NAME = "franceconnect"
 ALGORITHM = "RS256"
+_imported: dict[str, RSAKey] = {}
 
 
 def signing_key() -> tuple[RSAKey, str]:
@@ -22,7 +23,10 @@ def signing_key() -> tuple[RSAKey, str]:
                 )
         except IntegrityError:  # generated meanwhile by another request
             stored = FranceConnectKey.objects.get(name=KEY_NAME)
-    return RSAKey.import_key(stored.private_jwk), stored.kid
+    key = _imported.get(stored.kid)
+    if key is None:  # importing a private RSA key checks it, which takes ~0.1 s: once per process
+        key = _imported[stored.kid] = RSAKey.import_key(stored.private_jwk)
+    return key, stored.kid
 
 
 def public_jwks() -> dict:
