@@ -188,3 +188,21 @@ def test_greffe_changes_own_detainee_and_it_shows_in_history(client, world, gref
     latest = ours.history.latest()
     assert latest.history_user == greffe_a
     assert latest.birth_date == datetime.date(1990, 5, 17)
+
+
+def test_greffe_without_establishment_sees_no_row(client, world):
+    client.force_login(StaffFactory(role="greffe"))
+    for model in SCOPED_MODELS:
+        response = client.get(admin_url(world.a.objects[model], "changelist"))
+        assert list(response.context["cl"].result_list) == []
+    response = client.get(reverse("admin:permits_detainee_add"))
+    assert list(response.context["adminform"].form.fields["establishment"].queryset) == []
+
+
+def test_index_lists_only_what_the_role_may_open(client, world, greffe_a):
+    content = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:permits_detainee_changelist") in content
+    assert reverse("admin:permits_visitpermit_changelist") in content
+    for hidden in ("admin:establishments_bank_changelist", "admin:establishments_nationalceiling_changelist",
+                   "admin:accounts_user_changelist", "admin:accounts_relative_changelist"):
+        assert reverse(hidden) not in content, hidden
