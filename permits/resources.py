@@ -23,6 +23,7 @@ from html import escape
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -418,6 +419,7 @@ class GenesisResource(resources.ModelResource):
         self.scope_ids: set[int] | None = None
         self.compared = tuple(self.plain_columns.values()) + self.relation_attnames
         self.previewed = 0
+        self.failed = False  # a row in error or a batch refused: nothing more is written
 
     relation_attnames: tuple[str, ...] = ()
 
@@ -570,38 +572,38 @@ class GenesisResource(resources.ModelResource):
                 self.previewed += 1
                 row_result.diff = self.preview(before, instance, row)
         except ValidationError as exc:
+            self.failed = True
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = exc
         except Exception as exc:  # noqa: BLE001 — reported as a row error, as django-import-export does
+            self.failed = True
             row_result.import_type = RowResult.IMPORT_TYPE_ERROR
             row_result.errors.append(self.get_error_result_class()(exc, row=row, number=number))
         return row_result
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and (using_transactions or not dry_run):
-            try:
-                bulk_create_with_history(
-                    self.create_instances, self._meta.model, batch_size=BATCH_SIZE,
-                    default_user=self.history_user(), default_change_reason=self.change_reason,
-                    default_date=timezone.now(),
-                )
-            except Exception as exc:  # noqa: BLE001
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.create_instances.clear()
+        self._write(bulk_create_with_history, self.create_instances, using_transactions, dry_run, raise_errors, result)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and (using_transactions or not dry_run):
-            try:
-                bulk_update_with_history(
-                    self.update_instances, self._meta.model, fields=list(self.compared), batch_size=BATCH_SIZE,
-                    default_user=self.history_user(), default_change_reason=self.change_reason,
-                    default_date=timezone.now(),
-                )
-            except Exception as exc:  # noqa: BLE001
-                self.handle_import_error(result, exc, raise_errors)
-            finally:
-                self.update_instances.clear()
+        self._write(bulk_update_with_history, self.update_instances, using_transactions, dry_run, raise_errors, result,
+                    fields=list(self.compared))
+
+    def _write(self, write, instances, using_transactions, dry_run, raise_errors, result, **extra) -> None:
+        """One batch with its history; none once a row or a batch failed (the file is rolled back)."""
+        try:
+            if instances and (using_transactions or not dry_run) and not self.failed:
+                write(instances, self._meta.model, batch_size=BATCH_SIZE, default_user=self.history_user(),
+                      default_change_reason=self.change_reason, default_date=timezone.now(), **extra)
+        except DatabaseError as exc:
+            self.failed = True
+            error = GenesisFileError(
+                _("Écriture refusée par la base de données (%(detail)s) : les mêmes lignes ont peut-être été "
+                  "modifiées pendant l'import. Rien n'a été enregistré ; relancez l'import.")
+                % {"detail": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+            )
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            instances.clear()
 
     def history_user(self):
         user = self.user

@@ -258,3 +258,24 @@ def test_without_a_user_the_import_is_not_scoped_and_history_has_no_user(maxx, o
     assert report.ok
     record = Detainee.history.get()
     assert record.history_user is None and record.history_change_reason == "Import GENESIS : d.csv"
+
+
+def test_a_write_refused_by_the_database_is_reported_in_french_and_nothing_is_written(detainee, greffe, monkeypatch):
+    """As when another import creates the same permit between the lookups and the writes."""
+    VisitPermitFactory(number="PV-2026-100002", detainee=detainee)
+    monkeypatch.setattr("permits.selectors.permits_by_number", lambda numbers: {})
+    before = snapshot()
+    content = csv_bytes([permit_row(), permit_row(numero_permis="PV-2026-100002")])
+    report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
+    assert len(report.errors) == 1
+    assert report.errors[0].startswith("Écriture refusée par la base de données (")
+    assert report.errors[0].endswith("Rien n'a été enregistré ; relancez l'import.")
+    assert snapshot() == before
+
+
+def test_after_a_row_error_no_batch_is_written(detainee, greffe, monkeypatch):
+    calls = []
+    monkeypatch.setattr("permits.resources.bulk_create_with_history", lambda *a, **k: calls.append(a))
+    content = csv_bytes([permit_row(date_debut="hier"), permit_row(numero_permis="PV-2")])
+    report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
+    assert not report.ok and calls == []
