@@ -50,6 +50,9 @@ class Transfer(models.Model):
         _("statut"), max_length=30, choices=TransferStatus.choices, default=TransferStatus.DRAFT, db_index=True
     )
     failure_reason = models.CharField(_("motif"), max_length=300, blank=True)
+    initiation_claimed_until = models.DateTimeField(
+        _("création de la demande de paiement en cours jusqu'au"), null=True, blank=True, editable=False
+    )
     poll_attempts = models.PositiveIntegerField(_("interrogations de la banque"), default=0)
     next_poll_at = models.DateTimeField(_("prochaine interrogation de la banque"), null=True, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,8 @@ from .psd2.statuses import target_status
 logger = logging.getLogger(__name__)
 S = TransferStatus
 
+# How long a request may hold the right to create a transfer's payment request (then another may).
+INITIATION_CLAIM = datetime.timedelta(seconds=60)
 # Past this age, a transfer waiting for its bank expires even when the bank cannot be reached.
 HARD_EXPIRY = datetime.timedelta(hours=24)
 
@@ -172,6 +175,10 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
         return transfer
 
 
+class InitiationInProgress(TransferError):
+    """Another request (a double click) is creating this transfer's payment request right now."""
+
+
 def initiate_payment(
     *,
     transfer_id: int,
@@ -180,43 +187,67 @@ def initiate_payment(
     successful_report_url: str,
     unsuccessful_report_url: str,
     client_factory: Callable[..., StetClient] | None = None,
+    wait_seconds: float = 0.0,
 ) -> Transfer:
     """"Réaliser le virement" after the bank is chosen: reserve, then one payment request at the bank.
 
-    The transfer's row stays locked while its payment request is created, so a double click waits and
-    then finds the request already made: one transfer, one payment request. A bank refusing (4xx)
-    rejects the transfer and frees its reservation; a bank that does not answer leaves it reserved
-    and waiting (a retry sends the same identifiers; it expires after 30 minutes otherwise)."""
+    Only the request that claims the transfer (a conditional update) calls the bank, and no database
+    transaction stays open during that call; a double click finds the claim, waits up to
+    ``wait_seconds`` for the payment request, then gets it (or InitiationInProgress): one transfer,
+    one payment request. A bank refusing (4xx) rejects the transfer and frees its reservation; a bank
+    that does not answer leaves it reserved and waiting (a retry sends the same identifiers; it
+    expires after 30 minutes otherwise)."""
     reserve(transfer_id=transfer_id, bank=bank, user=user)
+    now = timezone.now()
+    claimed = (
+        Transfer.objects.filter(pk=transfer_id, status=S.AWAITING_AUTHORIZATION, payment_request_id="")
+        .filter(Q(initiation_claimed_until__isnull=True) | Q(initiation_claimed_until__lt=now))
+        .update(initiation_claimed_until=now + INITIATION_CLAIM)
+    )
+    if not claimed:
+        return _wait_for_payment_request(transfer_id, wait_seconds)
+    transfer = Transfer.objects.select_related("detainee", "establishment", "bank", "relative").get(pk=transfer_id)
     failure: Psd2Error | None = None
+    created = None
+    try:
+        created = (client_factory or StetClient)(transfer.bank).create_payment_request(
+            transfer,
+            successful_report_url=successful_report_url,
+            unsuccessful_report_url=unsuccessful_report_url,
+        )
+    except Psd2Error as exc:
+        failure = exc
     with transaction.atomic():
         transfer = _locked(transfer_id)
-        if transfer.payment_request_id or transfer.status != S.AWAITING_AUTHORIZATION:
-            return transfer
-        try:
-            created = (client_factory or StetClient)(transfer.bank).create_payment_request(
-                transfer,
-                successful_report_url=successful_report_url,
-                unsuccessful_report_url=unsuccessful_report_url,
-            )
-        except Psd2Refused as exc:
-            _move(transfer, S.REJECTED, user=user, reason=_("Demande refusée par la banque (%(d)s).") % {"d": exc})
-            failure = exc
-        except Psd2Error as exc:
-            transfer.failure_reason = _("La banque n'a pas répondu (%(d)s).") % {"d": exc}
-            transfer._history_user = user
-            transfer.save(update_fields=["failure_reason", "updated_at"])
-            failure = exc
-        else:
+        transfer.initiation_claimed_until = None
+        transfer._history_user = user
+        if created is not None:
             transfer.payment_request_id = created.resource_id
             transfer.consent_url = created.consent_url
             transfer.failure_reason = ""
-            transfer._history_user = user
             transfer._change_reason = _("Demande de paiement créée à la banque")
             transfer.save()
+        elif isinstance(failure, Psd2Refused) and transfer.status == S.AWAITING_AUTHORIZATION:
+            _move(transfer, S.REJECTED, user=user, reason=_("Demande refusée par la banque (%(d)s).") % {"d": failure})
+        else:
+            transfer.failure_reason = _("La banque n'a pas répondu (%(d)s).") % {"d": failure}
+            transfer.save(update_fields=["failure_reason", "initiation_claimed_until", "updated_at"])
     if failure is not None:
         raise failure
     return transfer
+
+
+def _wait_for_payment_request(transfer_id: int, wait_seconds: float) -> Transfer:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        transfer = Transfer.objects.get(pk=transfer_id)
+        if transfer.payment_request_id or transfer.status != S.AWAITING_AUTHORIZATION:
+            return transfer
+        if time.monotonic() >= deadline:
+            raise InitiationInProgress(
+                _("Votre demande est en cours de transmission à votre banque. Veuillez patienter quelques secondes.")
+            )
+        time.sleep(0.2)
 
 
 def apply_bank_status(*, transfer_id: int, code: str, user=None) -> Transfer:
@@ -243,7 +274,7 @@ def apply_bank_status(*, transfer_id: int, code: str, user=None) -> Transfer:
                     reason = _("Statut de la banque : %(code)s") % {"code": code} if step == S.REJECTED else ""
                     _move(transfer, step, user=user, reason=reason)
                 if not was_authorized and transfer.authorized_at is not None:
-                    transaction.on_commit(lambda: send_receipt(transfer_id=transfer_id))
+                    transaction.on_commit(lambda: _send_receipt_quietly(transfer_id))
     if target is None:
         raise Psd2UnknownStatus(code)
     return transfer
@@ -358,6 +389,14 @@ def mark_refunded(*, transfer_id: int, user=None) -> Transfer:
 
 
 # -- receipt -----------------------------------------------------------------------------------
+
+def _send_receipt_quietly(transfer_id: int) -> None:
+    """The receipt never turns a payment into an error page: a mail failure is logged only."""
+    try:
+        send_receipt(transfer_id=transfer_id)
+    except Exception:  # noqa: BLE001 - any mail backend failure
+        logger.exception("Transfer %s: the e-mail receipt could not be sent", transfer_id)
+
 
 def send_receipt(*, transfer_id: int) -> bool:
     """The e-mail receipt to the relative, once the bank accepted the transfer."""

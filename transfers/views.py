@@ -23,6 +23,8 @@ from .forms import AmountForm, BankSearchForm
 from .psd2 import Psd2Error
 
 S = TransferStatus
+# A double click waits this long for the first click's payment request before saying it is on its way.
+INITIATION_WAIT_SECONDS = 15.0
 ACCEPTED = {S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED}
 
 
@@ -140,8 +142,11 @@ def choose_bank(request: HttpRequest, reference: str) -> HttpResponse:
             try:
                 transfer = services.initiate_payment(
                     transfer_id=transfer.pk, bank=bank, user=request.user,
-                    successful_report_url=ok_url, unsuccessful_report_url=ko_url,
+                    successful_report_url=ok_url, unsuccessful_report_url=ko_url, wait_seconds=INITIATION_WAIT_SECONDS,
                 )
+            except services.InitiationInProgress as exc:
+                messages.info(request, exc.messages[0])
+                status = 409
             except services.TransferRefused as exc:
                 for message in exc.messages:
                     messages.error(request, message)

@@ -209,3 +209,46 @@ def test_remittance_keeps_the_reference_when_names_are_long():
     transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("5"))
     text = remittance_text(transfer)
     assert len(text) <= 140 and text.endswith(transfer.reference)
+
+
+@pytest.mark.postgres
+def test_two_simultaneous_clicks_on_the_bank_make_one_payment_request(live_server):
+    import threading
+
+    from django.db import connection
+
+    reg = RegisteredPermitFactory()
+    bank = sandbox_bank(live_server)
+    transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("30"))
+    barrier = threading.Barrier(4)
+    results, errors = [], []
+
+    def click():
+        try:
+            barrier.wait(timeout=30)
+            results.append(services.initiate_payment(
+                transfer_id=transfer.pk, bank=bank, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL,
+                wait_seconds=20,
+            ).consent_url)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert len(set(results)) == 1 and len(results) == 4
+    assert SandboxPaymentRequest.objects.count() == 1 and Transfer.objects.count() == 1
+
+
+def test_a_failing_mail_server_does_not_break_the_payment(live_server, settings):
+    settings.EMAIL_BACKEND = "tests.transfers.broken_mail.BrokenBackend"
+    reg = RegisteredPermitFactory()
+    transfer = start(reg, sandbox_bank(live_server))
+    payer_decides(transfer.consent_url)
+    services.refresh_from_bank(transfer_id=transfer.pk)
+    assert Transfer.objects.get(pk=transfer.pk).status == S.EXECUTED
