@@ -15,6 +15,7 @@ from import_export.results import RowResult
 
 from .constants import MAX_IMPORT_BYTES
 from .resources import GENESIS_FORMATS, PREVIEW_ROWS, GenesisFileError, missing_columns_message
+from .services import import_genesis_dataset
 
 
 class GenesisImportForm(ImportForm):
@@ -80,6 +81,16 @@ class GenesisImportExportMixin(ImportExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """The confirmed import goes through the service (one transaction, all or nothing)."""
+        return import_genesis_dataset(
+            resource_class=self.choose_import_resource_class(form, request),
+            dataset=dataset,
+            file_name=kwargs.get("file_name") or form.cleaned_data.get("original_file_name") or "",
+            user=request.user,
+            retain_instances=True,  # for the admin's LogEntry rows
+        )
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

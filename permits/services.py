@@ -27,6 +27,8 @@ from .resources import (
 )
 
 if TYPE_CHECKING:
+    import tablib
+
     from accounts.models import User
 
 GENESIS_RESOURCES: dict[str, type[GenesisResource]] = {
@@ -100,17 +102,37 @@ def import_genesis_file(
     if not len(dataset):
         report.errors.append(_("Le fichier ne contient aucune ligne de données (seulement l'en-tête)."))
         return report
-    resource = resource_class(user=user)
-    with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=dry_run, file_name=Path(file_name).name, user=user)
-        if result.has_errors() or result.has_validation_errors():
-            transaction.set_rollback(True)
+    result = import_genesis_dataset(
+        resource_class=resource_class, dataset=dataset, file_name=file_name, user=user, dry_run=dry_run
+    )
     report.result = result
     report.errors = result.error_lines()
     report.created = result.totals[RowResult.IMPORT_TYPE_NEW]
     report.updated = result.totals[RowResult.IMPORT_TYPE_UPDATE]
     report.unchanged = result.totals[RowResult.IMPORT_TYPE_SKIP]
     return report
+
+
+def import_genesis_dataset(
+    *,
+    resource_class: type[GenesisResource],
+    dataset: tablib.Dataset,
+    file_name: str,
+    user: User | None = None,
+    dry_run: bool = False,
+    retain_instances: bool = False,
+) -> GenesisResult:
+    """Import a dataset already read (the admin's confirmation step and ``import_genesis_file``), in one
+    transaction rolled back on any error."""
+    resource = resource_class(user=user)
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=dry_run, file_name=Path(file_name).name, user=user,
+            retain_instance_in_row_result=retain_instances,
+        )
+        if result.has_errors() or result.has_validation_errors():
+            transaction.set_rollback(True)
+    return result
 
 
 def read_genesis_path(path: str | Path) -> bytes:
