@@ -78,9 +78,14 @@ def test_eagerness_follows_the_broker_setting():
 
 @pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="nécessite un broker Celery (CELERY_BROKER_URL)")
 def test_a_real_worker_runs_a_task_through_the_broker():
-    assert not app.conf.task_always_eager
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
-                      shutdown_timeout=30):
-        result = ping.delay()
-        assert result.get(timeout=30) == "pong"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # whatever a test fixture may have set: through the broker
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=30):
+            result = ping.delay()
+            assert result.get(timeout=30) == "pong"
+    finally:
+        app.conf.task_always_eager = eager
     assert result.successful()
+    assert type(result).__name__ == "AsyncResult"
