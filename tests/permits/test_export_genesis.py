@@ -60,6 +60,21 @@ def test_csv_export_has_the_genesis_columns_and_only_the_users_establishments(se
     ]
 
 
+def test_the_export_and_import_pages_offer_the_genesis_formats_and_columns(setup):
+    greffe, _mine = setup
+    client = Client()
+    client.force_login(greffe)
+    for page in ("export", "import"):
+        response = client.get(reverse(f"admin:permits_visitpermit_{page}"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "numero_permis" in html and "date_naissance_titulaire" in html
+        assert [title for _value, title in response.context["form"].fields["format"].choices if title != "---"] == [
+            "csv", "xlsx",
+        ]
+    assert "Importer" in client.get(reverse("admin:permits_visitpermit_changelist")).content.decode()
+
+
 def test_an_export_imports_again_without_any_change(setup):
     greffe, _mine = setup
     content = export(greffe, "visitpermit", VisitPermitResource, GENESIS_PERMIT_COLUMNS, "csv")
