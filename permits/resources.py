@@ -360,7 +360,7 @@ class GenesisResult(Result):
         self.invalid_rows.append(InvalidRow(number=number + 1, validation_error=validation_error, values=values))
 
     def row_errors(self):
-        return [(i + 2, row.errors) for i, row in enumerate(self.rows) if row.errors]
+        return [((row.errors[0].number or 0) + 1, row.errors) for row in self.rows if row.errors]
 
     def valid_rows(self):
         """The rows of the preview (the first PREVIEW_ROWS new or changed rows)."""

@@ -279,3 +279,18 @@ def test_after_a_row_error_no_batch_is_written(detainee, greffe, monkeypatch):
     content = csv_bytes([permit_row(date_debut="hier"), permit_row(numero_permis="PV-2")])
     report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
     assert not report.ok and calls == []
+
+
+def test_an_unexpected_row_error_is_reported_with_its_line_after_unchanged_rows(detainee, greffe, monkeypatch):
+    content = csv_bytes([permit_row(), permit_row(numero_permis="PV-2")])
+    assert import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe).ok
+    content = csv_bytes([permit_row(), permit_row(numero_permis="PV-2"), permit_row(numero_permis="PV-3")])
+
+    def broken(self, instance, row, values, errors):
+        if row["numero_permis"] == "PV-3":
+            raise RuntimeError("panne")
+
+    monkeypatch.setattr("permits.resources.VisitPermitResource.check_row", broken)
+    report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
+    assert report.errors == ["Ligne 4 : panne"]
+    assert VisitPermit.objects.count() == 2
