@@ -264,6 +264,18 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Transfers: ask the banks about pending transfers (each with its own backoff), expire abandoned ones.
 CELERY_BEAT_SCHEDULE["transfers-poll-banks"] = {"task": "transfers.poll_pending_transfers", "schedule": 30.0}
 CELERY_BEAT_SCHEDULE["transfers-expire"] = {"task": "transfers.expire_stale_transfers", "schedule": 60.0}
+# Reconciliation: camt.053 files dropped in the inbox folder are imported and matched.
+CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
+    "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,
+}
+
+# Reconciliation (issue 5): the folder where the bank drops camt.053 statements (empty: no inbox), the
+# folder where uploaded statements wait for the worker, and the cashier system's implementation.
+RECONCILIATION_INBOX_DIR = env.str("RECONCILIATION_INBOX_DIR", default="")
+RECONCILIATION_UPLOAD_DIR = env.str(
+    "RECONCILIATION_UPLOAD_DIR", default=str(Path(__import__("tempfile").gettempdir()) / "portail-releves")
+)
+CASHIER_BACKEND = env.str("CASHIER_BACKEND", default="reconciliation.cashier.files.FileCashier")
 
 # E-mail: console on the embedded default.
 EMAIL_BACKEND = env.str(

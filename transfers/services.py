@@ -388,6 +388,79 @@ def mark_refunded(*, transfer_id: int, user=None) -> Transfer:
     return _simple_move(transfer_id, S.REFUNDED, user)
 
 
+# Seen on a statement before the bank told us it executed the payment: the steps to "received".
+_RECEIVABLE_PATHS: dict[str, list[str]] = {
+    S.AWAITING_AUTHORIZATION: [S.AUTHORIZED, S.EXECUTED, S.RECEIVED],
+    S.AUTHORIZED: [S.EXECUTED, S.RECEIVED],
+    S.EXECUTED: [S.RECEIVED],
+}
+RECEIVABLE_STATUSES = frozenset(_RECEIVABLE_PATHS)
+
+
+def receive(*, transfer_id: int, user=None, reason: str = "") -> Transfer:
+    """The money is on the régie's statement: to ``received``, through ``executed`` when the bank had
+    not said so yet. IllegalTransition from any other state."""
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        path = _RECEIVABLE_PATHS.get(transfer.status)
+        if path is None:
+            _move(transfer, S.RECEIVED, user=user)  # raises IllegalTransition with the French message
+        for step in path:
+            _move(transfer, step, user=user, reason=reason if step == S.RECEIVED else "")
+        return transfer
+
+
+def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> list[int]:
+    """A statement's clean matches, in one go (a statement may carry 100,000 of them): every transfer
+    still ``executed`` becomes ``received`` with its history row; the others are moved one by one
+    along their path when they can be. Returns the ids that could not be received."""
+    if not transfer_ids:
+        return []
+    now = timezone.now()
+    refused: list[int] = []
+    with transaction.atomic():
+        locked = list(
+            Transfer.objects.select_for_update(of=("self",)).filter(pk__in=transfer_ids).order_by("pk")
+        )
+        executed = [t for t in locked if t.status == S.EXECUTED]
+        for transfer in executed:
+            transfer.status = S.RECEIVED
+            transfer.received_at = now
+            transfer.next_poll_at = None
+            transfer.updated_at = now
+        Transfer.objects.filter(pk__in=[t.pk for t in executed]).update(
+            status=S.RECEIVED, received_at=now, next_poll_at=None, updated_at=now
+        )
+        Transfer.history.bulk_history_create(
+            executed, update=True, default_user=user, default_date=now,
+            default_change_reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""),
+        )
+        found = {t.pk for t in locked}
+        refused += [pk for pk in transfer_ids if pk not in found]
+        for transfer in locked:
+            if transfer.status == S.RECEIVED and transfer in executed:
+                continue
+            if transfer.status in RECEIVABLE_STATUSES:
+                receive(transfer_id=transfer.pk, user=user, reason=reason)
+            else:
+                refused.append(transfer.pk)
+    return refused
+
+
+def return_to_payer(*, transfer_id: int, reason: str, user=None) -> Transfer:
+    """The payment went back to the payer (returned or reversed on the régie's statement) before it was
+    credited: through ``received`` and ``to_refund`` to ``refunded``. IllegalTransition once credited."""
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        if transfer.status in RECEIVABLE_STATUSES:
+            for step in _RECEIVABLE_PATHS[transfer.status]:
+                _move(transfer, step, user=user)
+        if transfer.status == S.RECEIVED:
+            _move(transfer, S.TO_REFUND, user=user, reason=reason)
+        _move(transfer, S.REFUNDED, user=user, reason=reason)
+        return transfer
+
+
 # -- receipt -----------------------------------------------------------------------------------
 
 def _send_receipt_quietly(transfer_id: int) -> None:

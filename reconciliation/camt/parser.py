@@ -1,0 +1,331 @@
+"""A streaming reader of ISO 20022 camt.053 statements (versions 001.02 to 001.13).
+
+The file is read with lxml ``iterparse`` (no entity resolution, no network, no DTD, no huge tree),
+one entry (``Ntry``) at a time, each cleared once read: memory stays flat whatever the file's size.
+Elements are read by their local names, so that the versions' namespaces and their small differences
+(``Sts`` as text or ``Sts/Cd``, ``Dbtr/Nm`` or ``Dbtr/Pty/Nm``, ``TxDtls/Amt`` or
+``TxDtls/AmtDtls/TxAmt/Amt``) are all understood.
+
+``parse_statement`` yields the statement's header first (a ``StatementHeader``, once the elements
+before the first entry are read), then each ``EntryLine``; the header's balances and the checks of
+the whole file come at the end (``StatementHeader.finished``)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from ..constants import CAMT053_NAMESPACE_PREFIX, CAMT053_VERSIONS, MAX_STATEMENT_BYTES, NOT_PROVIDED
+
+
+class CamtError(ValueError):
+    """The file cannot be read as a camt.053 statement; the message is French, for the user."""
+
+
+@dataclass
+class StatementHeader:
+    version: str = ""
+    message_id: str = ""
+    statement_id: str = ""
+    iban: str = ""
+    currency: str = ""
+    created_at: str = ""
+    from_date: datetime.date | None = None
+    to_date: datetime.date | None = None
+    balances: dict[str, Decimal] = field(default_factory=dict)
+    balance_dates: dict[str, datetime.date] = field(default_factory=dict)
+    statement_count: int = 0
+    other_currencies: set[str] = field(default_factory=set)
+    entry_count: int = 0
+    finished: bool = False
+
+    @property
+    def opening(self) -> Decimal | None:
+        for code in ("OPBD", "PRCD", "OPAV"):
+            if code in self.balances:
+                return self.balances[code]
+        return None
+
+    @property
+    def closing(self) -> Decimal | None:
+        for code in ("CLBD", "CLAV"):
+            if code in self.balances:
+                return self.balances[code]
+        return None
+
+    @property
+    def statement_date(self) -> datetime.date | None:
+        return self.balance_dates.get("CLBD") or self.to_date or self.from_date
+
+
+@dataclass(slots=True)
+class EntryLine:
+    entry_index: int
+    detail_index: int
+    entry_reference: str
+    account_servicer_reference: str
+    booking_date: datetime.date | None
+    value_date: datetime.date | None
+    entry_status: str
+    credit_debit: str
+    reversal: bool
+    bank_transaction_code: str
+    amount: Decimal
+    currency: str
+    entry_amount: Decimal
+    end_to_end_id: str
+    remittance: str
+    debtor_name: str
+    debtor_iban: str
+    debtor_bic: str
+    return_reason: str
+
+
+def _local(tag) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def _flatten(element, prefix: str = "", out: dict | None = None, skip: str | None = None) -> dict[str, list]:
+    """``{"Refs/EndToEndId": [text], "Amt": [element]...}``: every descendant by its local path;
+    ``skip`` names a child not to descend into (the transaction details of an entry)."""
+    if out is None:
+        out = {}
+    for child in element:
+        name = _local(child.tag)
+        if not name or name == skip:
+            continue
+        path = f"{prefix}{name}"
+        out.setdefault(path, []).append(child)
+        if len(child):
+            _flatten(child, path + "/", out)
+    return out
+
+
+def _text(flat: dict, *paths: str) -> str:
+    for path in paths:
+        elements = flat.get(path)
+        if elements:
+            text = (elements[0].text or "").strip()
+            if text:
+                return text
+    return ""
+
+
+def _amount(element, what: str) -> tuple[Decimal, str]:
+    raw = (element.text or "").strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise CamtError(_("Montant illisible (%(what)s) : « %(raw)s ».") % {"what": what, "raw": raw[:40]}) from exc
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise CamtError(_("Montant invalide (%(what)s) : « %(raw)s ».") % {"what": what, "raw": raw[:40]})
+    return value.quantize(Decimal("0.01")), (element.get("Ccy") or "").strip()
+
+
+def _date(flat: dict, base: str) -> datetime.date | None:
+    raw = _text(flat, f"{base}/Dt", f"{base}/DtTm")
+    if not raw:
+        return None
+    try:
+        return datetime.date.fromisoformat(raw[:10])
+    except ValueError as exc:
+        raise CamtError(_("Date illisible : « %(raw)s ».") % {"raw": raw[:40]}) from exc
+
+
+def _entry_lines(entry, entry_index: int) -> list[EntryLine]:
+    flat = _flatten(entry, skip="NtryDtls")
+    amounts = flat.get("Amt")
+    if not amounts:
+        raise CamtError(_("L'écriture n° %(n)s n'a pas de montant.") % {"n": entry_index})
+    entry_amount, currency = _amount(amounts[0], _("écriture n° %(n)s") % {"n": entry_index})
+    credit_debit = _text(flat, "CdtDbtInd")
+    if credit_debit not in ("CRDT", "DBIT"):
+        raise CamtError(_("L'écriture n° %(n)s n'indique pas si elle est au crédit ou au débit.") % {"n": entry_index})
+    status = _text(flat, "Sts/Cd", "Sts/Prtry", "Sts")
+    reversal = _text(flat, "RvslInd").lower() in ("true", "1")
+    code = "/".join(
+        p for p in (_text(flat, "BkTxCd/Domn/Cd"), _text(flat, "BkTxCd/Domn/Fmly/Cd"),
+                    _text(flat, "BkTxCd/Domn/Fmly/SubFmlyCd")) if p
+    ) or _text(flat, "BkTxCd/Prtry/Cd")
+    common = {
+        "entry_index": entry_index,
+        "entry_reference": _text(flat, "NtryRef")[:35],
+        "account_servicer_reference": _text(flat, "AcctSvcrRef")[:35],
+        "booking_date": _date(flat, "BookgDt"),
+        "value_date": _date(flat, "ValDt"),
+        "entry_status": status[:10],
+        "credit_debit": credit_debit,
+        "reversal": reversal,
+        "bank_transaction_code": code[:40],
+        "currency": currency,
+        "entry_amount": entry_amount,
+    }
+    details = [d for block in entry if _local(block.tag) == "NtryDtls" for d in block if _local(d.tag) == "TxDtls"]
+    if not details:
+        return [EntryLine(detail_index=1, amount=entry_amount, end_to_end_id="", remittance="", debtor_name="",
+                          debtor_iban="", debtor_bic="", return_reason="", **common)]
+    lines = []
+    for index, detail in enumerate(details, start=1):
+        tx = _flatten(detail)
+        amount_elements = tx.get("AmtDtls/TxAmt/Amt") or tx.get("Amt") or tx.get("AmtDtls/InstdAmt/Amt")
+        if amount_elements:
+            amount, tx_currency = _amount(amount_elements[0], _("écriture n° %(n)s") % {"n": entry_index})
+        elif len(details) == 1:
+            amount, tx_currency = entry_amount, currency
+        else:
+            raise CamtError(
+                _("L'écriture n° %(n)s a plusieurs détails sans montant chacun.") % {"n": entry_index}
+            )
+        end_to_end = _text(tx, "Refs/EndToEndId")
+        if end_to_end.upper() == NOT_PROVIDED:
+            end_to_end = ""
+        remittance = " ".join(
+            (e.text or "").strip() for path in ("RmtInf/Ustrd", "RmtInf/Strd/CdtrRefInf/Ref") for e in tx.get(path, ())
+        ).strip()
+        lines.append(
+            EntryLine(
+                detail_index=index,
+                amount=amount,
+                end_to_end_id=end_to_end[:35],
+                remittance=remittance[:500],
+                debtor_name=_text(tx, "RltdPties/Dbtr/Pty/Nm", "RltdPties/Dbtr/Nm")[:140],
+                debtor_iban=_text(tx, "RltdPties/DbtrAcct/Id/IBAN")[:34],
+                debtor_bic=_text(tx, "RltdAgts/DbtrAgt/FinInstnId/BICFI", "RltdAgts/DbtrAgt/FinInstnId/BIC")[:11],
+                return_reason=(_text(tx, "RtrInf/Rsn/Cd") + " " + _text(tx, "RtrInf/AddtlInf")).strip()[:105],
+                **{**common, "currency": tx_currency or currency},
+            )
+        )
+    return lines
+
+
+def _balance(element, header: StatementHeader) -> None:
+    flat = _flatten(element)
+    code = _text(flat, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry")
+    amounts = flat.get("Amt")
+    if not code or not amounts:
+        raise CamtError(_("Un solde du relevé est incomplet."))
+    amount, currency = _amount(amounts[0], _("solde %(code)s") % {"code": code})
+    if currency:
+        header.other_currencies.add(currency)
+    if _text(flat, "CdtDbtInd") == "DBIT":
+        amount = -amount
+    header.balances.setdefault(code, amount)
+    balance_date = _date(flat, "Dt")
+    if balance_date:
+        header.balance_dates.setdefault(code, balance_date)
+
+
+def check_size(path: str, max_bytes: int = MAX_STATEMENT_BYTES) -> int:
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise CamtError(
+            _("Le fichier dépasse la taille maximale acceptée (%(size)s Mo pour %(max)s Mo au plus).")
+            % {"size": round(size / 1024 / 1024, 1), "max": max_bytes // 1024 // 1024}
+        )
+    if size == 0:
+        raise CamtError(_("Le fichier est vide."))
+    return size
+
+
+def parse_statement(
+    source: str | BinaryIO, *, max_bytes: int = MAX_STATEMENT_BYTES
+) -> Iterator[StatementHeader | EntryLine]:
+    """Yield the header (once, before the first entry, and again at the end with ``finished``), then
+    every line. Raises CamtError on anything not a readable, single camt.053 statement."""
+    if isinstance(source, str):
+        check_size(source, max_bytes)
+    header = StatementHeader()
+    context = etree.iterparse(
+        source,
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    depth_names: list[str] = []
+    announced = False
+    entry_index = 0
+    try:
+        for event, element in context:
+            if event == "start":
+                name = _local(element.tag)
+                if not depth_names:
+                    _check_root(element, header)
+                depth_names.append(name)
+                if name == "Stmt":
+                    header.statement_count += 1
+                    if header.statement_count > 1:
+                        raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
+                continue
+            name = depth_names.pop()
+            parent = depth_names[-1] if depth_names else ""
+            if name == "Ntry" and parent == "Stmt":
+                if not announced:
+                    announced = True
+                    yield header
+                entry_index += 1
+                yield from _entry_lines(element, entry_index)
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+            elif parent == "GrpHdr" and name == "MsgId":
+                header.message_id = (element.text or "").strip()
+            elif parent == "GrpHdr" and name == "CreDtTm":
+                header.created_at = (element.text or "").strip()
+            elif parent == "Stmt" and name == "Id":
+                header.statement_id = (element.text or "").strip()
+            elif parent == "Stmt" and name == "Acct":
+                flat = _flatten(element)
+                header.iban = "".join(_text(flat, "Id/IBAN").split()).upper()
+                header.currency = _text(flat, "Ccy") or header.currency
+            elif parent == "Stmt" and name == "FrToDt":
+                flat = _flatten(element)
+                header.from_date = _iso_date(_text(flat, "FrDtTm"))
+                header.to_date = _iso_date(_text(flat, "ToDtTm"))
+            elif parent == "Stmt" and name == "Bal":
+                _balance(element, header)
+    except etree.XMLSyntaxError as exc:
+        raise CamtError(
+            _("Le fichier n'est pas un XML lisible (ligne %(line)s) : il est mal formé ou tronqué.")
+            % {"line": exc.lineno or "?"}
+        ) from exc
+    if header.statement_count == 0:
+        raise CamtError(_("Le fichier ne contient aucun relevé (Stmt)."))
+    header.entry_count = entry_index
+    header.finished = True
+    yield header
+
+
+def _iso_date(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw[:10]) if raw else None
+    except ValueError:
+        return None
+
+
+def _check_root(element, header: StatementHeader) -> None:
+    docinfo = element.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise CamtError(
+            _("Le fichier contient une déclaration DOCTYPE (entités XML) : refusé par sécurité.")
+        )
+    namespace = element.tag.partition("}")[0].lstrip("{") if element.tag.startswith("{") else ""
+    if not namespace.startswith(CAMT053_NAMESPACE_PREFIX) or _local(element.tag) != "Document":
+        raise CamtError(_("Ce fichier n'est pas un relevé camt.053 (espace de noms « %(ns)s »).") % {"ns": namespace})
+    version = namespace[len(CAMT053_NAMESPACE_PREFIX):]
+    if version not in CAMT053_VERSIONS:
+        raise CamtError(_("Version camt.053 non prise en charge : %(v)s.") % {"v": version})
+    header.version = f"camt.053.001.{version}"

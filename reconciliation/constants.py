@@ -1,0 +1,102 @@
+"""Choices and figures of the reconciliation: statements, matching outcomes, cashier batches, refunds."""
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# A statement file larger than this is refused before parsing (100,000 entries weigh about 150 MB).
+MAX_STATEMENT_BYTES = 200 * 1024 * 1024
+# An acknowledgement file of the cashier system.
+MAX_ACK_BYTES = 20 * 1024 * 1024
+
+CURRENCY = "EUR"
+CAMT053_NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
+# Versions read (their namespaces differ; their structure is read by element names).
+CAMT053_VERSIONS = frozenset(f"{n:02d}" for n in range(2, 14))
+
+# A transfer reference as written by the portal (see transfers.constants), found in remittance text.
+REFERENCE_PATTERN = re.compile(r"PDP[A-HJ-NP-Z2-9]{20}")
+NOT_PROVIDED = "NOTPROVIDED"
+
+# Executed transfers not seen on any statement after this many business days are flagged.
+UNSEEN_BUSINESS_DAYS = 3
+
+BULK_SIZE = 2000
+
+
+class CreditDebit(models.TextChoices):
+    CREDIT = "CRDT", _("Crédit")
+    DEBIT = "DBIT", _("Débit")
+
+
+class MatchOutcome(models.TextChoices):
+    MATCHED = "matched", _("Rapproché")
+    AMOUNT_MISMATCH = "amount_mismatch", _("Montant différent")
+    UNKNOWN_REFERENCE = "unknown_reference", _("Référence inconnue")
+    DUPLICATE = "duplicate", _("Paiement en double")
+    RETURNED = "returned", _("Retour ou annulation d'un virement")
+    UNEXPECTED_STATUS = "unexpected_status", _("Virement dans un état inattendu")
+    REFUND_SENT = "refund_sent", _("Remboursement émis")
+    OTHER = "other", _("Autre mouvement")
+    NOT_BOOKED = "not_booked", _("Écriture non comptabilisée")
+
+
+# Outcomes that wait in the exceptions queue until someone resolves them.
+EXCEPTION_OUTCOMES = frozenset(
+    {
+        MatchOutcome.AMOUNT_MISMATCH,
+        MatchOutcome.UNKNOWN_REFERENCE,
+        MatchOutcome.DUPLICATE,
+        MatchOutcome.UNEXPECTED_STATUS,
+        MatchOutcome.OTHER,
+    }
+)
+
+
+class Resolution(models.TextChoices):
+    NONE = "", _("À traiter")
+    ASSIGNED = "assigned", _("Attribué à un virement")
+    REFUND = "refund", _("À rembourser")
+    DISMISSED = "dismissed", _("Classé")
+    RETURN_APPLIED = "return_applied", _("Retour appliqué")
+
+
+class AckStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de l'accusé")
+    CREDITED = "CREDITED", _("Versé")
+    REJECTED = "REJECTED", _("Rejeté")
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("À rembourser")
+    IN_FILE = "in_file", _("Dans un fichier de virements")
+    REFUNDED = "refunded", _("Remboursé")
+
+
+class RefundFileStatus(models.TextChoices):
+    PREPARED = "prepared", _("Préparé")
+    APPROVED = "approved", _("Approuvé")
+    SENT = "sent", _("Envoyé à la banque")
+
+
+class JobKind(models.TextChoices):
+    IMPORT = "import", _("Import d'un relevé")
+    BATCH = "batch", _("Lot pour la caisse")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+# Cashier batch file (DESIGN.md): UTF-8, ";", header row.
+BATCH_COLUMNS = (
+    "etablissement", "numero_ecrou", "nom", "prenom", "montant", "devise", "reference", "payeur", "date_reception",
+)
+# Acknowledgement file: reference, CREDITED or REJECTED, cashier operation id, reason (and, when the
+# cashier system gives it, the amount it credited: checked against the batch).
+ACK_COLUMNS = ("reference", "statut", "operation", "motif")
+ACK_OPTIONAL_COLUMNS = ("montant",)

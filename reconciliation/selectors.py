@@ -1,0 +1,216 @@
+"""Reads of the reconciliation: the exceptions queue, transfers not seen on a statement, the daily
+report and its 30-day chart."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from establishments.selectors import scope_queryset
+from transfers.constants import TransferStatus
+from transfers.models import Transfer
+
+from .constants import EXCEPTION_OUTCOMES, UNSEEN_BUSINESS_DAYS, CreditDebit, MatchOutcome, RefundStatus, Resolution
+from .models import BankStatement, CashierBatch, Refund, RefundFile, StatementEntry
+
+S = TransferStatus
+ZERO = Decimal("0.00")
+
+
+def exceptions_queue(user) -> QuerySet[StatementEntry]:
+    return scope_queryset(
+        StatementEntry.objects.select_related("statement", "establishment", "transfer").filter(
+            outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE
+        ),
+        user,
+        "establishment",
+    ).order_by("statement__statement_date", "pk")
+
+
+def business_days_before(moment: datetime.datetime, days: int) -> datetime.datetime:
+    """``moment`` moved back ``days`` business days (Monday to Friday; public holidays not counted)."""
+    current = moment
+    left = days
+    while left:
+        current -= datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def unseen_transfers(user=None, *, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
+    """Transfers the bank executed more than 3 business days ago and no statement has shown."""
+    limit = business_days_before(now or timezone.now(), UNSEEN_BUSINESS_DAYS)
+    queryset = Transfer.objects.select_related("establishment", "detainee").filter(
+        status=S.EXECUTED, executed_at__lt=limit
+    ).order_by("executed_at")
+    return scope_queryset(queryset, user, "establishment") if user is not None else queryset
+
+
+def pending_refunds(user) -> QuerySet[Refund]:
+    return scope_queryset(
+        Refund.objects.select_related("establishment", "transfer").filter(status=RefundStatus.PENDING), user,
+        "establishment",
+    )
+
+
+def refund_files(user) -> QuerySet[RefundFile]:
+    return scope_queryset(
+        RefundFile.objects.select_related("establishment", "prepared_by", "approved_by"), user, "establishment"
+    )
+
+
+def batches(user) -> QuerySet[CashierBatch]:
+    return scope_queryset(CashierBatch.objects.select_related("establishment"), user, "establishment")
+
+
+@dataclass
+class DailyReport:
+    establishment: object
+    day: datetime.date
+    statements: list
+    opening: Decimal | None
+    closing: Decimal | None
+    credits: Decimal
+    debits: Decimal
+    matched: Decimal
+    in_exceptions: Decimal
+    resolved: Decimal
+    other_credits: Decimal
+    credited: Decimal
+    refunded: Decimal
+    pending: Decimal
+    matched_count: int
+    exception_count: int
+
+    @property
+    def balances(self) -> bool:
+        """Opening + credits − debits = closing, and every credit is matched, in exceptions, resolved
+        or otherwise explained."""
+        if self.opening is None:
+            return True
+        return (
+            self.opening + self.credits - self.debits == self.closing
+            and self.matched + self.in_exceptions + self.resolved + self.other_credits == self.credits
+        )
+
+    def rows(self) -> list[tuple[str, Decimal | str]]:
+        from django.utils.translation import gettext as _
+
+        return [
+            (_("Solde d'ouverture"), self.opening if self.opening is not None else "—"),
+            (_("Reçu (crédits du relevé)"), self.credits),
+            (_("Débits du relevé"), self.debits),
+            (_("Solde de clôture"), self.closing if self.closing is not None else "—"),
+            (_("Rapproché"), self.matched),
+            (_("En anomalie"), self.in_exceptions),
+            (_("Anomalies traitées"), self.resolved),
+            (_("Autres crédits"), self.other_credits),
+            (_("Versé sur les pécules"), self.credited),
+            (_("Remboursé"), self.refunded),
+            (_("En attente de versement"), self.pending),
+        ]
+
+
+def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _sum(queryset, field: str = "amount") -> Decimal:
+    return queryset.aggregate(s=Sum(field))["s"] or ZERO
+
+
+def daily_report(*, establishment, day: datetime.date) -> DailyReport:
+    statements = list(BankStatement.objects.filter(establishment=establishment, statement_date=day).order_by("pk"))
+    entries = StatementEntry.objects.filter(statement__in=statements, entry_status__in=("BOOK", ""))
+    credits_qs = entries.filter(credit_debit=CreditDebit.CREDIT)
+    matched = _sum(credits_qs.filter(outcome=MatchOutcome.MATCHED))
+    in_exceptions = _sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE))
+    resolved = _sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES).exclude(resolution=Resolution.NONE))
+    other = _sum(credits_qs.exclude(outcome=MatchOutcome.MATCHED).exclude(outcome__in=EXCEPTION_OUTCOMES))
+    start, end = _day_bounds(day)
+    transfers = Transfer.objects.filter(establishment=establishment)
+    return DailyReport(
+        establishment=establishment,
+        day=day,
+        statements=statements,
+        opening=statements[0].opening_balance if statements else None,
+        closing=statements[-1].closing_balance if statements else None,
+        credits=sum((s.total_credits for s in statements), ZERO),
+        debits=sum((s.total_debits for s in statements), ZERO),
+        matched=matched,
+        in_exceptions=in_exceptions,
+        resolved=resolved,
+        other_credits=other,
+        credited=_sum(transfers.filter(credited_at__gte=start, credited_at__lt=end)),
+        refunded=_sum(Refund.objects.filter(establishment=establishment, refunded_at__gte=start, refunded_at__lt=end)),
+        pending=_sum(transfers.filter(status=S.RECEIVED, received_at__lt=end)),
+        matched_count=credits_qs.filter(outcome=MatchOutcome.MATCHED).count(),
+        exception_count=credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE).count(),
+    )
+
+
+def last_days(*, establishment, day: datetime.date, days: int = 30) -> list[dict]:
+    """Per day of the last ``days`` (ending ``day``): received (statement credits), credited, refunded."""
+    first = day - datetime.timedelta(days=days - 1)
+    credits = {
+        row["statement_date"]: row["s"]
+        for row in BankStatement.objects.filter(
+            establishment=establishment, statement_date__gte=first, statement_date__lte=day
+        ).values("statement_date").annotate(s=Sum("total_credits"))
+    }
+    start, _end = _day_bounds(first)
+    credited: dict[datetime.date, Decimal] = {}
+    for when, amount in Transfer.objects.filter(
+        Q(establishment=establishment), credited_at__gte=start
+    ).values_list("credited_at", "amount"):
+        key = timezone.localtime(when).date()
+        credited[key] = credited.get(key, ZERO) + amount
+    refunded: dict[datetime.date, Decimal] = {}
+    for when, amount in Refund.objects.filter(establishment=establishment, refunded_at__gte=start).values_list(
+        "refunded_at", "amount"
+    ):
+        key = timezone.localtime(when).date()
+        refunded[key] = refunded.get(key, ZERO) + amount
+    out = []
+    for offset in range(days):
+        current = first + datetime.timedelta(days=offset)
+        out.append({
+            "day": current,
+            "received": credits.get(current, ZERO),
+            "credited": credited.get(current, ZERO),
+            "refunded": refunded.get(current, ZERO),
+        })
+    return out
+
+
+def chart_svg(series: list[dict], *, width: int = 720, height: int = 200) -> str:
+    """A server-rendered bar chart (no script: the CSP forbids inline ones) of received amounts per
+    day, with the credited amounts as a line of dots."""
+    from django.utils.html import escape
+
+    peak = max([float(p["received"]) for p in series] + [float(p["credited"]) for p in series] + [1.0])
+    bar = width / max(len(series), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 20}" width="100%" '
+        f'role="img" aria-label="Montants reçus et versés sur 30 jours">'
+    ]
+    for index, point in enumerate(series):
+        h = float(point["received"]) / peak * height
+        x = index * bar
+        label = escape(f"{point['day']:%d/%m} : reçu {point['received']} €, versé {point['credited']} €")
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{height - h:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="#000091">'
+            f"<title>{label}</title></rect>"
+        )
+        c = float(point["credited"]) / peak * height
+        parts.append(f'<circle cx="{x + bar / 2:.1f}" cy="{height - c:.1f}" r="3" fill="#18753c"/>')
+        if index % 5 == 0:
+            parts.append(f'<text x="{x + 2:.1f}" y="{height + 15}" font-size="10">{point["day"]:%d/%m}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,679 @@
+"""Every change of the reconciliation: statement import and matching, the exceptions queue, cashier
+batches and acknowledgements, refunds. One function per action, keyword arguments, in a transaction,
+with the acting user in the history. Transfers change status through ``transfers.services`` only."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from establishments.models import Establishment
+from establishments.selectors import may_see_establishment
+from permits.constants import DetaineeStatus
+from transfers import services as transfer_services
+from transfers.constants import TransferStatus
+from transfers.models import Transfer
+
+from . import cashier as cashier_module
+from .camt import CamtError, EntryLine, StatementHeader, parse_statement
+from .camt.parser import check_size
+from .constants import (
+    BULK_SIZE,
+    CURRENCY,
+    EXCEPTION_OUTCOMES,
+    MAX_STATEMENT_BYTES,
+    REFERENCE_PATTERN,
+    AckStatus,
+    CreditDebit,
+    MatchOutcome,
+    RefundFileStatus,
+    RefundStatus,
+    Resolution,
+)
+from .models import BankStatement, CashierBatch, CashierBatchLine, Refund, RefundFile, StatementEntry
+
+S = TransferStatus
+M = MatchOutcome
+RECEIVABLE = transfer_services.RECEIVABLE_STATUSES
+ALREADY_RECEIVED = frozenset({S.RECEIVED, S.CREDITED, S.TO_REFUND, S.REFUNDED})
+# Bank transaction sub-family codes of a returned payment (ISO 20022 external code list).
+RETURN_SUBFAMILIES = ("RRTN", "RPCR", "ARET")
+
+
+class ReconciliationError(Exception):
+    """An action refused; ``messages`` are French, for the staff member or the operator."""
+
+    def __init__(self, *messages: str):
+        super().__init__(" ".join(str(m) for m in messages))
+        self.messages = [str(m) for m in messages]
+
+
+# -- statement import and matching ------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    statement: BankStatement
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        s = self.statement
+        parts = [
+            _("Relevé %(msg)s du %(day)s importé pour %(code)s : %(n)s écritures.")
+            % {"msg": s.message_id, "day": f"{s.statement_date:%d/%m/%Y}", "code": s.establishment.code,
+               "n": s.entry_count}
+        ]
+        for outcome, count in sorted(self.counts.items()):
+            parts.append(f"{M(outcome).label} : {count}")
+        return " ".join(parts[:1]) + (" " + " ; ".join(parts[1:]) + "." if len(parts) > 1 else "")
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_header(header: StatementHeader, user) -> Establishment:
+    if not header.message_id:
+        raise CamtError(_("Le relevé n'a pas d'identifiant de message (GrpHdr/MsgId)."))
+    if not header.iban:
+        raise CamtError(_("Le relevé n'indique pas l'IBAN du compte (Acct/Id/IBAN)."))
+    if header.currency and header.currency != CURRENCY:
+        raise CamtError(_("Le compte est tenu en %(ccy)s : seuls les relevés en euros (EUR) sont acceptés.")
+                        % {"ccy": header.currency})
+    establishment = Establishment.objects.filter(regie_iban=header.iban).first()
+    if establishment is None or (user is not None and not may_see_establishment(user, establishment.pk)):
+        raise CamtError(
+            _("Le compte %(iban)s n'est le compte de régie d'aucun établissement que vous pouvez gérer.")
+            % {"iban": header.iban}
+        )
+    if BankStatement.objects.filter(message_id=header.message_id, iban=header.iban).exists():
+        raise CamtError(
+            _("Ce relevé a déjà été importé (message %(msg)s du compte %(iban)s).")
+            % {"msg": header.message_id, "iban": header.iban}
+        )
+    return establishment
+
+
+def _references(line: EntryLine) -> list[str]:
+    refs = []
+    if line.end_to_end_id:
+        refs.append(line.end_to_end_id)
+    refs += [r for r in REFERENCE_PATTERN.findall(line.remittance) if r not in refs]
+    return refs
+
+
+def _is_return(line: EntryLine) -> bool:
+    return line.reversal or line.bank_transaction_code.rpartition("/")[2] in RETURN_SUBFAMILIES
+
+
+class _Matcher:
+    """Matches the lines of a statement, a chunk at a time (one query for the chunk's transfers)."""
+
+    def __init__(self, statement: BankStatement, user, reason: str):
+        self.statement = statement
+        self.user = user
+        self.reason = reason
+        self.taken: dict[int, str] = {}  # transfer id → status once this file is applied
+        self.counts: dict[str, int] = {}
+
+    def run(self, lines: list[EntryLine]) -> None:
+        refs = {ref for line in lines for ref in _references(line)}
+        transfers = {
+            t["reference"]: t
+            for t in Transfer.objects.filter(reference__in=refs).values(
+                "pk", "reference", "amount", "status", "establishment_id"
+            )
+        } if refs else {}
+        refund_refs = {
+            r["end_to_end_id"]: r["pk"]
+            for r in Refund.objects.filter(end_to_end_id__in=refs).values("pk", "end_to_end_id")
+        } if refs else {}
+        rows: list[StatementEntry] = []
+        to_receive: list[int] = []
+        returns: list[tuple[int, StatementEntry]] = []
+        for line in lines:
+            entry = self._entry(line)
+            transfer = next(
+                (transfers[r] for r in _references(line)
+                 if r in transfers and transfers[r]["establishment_id"] == self.statement.establishment_id),
+                None,
+            )
+            entry.transfer_id = transfer["pk"] if transfer else None
+            status = self.taken.get(transfer["pk"], transfer["status"]) if transfer else None
+            if line.entry_status not in ("BOOK", ""):
+                entry.outcome = M.NOT_BOOKED
+            elif line.credit_debit == CreditDebit.DEBIT or (line.reversal and line.credit_debit == CreditDebit.CREDIT):
+                if transfer and _is_return(line) and line.credit_debit == CreditDebit.DEBIT:
+                    if status == S.CREDITED:
+                        entry.outcome = M.UNEXPECTED_STATUS
+                    else:
+                        entry.outcome = M.RETURNED
+                        entry.resolution = Resolution.RETURN_APPLIED
+                        returns.append((transfer["pk"], entry))
+                        self.taken[transfer["pk"]] = S.REFUNDED
+                elif any(r in refund_refs for r in _references(line)) and line.credit_debit == CreditDebit.DEBIT:
+                    entry.outcome = M.REFUND_SENT
+                else:
+                    entry.outcome = M.OTHER
+            elif transfer is None:
+                entry.outcome = M.UNKNOWN_REFERENCE
+            elif line.amount != transfer["amount"]:
+                entry.outcome = M.AMOUNT_MISMATCH
+            elif status in RECEIVABLE:
+                entry.outcome = M.MATCHED
+                to_receive.append(transfer["pk"])
+                self.taken[transfer["pk"]] = S.RECEIVED
+            elif status in ALREADY_RECEIVED:
+                entry.outcome = M.DUPLICATE
+            else:
+                entry.outcome = M.UNEXPECTED_STATUS
+            rows.append(entry)
+        refused = set(transfer_services.receive_many(transfer_ids=to_receive, user=self.user, reason=self.reason))
+        for entry in rows:
+            if entry.outcome == M.MATCHED and entry.transfer_id in refused:
+                entry.outcome = M.UNEXPECTED_STATUS
+            self.counts[entry.outcome] = self.counts.get(entry.outcome, 0) + 1
+        for transfer_id, entry in returns:
+            transfer_services.return_to_payer(
+                transfer_id=transfer_id, user=self.user,
+                reason=_("Retourné au payeur par la banque (%(why)s)") % {"why": entry.return_reason or "—"},
+            )
+            entry.resolved_at = timezone.now()
+        StatementEntry.objects.bulk_create(rows, batch_size=BULK_SIZE)
+        StatementEntry.history.bulk_history_create(rows, default_user=self.user, default_change_reason=self.reason)
+
+    def _entry(self, line: EntryLine) -> StatementEntry:
+        return StatementEntry(
+            statement_id=self.statement.pk,
+            establishment_id=self.statement.establishment_id,
+            entry_index=line.entry_index,
+            detail_index=line.detail_index,
+            entry_reference=line.entry_reference,
+            account_servicer_reference=line.account_servicer_reference,
+            booking_date=line.booking_date,
+            value_date=line.value_date,
+            entry_status=line.entry_status,
+            credit_debit=line.credit_debit,
+            reversal=line.reversal,
+            bank_transaction_code=line.bank_transaction_code,
+            amount=line.amount,
+            end_to_end_id=line.end_to_end_id,
+            remittance=line.remittance,
+            debtor_name=line.debtor_name,
+            debtor_iban=line.debtor_iban,
+            debtor_bic=line.debtor_bic,
+            return_reason=line.return_reason,
+        )
+
+
+def import_statement(
+    *,
+    path: str,
+    user=None,
+    file_name: str = "",
+    max_bytes: int = MAX_STATEMENT_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import a camt.053 file of a régie account and match its entries, all or nothing. ``user`` None
+    is an operator (every establishment); a staff member may import only their establishments'
+    statements. CamtError (French) when the file is refused; nothing is written then."""
+    size = check_size(path, max_bytes)
+    sha = file_sha256(path)
+    if BankStatement.objects.filter(file_sha256=sha).exists():
+        raise CamtError(_("Ce fichier a déjà été importé."))
+    reason = _("Import du relevé %(name)s") % {"name": file_name or os.path.basename(path)}
+    try:
+        with transaction.atomic(), open(path, "rb") as handle:
+            result = _import(handle, size, sha, user, file_name or os.path.basename(path), reason, max_bytes, progress)
+    except IntegrityError as exc:
+        # Two imports of the same statement at once: the second one meets the unique constraints.
+        raise CamtError(_("Ce relevé a déjà été importé.")) from exc
+    return result
+
+
+def _import(handle, size, sha, user, file_name, reason, max_bytes, progress) -> ImportResult:
+    statement: BankStatement | None = None
+    matcher: _Matcher | None = None
+    buffer: list[EntryLine] = []
+    credits = debits = Decimal("0.00")
+    last_entry = 0
+    header: StatementHeader | None = None
+
+    def start(h: StatementHeader) -> None:
+        nonlocal statement, matcher
+        establishment = _check_header(h, user)
+        statement = BankStatement(
+            establishment=establishment, iban=h.iban, message_id=h.message_id[:35],
+            statement_id=h.statement_id[:35], camt_version=h.version, file_name=file_name[:255],
+            file_sha256=sha, statement_date=h.statement_date or timezone.localdate(),
+            opening_balance=Decimal("0.00"), closing_balance=Decimal("0.00"), total_credits=Decimal("0.00"),
+            total_debits=Decimal("0.00"), entry_count=0, imported_by=user,
+        )
+        statement._history_user = user
+        statement._change_reason = reason
+        statement.save()
+        matcher = _Matcher(statement, user, reason)
+
+    for item in parse_statement(handle, max_bytes=max_bytes):
+        if isinstance(item, StatementHeader):
+            header = item
+            if statement is None:
+                start(item)
+            continue
+        if item.currency and item.currency != CURRENCY:
+            raise CamtError(
+                _("L'écriture n° %(n)s est en %(ccy)s : seuls les montants en euros (EUR) sont acceptés.")
+                % {"n": item.entry_index, "ccy": item.currency}
+            )
+        if item.entry_index != last_entry:
+            last_entry = item.entry_index
+            if item.entry_status in ("BOOK", ""):
+                if item.credit_debit == CreditDebit.CREDIT:
+                    credits += item.entry_amount
+                else:
+                    debits += item.entry_amount
+        buffer.append(item)
+        if len(buffer) >= BULK_SIZE:
+            matcher.run(buffer)
+            buffer = []
+            if progress:
+                progress(min(handle.tell(), size), size)
+    assert header is not None and statement is not None and matcher is not None
+    if buffer:
+        matcher.run(buffer)
+    foreign = header.other_currencies - {CURRENCY}
+    if foreign:
+        raise CamtError(_("Le relevé est en %(ccy)s : seuls les relevés en euros (EUR) sont acceptés.")
+                        % {"ccy": ", ".join(sorted(foreign))})
+    opening, closing = header.opening, header.closing
+    if opening is None or closing is None:
+        raise CamtError(_("Le relevé doit indiquer son solde d'ouverture (OPBD) et son solde de clôture (CLBD)."))
+    if opening + credits - debits != closing:
+        raise CamtError(
+            _("Les soldes ne concordent pas : solde d'ouverture %(o)s € + crédits %(c)s € − débits %(d)s € = "
+              "%(e)s €, mais le solde de clôture est de %(f)s €.")
+            % {"o": opening, "c": credits, "d": debits, "e": opening + credits - debits, "f": closing}
+        )
+    statement.opening_balance, statement.closing_balance = opening, closing
+    statement.total_credits, statement.total_debits = credits, debits
+    statement.entry_count = header.entry_count
+    statement._history_user = user
+    statement._change_reason = reason
+    statement.save()
+    if progress:
+        progress(size, size)
+    return ImportResult(statement=statement, counts=matcher.counts)
+
+
+# -- the exceptions queue ---------------------------------------------------------------------
+
+def _open_exception(entry_id: int, user) -> StatementEntry:
+    entry = StatementEntry.objects.select_for_update().select_related("statement").get(pk=entry_id)
+    if user is not None and not may_see_establishment(user, entry.establishment_id):
+        raise ReconciliationError(_("Cette écriture n'existe pas."))
+    if entry.outcome not in EXCEPTION_OUTCOMES or entry.resolution:
+        raise ReconciliationError(_("Cette écriture n'est pas (ou plus) dans la file des anomalies."))
+    return entry
+
+
+def _resolve(entry: StatementEntry, resolution: str, note: str, user) -> None:
+    entry.resolution = resolution
+    entry.resolution_note = note[:300]
+    entry.resolved_at = timezone.now()
+    entry.resolved_by = user
+    entry._history_user = user
+    entry._change_reason = f"{Resolution(resolution).label}" + (f" : {note}" if note else "")
+    entry.save()
+
+
+def assign_entry(*, entry_id: int, reference: str, user=None) -> StatementEntry:
+    """A staff member recognises the transfer a credit was for: the transfer becomes received."""
+    reference = (reference or "").strip().upper()
+    with transaction.atomic():
+        entry = _open_exception(entry_id, user)
+        if entry.credit_debit != CreditDebit.CREDIT:
+            raise ReconciliationError(_("Seul un crédit peut être attribué à un virement."))
+        transfer = Transfer.objects.filter(reference=reference, establishment_id=entry.establishment_id).first()
+        if transfer is None:
+            raise ReconciliationError(_("Aucun virement de cet établissement n'a la référence « %(r)s ».")
+                                      % {"r": reference})
+        if transfer.amount != entry.amount:
+            raise ReconciliationError(
+                _("Le montant reçu (%(a)s €) diffère de celui du virement %(r)s (%(b)s €) : attribution refusée.")
+                % {"a": entry.amount, "r": reference, "b": transfer.amount}
+            )
+        if transfer.status not in RECEIVABLE:
+            raise ReconciliationError(
+                _("Le virement %(r)s est déjà « %(s)s » : il ne peut recevoir ce paiement.")
+                % {"r": reference, "s": S(transfer.status).label}
+            )
+        transfer_services.receive(
+            transfer_id=transfer.pk, user=user, reason=_("Attribué à la main à l'écriture n° %(n)s") % {"n": entry.pk}
+        )
+        entry.transfer = transfer
+        _resolve(entry, Resolution.ASSIGNED, reference, user)
+        return entry
+
+
+def _new_refund_reference() -> str:
+    return "RBT" + get_random_string(20, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+
+def _refund_from_entry(entry: StatementEntry, *, reason: str, user, transfer: Transfer | None = None) -> Refund:
+    if not entry.debtor_iban:
+        raise ReconciliationError(
+            _("Le relevé n'indique pas le compte du payeur : remboursement impossible depuis le portail.")
+        )
+    refund = Refund(
+        establishment_id=entry.establishment_id, entry=entry, transfer=transfer,
+        end_to_end_id=_new_refund_reference(), amount=entry.amount,
+        creditor_name=entry.debtor_name or _("Payeur inconnu"), creditor_iban=entry.debtor_iban,
+        creditor_bic=entry.debtor_bic, reason=reason[:300], created_by=user,
+    )
+    refund._history_user = user
+    refund._change_reason = reason[:100]
+    try:
+        with transaction.atomic():
+            refund.save()
+    except IntegrityError as exc:
+        raise ReconciliationError(_("Cette écriture fait déjà l'objet d'un remboursement.")) from exc
+    return refund
+
+
+def mark_entry_for_refund(*, entry_id: int, reason: str, user=None) -> Refund:
+    """Money that cannot be kept (unknown reference, duplicate, wrong amount…) goes back to the payer."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReconciliationError(_("Indiquez le motif du remboursement."))
+    with transaction.atomic():
+        entry = _open_exception(entry_id, user)
+        if entry.credit_debit != CreditDebit.CREDIT:
+            raise ReconciliationError(_("Seul un crédit peut être remboursé."))
+        refund = _refund_from_entry(entry, reason=reason, user=user)
+        _resolve(entry, Resolution.REFUND, reason, user)
+        return refund
+
+
+def dismiss_entry(*, entry_id: int, reason: str, user=None) -> StatementEntry:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReconciliationError(_("Indiquez pourquoi l'écriture est classée."))
+    with transaction.atomic():
+        entry = _open_exception(entry_id, user)
+        _resolve(entry, Resolution.DISMISSED, reason, user)
+        return entry
+
+
+def send_transfer_to_refund(*, transfer_id: int, reason: str, user=None) -> Refund:
+    """A received transfer that cannot be credited: to refund, paid back to the account it came from."""
+    with transaction.atomic():
+        transfer_services.mark_to_refund(transfer_id=transfer_id, reason=reason, user=user)
+        entry = (
+            StatementEntry.objects.filter(transfer_id=transfer_id, credit_debit=CreditDebit.CREDIT)
+            .filter(Q(outcome=M.MATCHED) | Q(resolution=Resolution.ASSIGNED))
+            .order_by("pk").first()
+        )
+        if entry is None:
+            raise ReconciliationError(_("Ce virement n'a été vu sur aucun relevé : remboursement impossible."))
+        return _refund_from_entry(entry, reason=reason, user=user, transfer=Transfer.objects.get(pk=transfer_id))
+
+
+# -- the cashier system -----------------------------------------------------------------------
+
+def cannot_be_credited(transfer: Transfer) -> str:
+    """Why a received transfer cannot be credited now (the detainee left), or ""."""
+    detainee = transfer.detainee
+    if detainee.status == DetaineeStatus.RELEASED:
+        return _("La personne détenue a été libérée avant le versement.")
+    if detainee.status == DetaineeStatus.TRANSFERRED or detainee.establishment_id != transfer.establishment_id:
+        return _("La personne détenue a été transférée dans un autre établissement avant le versement.")
+    return ""
+
+
+@dataclass
+class BatchResult:
+    batch: CashierBatch | None
+    created: bool
+    sent_to_refund: list[str] = field(default_factory=list)
+
+
+def generate_batch(*, establishment_id: int, day: datetime.date | None = None, user=None) -> BatchResult:
+    """The day's batch of an establishment: every received transfer not yet in a batch. Generated once
+    a day: asking again gives back the same batch (same file). Transfers whose detainee was released or
+    transferred go to refund instead. Concurrent calls are serialised on the establishment's row."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        establishment = Establishment.objects.select_for_update().get(pk=establishment_id)
+        if user is not None and not may_see_establishment(user, establishment.pk):
+            raise ReconciliationError(_("Établissement inconnu."))
+        existing = CashierBatch.objects.filter(establishment=establishment, day=day).first()
+        if existing is not None:
+            return BatchResult(batch=existing, created=False)
+        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        candidates = list(
+            Transfer.objects.select_related("detainee", "relative", "establishment")
+            .filter(establishment=establishment, status=S.RECEIVED, received_at__lt=end, cashier_line__isnull=True)
+            .order_by("received_at", "pk")
+        )
+        refunded, lines = [], []
+        for transfer in candidates:
+            why = cannot_be_credited(transfer)
+            if why:
+                send_transfer_to_refund(transfer_id=transfer.pk, reason=why, user=user)
+                refunded.append(transfer.reference)
+            else:
+                lines.append(transfer)
+        if not lines:
+            return BatchResult(batch=None, created=False, sent_to_refund=refunded)
+        payers = _payer_names([t.pk for t in lines])
+        content = cashier_module.get_cashier().render_batch(
+            [cashier_module.BatchItem.from_transfer(t, payers.get(t.pk, "")) for t in lines]
+        )
+        batch = CashierBatch(
+            establishment=establishment, day=day, line_count=len(lines),
+            total=sum((t.amount for t in lines), Decimal("0.00")), content=content, created_by=user,
+        )
+        batch._history_user = user
+        batch._change_reason = _("Lot généré")
+        batch.save()
+        rows = [CashierBatchLine(batch=batch, transfer=t, amount=t.amount) for t in lines]
+        CashierBatchLine.objects.bulk_create(rows)
+        CashierBatchLine.history.bulk_history_create(rows, default_user=user, default_change_reason=_("Lot généré"))
+    return BatchResult(batch=batch, created=True, sent_to_refund=refunded)
+
+
+def _payer_names(transfer_ids: list[int]) -> dict[int, str]:
+    """The payer's name as read on the statement (else the relative's name)."""
+    names = {}
+    for transfer_id, name in StatementEntry.objects.filter(
+        transfer_id__in=transfer_ids, credit_debit=CreditDebit.CREDIT
+    ).exclude(debtor_name="").values_list("transfer_id", "debtor_name"):
+        names.setdefault(transfer_id, name)
+    return names
+
+
+@dataclass
+class AckResult:
+    credited: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return _("Accusé appliqué : %(c)s virement(s) versé(s), %(r)s envoyé(s) en remboursement.") % {
+            "c": len(self.credited), "r": len(self.refused)
+        }
+
+
+def apply_acknowledgement(*, data: bytes, user=None) -> AckResult:
+    """Apply the cashier system's acknowledgement, all or nothing: each line names a transfer of a
+    batch still waiting for its acknowledgement; CREDITED → credited with the cashier's operation id,
+    REJECTED → to refund with the reason. Unknown or already acknowledged references, an amount other
+    than the batch's, an operation id used twice: refused with every reason, nothing written."""
+    items = cashier_module.get_cashier().read_acknowledgement(data)
+    result = AckResult()
+    with transaction.atomic():
+        references = [i.reference for i in items]
+        lines = {
+            line.transfer.reference: line
+            for line in CashierBatchLine.objects.select_for_update(of=("self",))
+            .select_related("transfer", "batch")
+            .filter(transfer__reference__in=references)
+            .order_by("pk")
+        }
+        errors = []
+        operations = [i.operation_id for i in items if i.status == AckStatus.CREDITED]
+        used = set(
+            CashierBatchLine.objects.filter(operation_id__in=operations).values_list("operation_id", flat=True)
+        )
+        for item in items:
+            line = lines.get(item.reference)
+            where = _("ligne %(n)s") % {"n": item.line_number}
+            if line is None:
+                errors.append(_("%(w)s : la référence %(r)s n'est dans aucun lot.") % {"w": where, "r": item.reference})
+                continue
+            if user is not None and not may_see_establishment(user, line.batch.establishment_id):
+                errors.append(_("%(w)s : la référence %(r)s n'est dans aucun lot.") % {"w": where, "r": item.reference})
+                continue
+            if line.ack_status != AckStatus.PENDING:
+                errors.append(
+                    _("%(w)s : le virement %(r)s a déjà été traité par la caisse (%(s)s, opération %(o)s).")
+                    % {"w": where, "r": item.reference, "s": line.get_ack_status_display(),
+                       "o": line.operation_id or "—"}
+                )
+                continue
+            if item.amount is not None and item.amount != line.amount:
+                errors.append(
+                    _("%(w)s : montant %(a)s € pour le virement %(r)s, mais le lot porte %(b)s €.")
+                    % {"w": where, "a": item.amount, "r": item.reference, "b": line.amount}
+                )
+            if item.status == AckStatus.CREDITED and item.operation_id in used:
+                errors.append(_("%(w)s : l'opération de caisse %(o)s a déjà été utilisée.")
+                              % {"w": where, "o": item.operation_id})
+        if errors:
+            raise ReconciliationError(*errors)
+        now = timezone.now()
+        for item in items:
+            line = lines[item.reference]
+            line.ack_status = item.status
+            line.operation_id = item.operation_id if item.status == AckStatus.CREDITED else ""
+            line.reason = item.reason[:300]
+            line.acknowledged_at = now
+            line._history_user = user
+            line._change_reason = f"{AckStatus(item.status).label} {item.operation_id}".strip()
+            line.save()
+            if item.status == AckStatus.CREDITED:
+                transfer_services.mark_credited(transfer_id=line.transfer_id, user=user)
+                result.credited.append(item.reference)
+            else:
+                send_transfer_to_refund(
+                    transfer_id=line.transfer_id, user=user,
+                    reason=_("Refusé par la caisse : %(why)s") % {"why": item.reason or "—"},
+                )
+                result.refused.append(item.reference)
+        batch_ids = {lines[i.reference].batch_id for i in items}
+        for batch in CashierBatch.objects.filter(pk__in=batch_ids):
+            if not batch.lines.filter(ack_status=AckStatus.PENDING).exists():
+                batch.acknowledged_at = now
+                batch._history_user = user
+                batch._change_reason = _("Accusé de la caisse reçu")
+                batch.save()
+    return result
+
+
+# -- refunds ----------------------------------------------------------------------------------
+
+def prepare_refund_file(*, establishment_id: int, user) -> RefundFile:
+    """Gather the establishment's pending refunds into a SEPA credit transfer file (pain.001)."""
+    from .refunds import build_pain001
+
+    with transaction.atomic():
+        establishment = Establishment.objects.select_for_update().get(pk=establishment_id)
+        if not may_see_establishment(user, establishment.pk):
+            raise ReconciliationError(_("Établissement inconnu."))
+        refunds = list(
+            Refund.objects.select_for_update().filter(establishment=establishment, status=RefundStatus.PENDING)
+            .order_by("pk")
+        )
+        if not refunds:
+            raise ReconciliationError(_("Aucun remboursement en attente pour cet établissement."))
+        message_id = f"RBT{timezone.now():%Y%m%d%H%M%S}{get_random_string(6, '0123456789')}"
+        refund_file = RefundFile(
+            establishment=establishment, message_id=message_id, refund_count=len(refunds),
+            total=sum((r.amount for r in refunds), Decimal("0.00")), prepared_by=user,
+        )
+        refund_file.xml = build_pain001(establishment=establishment, message_id=message_id, refunds=refunds)
+        refund_file._history_user = user
+        refund_file._change_reason = _("Fichier préparé")
+        refund_file.save()
+        for refund in refunds:
+            refund.status = RefundStatus.IN_FILE
+            refund.file = refund_file
+            refund._history_user = user
+            refund._change_reason = _("Ajouté au fichier %(m)s") % {"m": message_id}
+            refund.save()
+        return refund_file
+
+
+def _locked_file(file_id: int, user) -> RefundFile:
+    refund_file = RefundFile.objects.select_for_update().get(pk=file_id)
+    if not may_see_establishment(user, refund_file.establishment_id):
+        raise ReconciliationError(_("Ce fichier n'existe pas."))
+    return refund_file
+
+
+def approve_refund_file(*, file_id: int, user) -> RefundFile:
+    """The second pair of eyes: someone other than the person who prepared the file."""
+    with transaction.atomic():
+        refund_file = _locked_file(file_id, user)
+        if refund_file.status != RefundFileStatus.PREPARED:
+            raise ReconciliationError(_("Ce fichier a déjà été approuvé."))
+        if refund_file.prepared_by_id == user.pk:
+            raise ReconciliationError(
+                _("Vous avez préparé ce fichier : une autre personne doit l'approuver (principe des quatre yeux).")
+            )
+        refund_file.status = RefundFileStatus.APPROVED
+        refund_file.approved_by = user
+        refund_file.approved_at = timezone.now()
+        refund_file._history_user = user
+        refund_file._change_reason = _("Fichier approuvé")
+        refund_file.save()
+        return refund_file
+
+
+def mark_refund_file_sent(*, file_id: int, user) -> RefundFile:
+    """The approved file was handed to the bank: its refunds are done, their transfers refunded."""
+    with transaction.atomic():
+        refund_file = _locked_file(file_id, user)
+        if refund_file.status != RefundFileStatus.APPROVED:
+            raise ReconciliationError(
+                _("Seul un fichier approuvé peut être marqué envoyé (statut actuel : %(s)s).")
+                % {"s": refund_file.get_status_display()}
+            )
+        now = timezone.now()
+        refund_file.status = RefundFileStatus.SENT
+        refund_file.sent_by = user
+        refund_file.sent_at = now
+        refund_file._history_user = user
+        refund_file._change_reason = _("Fichier envoyé à la banque")
+        refund_file.save()
+        for refund in refund_file.refunds.select_for_update().order_by("pk"):
+            refund.status = RefundStatus.REFUNDED
+            refund.refunded_at = now
+            refund._history_user = user
+            refund._change_reason = _("Remboursé")
+            refund.save()
+            if refund.transfer_id:
+                transfer_services.mark_refunded(transfer_id=refund.transfer_id, user=user)
+        return refund_file

@@ -1,0 +1,112 @@
+"""camt.053 files for the tests, written by hand (not by the code under test): versions 001.02 and
+001.08, with the variations banks produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+
+@dataclass
+class Tx:
+    amount: str
+    end_to_end: str = "NOTPROVIDED"
+    remittance: str = ""
+    debtor: str = "Angela DUBOIS"
+    debtor_iban: str = "FR7630004000000001234567845"
+
+
+@dataclass
+class Entry:
+    amount: str
+    txs: list[Tx] = field(default_factory=list)
+    credit: bool = True
+    status: str = "BOOK"
+    reversal: bool = False
+    family: str = "RCDT"
+    subfamily: str = "ESCT"
+    currency: str = "EUR"
+    return_reason: str = ""
+
+
+def credit(amount: str, end_to_end: str = "NOTPROVIDED", remittance: str = "", **kw) -> Entry:
+    return Entry(amount, [Tx(amount, end_to_end, remittance, **kw)])
+
+
+def build(
+    *,
+    iban: str,
+    entries: list[Entry],
+    version: str = "08",
+    msg_id: str = "MSG-1",
+    opening: str = "0.00",
+    closing: str | None = None,
+    currency: str = "EUR",
+    day: str = "2026-06-10",
+) -> bytes:
+    ns = f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}"
+    if closing is None:
+        total = Decimal(opening)
+        for e in entries:
+            if e.status == "BOOK":
+                total += Decimal(e.amount) if e.credit else -Decimal(e.amount)
+        closing = f"{total:.2f}"
+    v2 = version == "02"
+
+    def bal(code: str, amount: str) -> str:
+        value = Decimal(amount)
+        return (
+            f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"{currency}\">{abs(value):.2f}</Amt>"
+            f"<CdtDbtInd>{'CRDT' if value >= 0 else 'DBIT'}</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
+        )
+
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><BkToCstmrStmt>',
+        f"<GrpHdr><MsgId>{msg_id}</MsgId><CreDtTm>{day}T20:00:00</CreDtTm></GrpHdr>",
+        f"<Stmt><Id>STMT-{msg_id}</Id><CreDtTm>{day}T20:00:00</CreDtTm>",
+        f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>{currency}</Ccy></Acct>",
+        bal("OPBD", opening),
+        bal("CLBD", closing),
+    ]
+    for index, e in enumerate(entries, start=1):
+        status = f"<Sts>{e.status}</Sts>" if v2 else f"<Sts><Cd>{e.status}</Cd></Sts>"
+        parts.append(
+            f"<Ntry><NtryRef>{index}</NtryRef><Amt Ccy=\"{e.currency}\">{e.amount}</Amt>"
+            f"<CdtDbtInd>{'CRDT' if e.credit else 'DBIT'}</CdtDbtInd>"
+            + ("<RvslInd>true</RvslInd>" if e.reversal else "")
+            + f"{status}<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>"
+            f"<AcctSvcrRef>BANK{index}</AcctSvcrRef>"
+            f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{e.family}</Cd><SubFmlyCd>{e.subfamily}</SubFmlyCd></Fmly>"
+            f"</Domn></BkTxCd>"
+        )
+        side = "CRDT" if e.credit else "DBIT"
+        if e.txs:
+            parts.append("<NtryDtls>")
+            for tx in e.txs:
+                debtor = (
+                    f"<Dbtr><Nm>{escape(tx.debtor)}</Nm></Dbtr>" if v2
+                    else f"<Dbtr><Pty><Nm>{escape(tx.debtor)}</Nm></Pty></Dbtr>"
+                )
+                amount = (
+                    f"<AmtDtls><TxAmt><Amt Ccy=\"{e.currency}\">{tx.amount}</Amt></TxAmt></AmtDtls>" if v2
+                    else f"<Amt Ccy=\"{e.currency}\">{tx.amount}</Amt><CdtDbtInd>{side}</CdtDbtInd>"
+                )
+                ret = (
+                    f"<RtrInf><Rsn><Cd>{e.return_reason}</Cd></Rsn></RtrInf>" if e.return_reason else ""
+                )
+                parts.append(
+                    f"<TxDtls><Refs><EndToEndId>{tx.end_to_end}</EndToEndId></Refs>{amount}"
+                    f"<RltdPties>{debtor}<DbtrAcct><Id><IBAN>{tx.debtor_iban}</IBAN></Id></DbtrAcct></RltdPties>"
+                    f"<RmtInf><Ustrd>{escape(tx.remittance)}</Ustrd></RmtInf>{ret}</TxDtls>"
+                )
+            parts.append("</NtryDtls>")
+        parts.append("</Ntry>")
+    parts.append("</Stmt></BkToCstmrStmt></Document>")
+    return "".join(parts).encode("utf-8")
+
+
+def write(tmp_path, content: bytes, name: str = "releve.xml") -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
