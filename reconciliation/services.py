@@ -561,6 +561,8 @@ def apply_acknowledgement(*, data: bytes, user=None) -> AckResult:
             if item.status == AckStatus.CREDITED and item.operation_id in used:
                 errors.append(_("%(w)s : l'opération de caisse %(o)s a déjà été utilisée.")
                               % {"w": where, "o": item.operation_id})
+            if item.status == AckStatus.CREDITED:
+                used.add(item.operation_id)
         if errors:
             raise ReconciliationError(*errors)
         now = timezone.now()
