@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: relaxes the CSP for Wagtail's admin (/cms/) only, before CSPMiddleware writes the header.
+    "cms.middleware.CmsAdminSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,6 +146,7 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -309,7 +312,13 @@ SANDBOX_BANK_TIMEOUT_SECONDS = env.float("SANDBOX_BANK_TIMEOUT_SECONDS", default
 WAGTAIL_SITE_NAME = "Portail des proches"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt", "mp4", "webm"]
+# Tutorial videos and their captions are read by the browser's player, not downloaded.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt", "video/mp4", "video/webm"]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Scheduled publishing (cms): pages whose date has come go live, expired ones go offline.
+CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {"task": "cms.publish_scheduled", "schedule": 60.0}
 
 # django-import-export.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
