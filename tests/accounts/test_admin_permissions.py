@@ -163,3 +163,20 @@ def test_a_history_version_page_never_saves(client, role):
     detainee.refresh_from_db()
     assert detainee.family_name != "REVERTI"
     assert detainee.history.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["greffe", "regie", "national", "auditeur", "communication", None])
+@pytest.mark.parametrize("model", ["permits.detainee", "permits.visitpermit"])
+def test_import_and_export_pages_follow_the_role(client, role, model):
+    """Importing changes rows (greffe, national); exporting reads them (every back-office role)."""
+    if role:
+        client.force_login(StaffFactory(role=role))
+    app_label, model_name = model.split(".")
+    rights = EXPECTED.get(role, {}).get(model, set())
+    for page, needed in (("import", "change"), ("export", "view")):
+        response = client.get(reverse(f"admin:{app_label}_{model_name}_{page}"))
+        if role in (None, "communication"):
+            assert response.status_code == 302, page
+        else:
+            assert response.status_code == (200 if needed in rights else 403), (page, response.status_code)
