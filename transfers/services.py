@@ -150,6 +150,17 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
         )
         transfer = _locked(transfer_id)
         if transfer.status != S.DRAFT:
+            if (
+                transfer.status == S.AWAITING_AUTHORIZATION
+                and not transfer.payment_request_id
+                and transfer.bank_id != bank.pk
+                and bank.enabled
+            ):
+                # The first bank did not answer; the payer picks another one. No payment request exists.
+                transfer.bank = bank
+                transfer._history_user = user
+                transfer._change_reason = _("Autre banque choisie")
+                transfer.save(update_fields=["bank", "updated_at"])
             if transfer.status in BANK_PENDING_STATUSES or transfer.status == S.EXECUTED:
                 return transfer
             raise TransferRefused(

@@ -146,3 +146,17 @@ def test_eligibility_is_checked_again_at_reservation():
         services.reserve(transfer_id=transfer.pk, bank=BankFactory())
     transfer.refresh_from_db()
     assert transfer.status == S.DRAFT
+
+
+def test_after_a_silent_bank_the_payer_may_choose_another_one_without_a_second_reservation():
+    reg = RegisteredPermitFactory()
+    first, second = BankFactory(), BankFactory()
+    transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("100"))
+    services.reserve(transfer_id=transfer.pk, bank=first)
+    services.reserve(transfer_id=transfer.pk, bank=second)
+    transfer.refresh_from_db()
+    assert transfer.bank == second
+    assert selectors.counted_this_month(detainee_id=reg.permit.detainee_id) == Decimal("100.00")
+    Transfer.objects.filter(pk=transfer.pk).update(payment_request_id="made-at-second")
+    services.reserve(transfer_id=transfer.pk, bank=first)  # once the request exists, the bank stays
+    assert Transfer.objects.get(pk=transfer.pk).bank == second
