@@ -51,7 +51,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "permits.detainee": VIEW,
         "permits.visitpermit": VIEW,
     },
-    Role.COMMUNICATION: {},
+    # The communications team reaches Wagtail's admin (/cms/) only; its page, image and document rights
+    # and its place in the moderation workflow are set by the migration cms.0002_communication_rights.
+    Role.COMMUNICATION: {
+        "wagtailadmin.admin": ("access",),
+    },
 }
 
 # Auditors may view every model of these apps (history included), and change none.

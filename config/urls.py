@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views as cms_views
 
 from . import views
 
@@ -16,6 +19,8 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),
+    path("recherche/", cms_views.search, name="search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     # Before accounts.urls: the "Pécule" tab (/mon-espace/pecule/) is served by transfers.views.pecule,

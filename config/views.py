@@ -1,25 +1,36 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cms.views import serve_cms_page
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the FranceConnect button, or the way to "Mon espace" once logged in."""
+    if (page := serve_cms_page(request, "")) is not None:  # the Wagtail home page, once set up
+        return page
     is_relative = request.user.is_authenticated and hasattr(request.user, "relative")
     return render(request, "home.html", {"is_relative": is_relative})
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
+    """The Wagtail contact page (its form posts here) once it exists, else the support address."""
+    if (page := serve_cms_page(request, "contact/")) is not None:
+        return page
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(request, "contact.html", {"title": _("Contact"), "support_email": settings.SUPPORT_EMAIL})
 
 
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
+    if (page := serve_cms_page(request, "accessibilite/")) is not None:
+        return page
     return render(request, "accessibility.html", {"title": _("Accessibilité")})
 
 

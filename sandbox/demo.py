@@ -139,6 +139,9 @@ def load_demo() -> DemoReport:
     )
     for username, role, local, back_office in DEMO_STAFF:
         _load_staff(username, role, establishment if local else None, back_office, report)
+    from cms.demo import load_cms_demo
+
+    load_cms_demo(report)  # the content site: home page, guide, tutorial, FAQ, CPDEMO page, contact, legal pages
     return report
 
 

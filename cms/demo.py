@@ -1,0 +1,373 @@
+"""The demo site (called by sandbox.demo.load_demo): the home page, the guide « L'alimentation du
+pécule » with every step of the flyer (1a to 3g, same text, same buttons, the "i" notes and the caps
+warning), a video tutorial, the FAQ, the CPDEMO establishment page, the contact page and the legal
+pages; the menus link them.
+
+Idempotent: a page (or file) that exists is left as the editors made it; a missing one is created
+and published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.files import File
+from wagtail.documents.models import Document
+from wagtail.models import Page, Site
+
+from .models import (
+    ContactFormField,
+    ContactPage,
+    ContentPage,
+    EstablishmentPage,
+    FAQPage,
+    GuidePage,
+    HomePage,
+    NewsPage,
+    TutorialPage,
+)
+
+ASSETS = Path(__file__).resolve().parent / "demo_assets"
+WELCOME_TITLE = "Welcome to your new Wagtail site!"
+
+
+def p(text: str) -> dict:
+    return {"type": "paragraph", "value": f"<p>{text}</p>"}
+
+
+def button(label: str) -> dict:
+    return {"type": "button", "value": {"label": label, "secondary": False}}
+
+
+def info(html: str) -> dict:
+    return {"type": "info", "value": {"text": f"<p>{html}</p>"}}
+
+
+def warning(html: str) -> dict:
+    return {"type": "warning", "value": {"text": f"<p>{html}</p>"}}
+
+
+def screen(text: str, kind: str = "title") -> dict:
+    return {"type": "screen_text", "value": {"text": text, "kind": kind}}
+
+
+def sub(*content: dict) -> dict:
+    return {"content": list(content)}
+
+
+def step(title: str, substeps: list[dict], intro: list[dict] | None = None) -> dict:
+    return {"type": "step", "value": {"title": title, "intro": intro or [], "substeps": substeps}}
+
+
+def page_link(page: Page, text: str) -> str:
+    return f'<a linktype="page" id="{page.pk}">{text}</a>'
+
+
+def guide_body(*, home: Page, tutorials: Page) -> list[dict]:
+    """The flyer « L'alimentation du pécule », step by step, in its own words."""
+    return [
+        step("Accéder à votre espace personnel", [
+            sub(
+                p("Connectez-vous sur le site du portail :"),
+                p("<b>www.penitentiaire.justice.fr</b>"),
+                p("OU"),
+                p("Scannez avec votre téléphone portable ou votre tablette le QR code ci dessous :"),
+                {"type": "qr_code", "value": {"page": home.pk, "url": "", "caption": "Le portail des proches"}},
+            ),
+            sub(
+                p("Vous arrivez sur la page d'accueil du portail des services de l'administration pénitentiaire :"),
+                p("Cliquez sur le bouton d'authentification FranceConnect."),
+                button("S’identifier avec FranceConnect"),
+            ),
+            sub(
+                p("Sélectionnez l'un des partenaires de « FranceConnect » et entrez vos identifiants de connexion "
+                  "pour l'un d'entre eux."),
+            ),
+        ]),
+        step(
+            "Enregistrer un permis de visite sur votre espace",
+            [
+                sub(
+                    p("Vous arrivez sur la page d'accueil du portail qui présente les différents services."),
+                    p("Cliquez sur « Faire un virement ». Vous êtes automatiquement redirigé vers l'onglet "
+                      "« Pécule »."),
+                    button("Faire un virement"),
+                ),
+                sub(
+                    p("Cliquez sur « Ajouter un permis de visite »"),
+                    button("Ajouter un permis de visite"),
+                    info("Si vous rencontrez une difficulté pour enregistrer votre permis de visite, référez-vous au "
+                         "flyer intitulé « La prise de rendez-vous parlor se simplifie » ou aux "
+                         f"{page_link(tutorials, 'tutoriels vidéos')} accessibles depuis le portail."),
+                ),
+            ],
+            intro=[
+                p("Pour effectuer un virement, vous devez au préalable avoir enregistré le permis de visite de la "
+                  "personne détenue concernée sur votre espace personnel."),
+                p("Ce permis de visite doit vous être attribué nominativement."),
+            ],
+        ),
+        step("Effectuer le virement", [
+            sub(
+                p("Depuis l'onglet « Accueil », vous visualisez le permis de visite enregistré sur votre espace. "
+                  "Deux services sont accessibles, prendre un rendez-vous parlor ou faire un virement sur le pécule "
+                  "de la personne détenue."),
+                p("Cliquez sur « Faire un virement » pour effectuer cette action"),
+                button("Faire un virement"),
+            ),
+            sub(
+                p("Vous êtes automatiquement redirigé vers la page d'alimentation du pécule. Cliquez sur "
+                  "« Alimenter le pécule » pour poursuivre la démarche."),
+                button("Alimenter le pécule"),
+            ),
+            sub(
+                p("Inscrivez dans l'encadré gris le montant que vous souhaitez verser à la personne détenue, puis "
+                  "cliquez sur « Réaliser le virement »."),
+                button("Réaliser le virement"),
+                warning("Le montant peut être plafonné par l'établissement pénitentiaire."),
+            ),
+            sub(
+                p("Vous êtes automatiquement dirigé vers une nouvelle page sur laquelle il vous est demandé de "
+                  "sélectionner votre banque."),
+                screen("Sélectionnez votre banque"),
+            ),
+            sub(
+                p("Une fois votre banque sélectionnée, une nouvelle fenêtre s'ouvre. Inscrivez vos identifiants "
+                  "puis validez."),
+                info("Si vous vous connectez depuis votre téléphone et que vous disposez de l'application mobile de "
+                     "votre banque, celle-ci s'ouvrira automatiquement."),
+            ),
+            sub(
+                p("Finalisez la procédure de votre virement en cliquant sur « Confirmer »."),
+                screen("Confirmer un virement ponctuel"),
+                button("Confirmer"),
+                p("Un message de confirmation apparaît alors sur le portail :"),
+                screen("Votre virement a été pris en compte", "success"),
+            ),
+            sub(
+                p("Consultez l'historique de vos virements sur les six derniers mois depuis la confirmation du "
+                  "virement effectué, ou depuis l'onglet « Pécule ». Pour se faire, cliquez sur « Voir "
+                  "l'historique »."),
+                button("Voir l'historique"),
+            ),
+        ]),
+    ]
+
+
+FAQ_THEMES = [
+    {"type": "theme", "value": {"title": "Virements sur le pécule", "questions": [
+        {"question": "Qui peut alimenter le pécule d'une personne détenue ?",
+         "answer": "<p>Les titulaires d'un permis de visite permanent, ou les personnes autorisées par le chef "
+                   "d'établissement (code pénitentiaire, article R332-3). Le permis de visite doit être enregistré "
+                   "sur votre espace personnel et vous être attribué nominativement.</p>"},
+        {"question": "Le montant d'un virement est-il plafonné ?",
+         "answer": "<p>Oui. Le montant peut être plafonné par l'établissement pénitentiaire : montant minimum et "
+                   "maximum d'un virement, maximum par personne détenue et par mois, maximum par expéditeur et par "
+                   "mois. La page de chaque établissement indique ses plafonds.</p>"},
+        {"question": "Où voir les virements que j'ai faits ?",
+         "answer": "<p>Depuis l'onglet « Pécule » de votre espace, cliquez sur « Voir l'historique » : vos "
+                   "virements des six derniers mois y figurent avec leur état.</p>"},
+    ]}},
+    {"type": "theme", "value": {"title": "Permis de visite", "questions": [
+        {"question": "Mon permis de visite n'est pas reconnu : que faire ?",
+         "answer": "<p>Vérifiez le numéro du permis et votre identité FranceConnect : le permis doit être à votre "
+                   "nom. Si le problème persiste, contactez le greffe de l'établissement ou le support depuis la "
+                   "page Contact.</p>"},
+    ]}},
+    {"type": "theme", "value": {"title": "Connexion", "questions": [
+        {"question": "Comment me connecter au portail ?",
+         "answer": "<p>Cliquez sur le bouton « S’identifier avec FranceConnect » de la page d'accueil et "
+                   "choisissez l'un des partenaires de FranceConnect (impots.gouv.fr, ameli.fr, l'Identité "
+                   "Numérique La Poste…).</p>"},
+    ]}},
+]
+
+TRANSCRIPT = (
+    "<p>Bienvenue sur le portail des proches des personnes détenues.</p>"
+    "<p>Pour enregistrer un permis de visite, connectez-vous avec FranceConnect, puis ouvrez l'onglet "
+    "« Pécule ».</p>"
+    "<p>Cliquez sur « Ajouter un permis de visite », saisissez le numéro du permis qui vous a été attribué "
+    "nominativement, puis validez.</p>"
+    "<p>Le permis apparaît dans l'onglet « Accueil » avec ses deux services : prendre un rendez-vous parloir et "
+    "faire un virement.</p>"
+)
+
+
+def load_cms_demo(report) -> HomePage:
+    """Create what is missing of the demo site; ``report`` is sandbox.demo.DemoReport."""
+    from establishments.models import Establishment
+
+    root = Page.get_first_root_node()
+    home = _child(root, HomePage, "accueil", report, title="Accueil",
+                  search_description="Le portail des services de l'administration pénitentiaire pour les proches "
+                                     "des personnes détenues : alimenter le pécule par virement, guides, contact.",
+                  intro="<p>Alimentez le pécule d'une personne détenue par virement depuis votre banque, en toute "
+                        "sécurité, et retrouvez les guides, les tutoriels vidéo et les réponses à vos questions.</p>")
+    _make_site_root(home)
+    tutorials = _child(home, ContentPage, "tutoriels", report, title="Tutoriels vidéo", show_in_menus=True,
+                       search_description="Les tutoriels vidéo du portail, sous-titrés et transcrits.",
+                       intro="<p>Des vidéos courtes, sous-titrées et transcrites, pour chaque démarche.</p>")
+    contact = _contact(home, report)
+    guide = _child(home, GuidePage, "alimentation-du-pecule", report, title="L'alimentation du pécule",
+                   show_in_menus=True,
+                   search_description="Le guide pas à pas : accéder à votre espace, enregistrer un permis de "
+                                      "visite, effectuer le virement.",
+                   intro="<p><b>L'alimentation du pécule, le nouveau service du portail de l'administration "
+                         "pénitentiaire !</b></p><p>Réalisez un virement afin d'alimenter le pécule de votre proche "
+                         "pour lequel vous disposez d'un permis de visite actif sur votre espace personnel</p>",
+                   body=guide_body(home=home, tutorials=tutorials),
+                   footer=(
+                       "<p>Si vous rencontrez des problèmes sur le portail :</p>"
+                       f"<p>Contactez le support depuis le bouton « {page_link(contact, 'Contact')} » dans le menu du "
+                       "site www.penitenciaire.justice.fr</p>"
+                       "<p>Ce service s'ajoute à la solution déjà existante au sein de l'établissement.</p>"
+                   ))
+    video, captions = _tutorial_files(report)
+    _child(tutorials, TutorialPage, "enregistrer-un-permis-de-visite", report,
+           title="Enregistrer un permis de visite sur votre espace",
+           search_description="Tutoriel vidéo : ajouter un permis de visite à votre espace personnel.",
+           intro="<p>En une minute, comment ajouter le permis de visite qui vous a été attribué.</p>",
+           video_file=video, captions=captions, transcript=TRANSCRIPT,
+           chapters=[{"type": "chapter", "value": {"start": "00:00", "title": "Se connecter avec FranceConnect"}},
+                     {"type": "chapter", "value": {"start": "00:04", "title": "Ajouter un permis de visite"}},
+                     {"type": "chapter", "value": {"start": "00:08", "title": "Les deux services du permis"}}])
+    _child(home, FAQPage, "questions-frequentes", report, title="Questions fréquentes", show_in_menus=True,
+           search_description="Les réponses aux questions des proches : virements, permis de visite, connexion.",
+           themes=FAQ_THEMES)
+    establishments = _child(home, ContentPage, "etablissements", report, title="Établissements", show_in_menus=True,
+                            search_description="Adresse, accès, visites et plafonds des virements de chaque "
+                                               "établissement.")
+    cpdemo = Establishment.objects.get(code="CPDEMO")
+    _child(establishments, EstablishmentPage, "centre-penitentiaire-de-demonstration", report,
+           title=cpdemo.name, establishment=cpdemo,
+           search_description=f"{cpdemo.name} : adresse, accès, visites et plafonds des virements.",
+           access="<p>Bus 42, arrêt « Démonstration ». Parking visiteurs devant l'entrée principale.</p>",
+           visiting_information="<p>Les parloirs ont lieu du mardi au samedi. Présentez-vous 30 minutes avant "
+                                "l'heure du rendez-vous avec votre permis de visite et une pièce d'identité.</p>")
+    _child(home, ContentPage, "accessibilite", report, title="Accessibilité",
+           search_description="Déclaration d'accessibilité du portail des proches.",
+           intro="<p>Le portail des proches est <b>non conforme</b> au référentiel général d'amélioration de "
+                 "l'accessibilité (RGAA) : il n'a pas encore été audité.</p>",
+           body=[p("Si vous ne parvenez pas à accéder à un contenu ou à un service, écrivez-nous depuis la "
+                           f"page {page_link(contact, 'Contact')} : nous vous répondrons et vous aiderons par un "
+                           "autre moyen.")])
+    _child(home, ContentPage, "mentions-legales", report, title="Mentions légales", show_in_footer=True,
+           search_description="Éditeur, directeur de la publication et hébergement du portail.",
+           body=[p("Éditeur : ministère de la Justice, direction de l'administration pénitentiaire, 13 place "
+                   "Vendôme, 75001 Paris."),
+                 p("Directeur de la publication : le directeur de l'administration pénitentiaire.")])
+    _child(home, ContentPage, "donnees-personnelles", report, title="Données personnelles", show_in_footer=True,
+           search_description="Les données que le portail traite, pourquoi, combien de temps, et vos droits.",
+           body=[p("Le portail traite votre identité FranceConnect, les permis de visite que vous enregistrez et "
+                   "vos virements, pour vous permettre d'alimenter le pécule d'une personne détenue."),
+                 p("Vous pouvez exercer vos droits d'accès et de rectification en écrivant au support depuis la "
+                   "page Contact.")])
+    news = _child(home, ContentPage, "actualites", report, title="Actualités",
+                  search_description="Les nouveautés du portail des proches.")
+    _child(news, NewsPage, "alimentation-du-pecule-nouveau-service", report,
+           title="L'alimentation du pécule, le nouveau service du portail",
+           search_description="Alimentez le pécule de votre proche par virement depuis le portail.",
+           intro="Réalisez un virement afin d'alimenter le pécule de votre proche pour lequel vous disposez d'un "
+                 "permis de visite actif sur votre espace personnel.",
+           body=[p(f"Suivez le guide pas à pas : {page_link(guide, 'L’alimentation du pécule')}.")])
+    _set_services(home, guide)
+    return home
+
+
+def _child(parent: Page, model, slug: str, report, **fields):
+    """The child ``slug`` of ``parent``, as the editors left it; created and published when missing."""
+    label = f"page « {fields['title']} »"
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        report.note(label, "unchanged")
+        return existing.specific
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    report.note(label, "created")
+    return page
+
+
+def _make_site_root(home: HomePage) -> None:
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
+                            site_name="Portail des proches")
+    elif site.root_page_id != home.pk:
+        previous = site.root_page
+        site.root_page = home
+        site.site_name = "Portail des proches"
+        site.save()
+        # Wagtail's placeholder page, never edited: removed so that it is neither searched nor listed.
+        if (previous.depth == 2 and previous.specific_class is Page and previous.title == WELCOME_TITLE
+                and not previous.get_children().exists()):
+            previous.delete()
+
+
+def _contact(home: HomePage, report) -> ContactPage:
+    existing = home.get_children().filter(slug="contact").first()
+    if existing is not None:
+        report.note("page « Contact »", "unchanged")
+        return existing.specific
+    page = ContactPage(
+        slug="contact", title="Contact",
+        search_description="Écrire au support du portail des proches.",
+        intro="<p>Une question sur le portail, l'enregistrement d'un permis de visite ou un virement ? Écrivez au "
+              "support. Pour une question sur la situation d'une personne détenue, adressez-vous au greffe de son "
+              "établissement.</p>",
+        thank_you_text="<p>Le support vous répondra à l'adresse électronique indiquée.</p>",
+    )
+    page.form_fields = [
+        ContactFormField(sort_order=0, label="Objet", field_type="dropdown", required=True,
+                         choices="Enregistrement d'un permis de visite\nVirement sur le pécule\n"
+                                 "Connexion FranceConnect\nAutre question"),
+        ContactFormField(sort_order=1, label="Message", field_type="multiline", required=True),
+        ContactFormField(sort_order=2, label="Adresse électronique", field_type="email", required=True,
+                         help_text="Le support vous répondra à cette adresse."),
+        ContactFormField(sort_order=3, label="Numéro de permis de visite", field_type="singleline", required=False,
+                         help_text="Par exemple PV-2026-000123."),
+    ]
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    report.note("page « Contact »", "created")
+    return page
+
+
+def _set_services(home: HomePage, guide: GuidePage) -> None:
+    if home.services.raw_data:
+        return
+    home.services = [
+        {"type": "service", "value": {
+            "title": "Faire un virement", "page": guide.pk, "url": "",
+            "text": "Alimentez le pécule de la personne détenue dont vous détenez un permis de visite, depuis "
+                    "votre banque.",
+            "link_label": "Lire le guide « L'alimentation du pécule »"}},
+        {"type": "service", "value": {
+            "title": "Prendre un rendez-vous parloir", "page": None, "url": "/mon-espace/",
+            "text": "Réservez un parloir avec la personne détenue depuis votre espace personnel.",
+            "link_label": "Accéder à mon espace"}},
+    ]
+    home.save_revision().publish()
+
+
+def _tutorial_files(report) -> tuple[Document | None, Document | None]:
+    return (
+        _document("Tutoriel — enregistrer un permis de visite (vidéo)", ASSETS / "tutoriel-permis.webm", report),
+        _document("Tutoriel — enregistrer un permis de visite (sous-titres)", ASSETS / "tutoriel-permis.vtt",
+                  report),
+    )
+
+
+def _document(title: str, path: Path, report) -> Document | None:
+    existing = Document.objects.filter(title=title).first()
+    label = f"document « {title} »"
+    if existing is not None:
+        report.note(label, "unchanged")
+        return existing
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        document = Document(title=title)
+        document.file.save(path.name, File(handle), save=False)
+        document.save()
+    report.note(label, "created")
+    return document

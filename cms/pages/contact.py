@@ -1,0 +1,75 @@
+"""The contact page: a Wagtail form (subject, message, e-mail, optional permit number), protected by a
+honeypot and a rate limit, e-mailed to settings.SUPPORT_EMAIL and stored for the support team."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
+from wagtail.fields import RichTextField
+
+from ..constants import CONTACT_HONEYPOT_FIELD
+from .base import PortalPageMixin
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("champ du formulaire")
+        verbose_name_plural = _("champs du formulaire")
+
+
+class ContactPage(PortalPageMixin, AbstractForm):
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
+    thank_you_text = RichTextField(_("message après envoi"), features=["bold", "italic", "link"], blank=True)
+
+    content_panels = AbstractForm.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label=_("Champs du formulaire")),
+        FieldPanel("thank_you_text"),
+    ]
+    subpage_types: list[str] = []
+    max_count = 1
+    template = "cms/contact_page.html"
+    landing_page_template = "cms/contact_page_landing.html"
+
+    class Meta:
+        verbose_name = _("page de contact")
+        verbose_name_plural = _("pages de contact")
+
+    def get_form_class(self):
+        base = super().get_form_class()
+        return type("ContactForm", (base,), {
+            CONTACT_HONEYPOT_FIELD: forms.CharField(
+                label=_("Ne pas remplir ce champ"), required=False,
+                widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+            ),
+        })
+
+    def serve(self, request, *args, **kwargs):
+        from ..services import ContactRefused, submit_contact_message
+
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        status = 200
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != CONTACT_HONEYPOT_FIELD}
+            try:
+                submission = submit_contact_message(
+                    page=self, data=data, honeypot=form.cleaned_data.get(CONTACT_HONEYPOT_FIELD, ""),
+                    client_address=request.META.get("REMOTE_ADDR", ""),
+                )
+            except ContactRefused as refusal:
+                form.add_error(None, refusal.message)
+                status = refusal.status
+            else:
+                return self.render_landing_page(request, submission, *args, **kwargs)
+        context = self.get_context(request)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context, status=status)
