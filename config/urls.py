@@ -15,6 +15,8 @@ admin.site.site_title = "Portail des proches — gestion"
 admin.site.index_title = "Back office des établissements"
 
 urlpatterns = [
+    # The régie's reconciliation pages, inside the back office (before the admin's catch-all).
+    path("gestion/rapprochement/", include("reconciliation.urls")),
     path("gestion/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
