@@ -34,8 +34,10 @@ class AccessibleImageBlock(blocks.StructBlock):
     """A screenshot or an illustration; its text alternative is required."""
 
     image = ImageChooserBlock(label=_("Image"))
+    # Checked by clean() (not required=True) so that a missing one gets its own French message.
     alt = blocks.CharBlock(
-        label=_("Texte alternatif"),
+        label=_("Texte alternatif (obligatoire)"),
+        required=False,
         max_length=250,
         help_text=_("Décrit l'image pour les personnes qui ne la voient pas (obligatoire)."),
     )
