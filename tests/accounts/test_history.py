@@ -173,3 +173,10 @@ def test_auditor_reads_who_changed_what(client, national):
     assert national.username in content
     assert html.escape("Affichée dans la liste des banques") in content
     assert client.get(admin_url(bank, "version")).status_code == 200
+
+
+def test_bank_api_address_without_scheme_is_taken_as_https(client, national):
+    data = {"name": "Banque Sans Schéma", "bic": "DEMOFRPP", "api_base_url": "api.banque.example/stet/v1",
+            "enabled": "on"}
+    assert client.post(reverse("admin:establishments_bank_add"), data).status_code == 302
+    assert Bank.objects.get(name="Banque Sans Schéma").api_base_url == "https://api.banque.example/stet/v1"
