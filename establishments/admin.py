@@ -7,7 +7,7 @@ from accounts.admin_mixins import EstablishmentScopedAdmin, HistoryReadOnlyAdmin
 
 from .constants import CAP_FIELDS
 from .models import Bank, Establishment, NationalCeiling
-from .selectors import ceiling_conflicts, may_edit_establishment_identity
+from .selectors import ceiling_conflicts, may_edit_establishment_identity, national_ceiling_is_set
 
 CAPS = tuple(name for name, _label in CAP_FIELDS)
 
@@ -38,7 +38,7 @@ class NationalCeilingAdmin(HistoryReadOnlyAdmin):
     fields = CAPS
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and not NationalCeiling.objects.exists()
+        return super().has_add_permission(request) and not national_ceiling_is_set()
 
     def has_delete_permission(self, request, obj=None):
         return False

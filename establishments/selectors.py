@@ -23,6 +23,11 @@ def national_ceiling() -> NationalCeiling:
     return NationalCeiling.objects.filter(singleton=True).first() or NationalCeiling()
 
 
+def national_ceiling_is_set() -> bool:
+    """The national ceilings are a single row: once set, they are changed, never added again."""
+    return NationalCeiling.objects.filter(singleton=True).exists()
+
+
 def cap_ceiling_errors(establishment: Establishment, ceiling: NationalCeiling | None = None) -> dict:
     """Errors, by field, for each cap set above its national ceiling."""
     ceiling = ceiling or national_ceiling()
