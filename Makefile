@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint
+.PHONY: install run test lint e2e-deps stack
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,14 @@ lint: install
 # The whole suite: PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set, else SQLite.
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The browser tests' tools (tests/e2e/): Debian's chromium (never a browser downloaded by Playwright)
+# and axe-core from npm into tests/e2e/node_modules.
+e2e-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	cd tests/e2e && npm ci --silent --no-audit --no-fund
+
+# The production-shaped stack on this machine: gunicorn, a Celery worker and Celery beat on PostgreSQL
+# and Redis (loopback), static files by whitenoise. See docs/deployment.md.
+stack: install
+	bash scripts/stack.sh

@@ -5,12 +5,16 @@ acknowledgement, and the relative sees the transfer credited. And the citizen fl
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from config.celery import app
+from reconciliation.models import CashierBatch
 from tests.e2e.conftest import DESKTOP, PHONE
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
@@ -76,16 +80,72 @@ def citizen_walk(walk) -> Transfer:
     return transfer
 
 
+@pytest.fixture
+def eager():
+    """The back office's jobs run in-process here, with or without a broker (CI runs a Redis one)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def regie_walk(walk, transfer: Transfer, tmp_path) -> None:
+    """The régie: the sandbox bank's camt.053 of the day imported, the cashier batch and its acknowledgement."""
+    page = walk.page
+    page.goto("/gestion/login/")
+    page.locator("#id_username").fill("regie")
+    page.locator("#id_password").fill("demo-portail")
+    walk.visit("gestion-connexion")
+    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.goto("/gestion/rapprochement/")
+    walk.visit("rapprochement")
+
+    statement = tmp_path / "releve-CPDEMO.xml"
+    call_command("sandbox_statement", "CPDEMO", "--output", str(statement))
+    page.goto("/gestion/rapprochement/releves/importer/")
+    page.get_by_label("Relevé camt.053 (fichier XML)").set_input_files(str(statement))
+    walk.visit("releve-a-importer")
+    page.get_by_role("button", name="Importer et rapprocher").click()
+    expect(page.get_by_text("Rapproché : 1")).to_be_visible()
+    walk.visit("releve-importe")
+    transfer.refresh_from_db()
+    assert transfer.status == S.RECEIVED
+
+    page.goto("/gestion/rapprochement/caisse/")
+    page.get_by_label("Établissement").first.select_option(value=str(transfer.establishment_id))
+    walk.visit("caisse")
+    page.get_by_role("button", name="Générer le lot").click()
+    expect(page.get_by_text("1 virement(s), 50.00 €")).to_be_visible()
+    walk.visit("lot-genere")
+    batch = tmp_path / "lot.csv"
+    batch.write_text(CashierBatch.objects.get().content, encoding="utf-8")
+    ack = io.StringIO()
+    call_command("sandbox_cashier_ack", str(batch), stdout=ack)
+    (tmp_path / "accuse.csv").write_text(ack.getvalue(), encoding="utf-8")
+    page.goto("/gestion/rapprochement/caisse/")
+    page.get_by_label("Accusé de la caisse (fichier CSV)").set_input_files(str(tmp_path / "accuse.csv"))
+    page.get_by_role("button", name="Appliquer l'accusé").click()
+    expect(page.get_by_text("1 virement(s) versé(s)")).to_be_visible()
+    walk.visit("accuse-applique")
+    transfer.refresh_from_db()
+    assert transfer.status == S.CREDITED
+
+
 def assert_accessible(*walks) -> None:
     for walk in walks:
         assert walk.checked, "axe-core n'a contrôlé aucune page"
         assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
 
 
-def test_flyer_walk_on_a_desktop(walker):
+def test_flyer_walk_on_a_desktop_then_the_regie_credits_it(walker, eager, tmp_path):
     walk = walker("bureau", DESKTOP)
-    citizen_walk(walk)
-    assert_accessible(walk)
+    transfer = citizen_walk(walk)
+    regie = walker("regie", DESKTOP)
+    regie_walk(regie, transfer, tmp_path)
+    walk.page.goto("/mon-espace/virements/historique/")
+    expect(walk.page.get_by_text("Versé sur le pécule").first).to_be_visible()
+    walk.visit("historique-verse")
+    assert_accessible(walk, regie)
     assert not walk.broken, walk.broken
     assert not walk.console_errors, walk.console_errors
 
@@ -97,3 +157,53 @@ def test_flyer_walk_on_a_phone(walker):
     assert walk.page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert transfer.status == S.EXECUTED
     assert_accessible(walk)
+
+
+def test_the_citizen_flow_with_the_keyboard_only(walker):
+    """Tab, Enter and Space only: from the home page to "Votre virement a été pris en compte"."""
+    walk = walker("clavier", DESKTOP)
+    page = walk.page
+    keyboard = page.keyboard
+
+    def tab_to(pattern: str, limit: int = 80) -> None:
+        wanted = re.compile(pattern)
+        for _ in range(limit):
+            keyboard.press("Tab")
+            label = page.evaluate(
+                "() => { const e = document.activeElement; return e ? (e.innerText || e.value || e.id || '') : ''; }"
+            )
+            if wanted.search(" ".join(label.split())):
+                return
+        raise AssertionError(f"« {pattern} » jamais atteint au clavier sur {page.url}")
+
+    def activate(pattern: str, key: str = "Enter") -> None:
+        tab_to(pattern)
+        with page.expect_navigation():
+            keyboard.press(key)
+
+    def type_into(field_id: str, value: str) -> None:
+        tab_to(rf"^{field_id}$")
+        keyboard.type(value)
+
+    page.goto("/")
+    activate("S’identifier avec")
+    activate("Se connecter en tant que Angela Claire Louise DUBOIS", key="Space")
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    activate("Ajouter un permis de visite")
+    type_into("id_permit_number", "PV-2026-000123")
+    type_into("id_detainee_family_name", "MARTIN")
+    activate("Ajouter ce permis")
+    expect(page.get_by_text("Le permis de visite PV-2026-000123 a été ajouté à votre espace.")).to_be_visible()
+    activate("Faire un virement")
+    activate("Alimenter le pécule")
+    type_into("id_amount", "50")
+    activate("Réaliser le virement", key="Space")
+    activate("Banque de Démonstration")
+    type_into("identifier", "demo")
+    type_into("password", "demo")
+    activate("Valider")
+    activate("Confirmer", key="Space")
+    expect(page.get_by_text("Votre virement a été pris en compte")).to_be_visible()
+    walk.shot("clavier-virement-pris-en-compte")
+    activate("Voir l'historique")
+    assert Transfer.objects.get().status == S.EXECUTED
