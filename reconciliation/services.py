@@ -25,6 +25,7 @@ from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
 from . import cashier as cashier_module
+from .bulk import history_from_table, insert_rows
 from .camt import CamtError, EntryLine, StatementHeader, parse_statement
 from .camt.parser import check_size
 from .constants import (
@@ -132,91 +133,104 @@ class _Matcher:
     def run(self, lines: list[EntryLine]) -> None:
         refs = {ref for line in lines for ref in _references(line)}
         transfers = {
-            t["reference"]: t
-            for t in Transfer.objects.filter(reference__in=refs).values(
+            t[1]: t
+            for t in Transfer.objects.filter(reference__in=refs).values_list(
                 "pk", "reference", "amount", "status", "establishment_id"
             )
         } if refs else {}
-        refund_refs = {
-            r["end_to_end_id"]: r["pk"]
-            for r in Refund.objects.filter(end_to_end_id__in=refs).values("pk", "end_to_end_id")
-        } if refs else {}
-        rows: list[StatementEntry] = []
+        refund_refs = set(
+            Refund.objects.filter(end_to_end_id__in=refs).values_list("end_to_end_id", flat=True)
+        ) if refs else set()
+        establishment_id = self.statement.establishment_id
+        rows: list[dict] = []
         to_receive: list[int] = []
-        returns: list[tuple[int, StatementEntry]] = []
+        returns: list[tuple[int, dict]] = []
         for line in lines:
-            entry = self._entry(line)
+            entry = self._row(line)
+            candidates = _references(line)
             transfer = next(
-                (transfers[r] for r in _references(line)
-                 if r in transfers and transfers[r]["establishment_id"] == self.statement.establishment_id),
-                None,
+                (transfers[r] for r in candidates if r in transfers and transfers[r][4] == establishment_id), None
             )
-            entry.transfer_id = transfer["pk"] if transfer else None
-            status = self.taken.get(transfer["pk"], transfer["status"]) if transfer else None
+            transfer_id = transfer[0] if transfer else None
+            entry["transfer_id"] = transfer_id
+            status = self.taken.get(transfer_id, transfer[3]) if transfer else None
             if line.entry_status not in ("BOOK", ""):
-                entry.outcome = M.NOT_BOOKED
+                outcome = M.NOT_BOOKED
             elif line.credit_debit == CreditDebit.DEBIT or (line.reversal and line.credit_debit == CreditDebit.CREDIT):
                 if transfer and _is_return(line) and line.credit_debit == CreditDebit.DEBIT:
                     if status == S.CREDITED:
-                        entry.outcome = M.UNEXPECTED_STATUS
+                        outcome = M.UNEXPECTED_STATUS
                     else:
-                        entry.outcome = M.RETURNED
-                        entry.resolution = Resolution.RETURN_APPLIED
-                        returns.append((transfer["pk"], entry))
-                        self.taken[transfer["pk"]] = S.REFUNDED
-                elif any(r in refund_refs for r in _references(line)) and line.credit_debit == CreditDebit.DEBIT:
-                    entry.outcome = M.REFUND_SENT
+                        outcome = M.RETURNED
+                        entry["resolution"] = Resolution.RETURN_APPLIED
+                        entry["resolved_at"] = timezone.now()
+                        returns.append((transfer_id, entry))
+                        self.taken[transfer_id] = S.REFUNDED
+                elif line.credit_debit == CreditDebit.DEBIT and any(r in refund_refs for r in candidates):
+                    outcome = M.REFUND_SENT
                 else:
-                    entry.outcome = M.OTHER
+                    outcome = M.OTHER
             elif transfer is None:
-                entry.outcome = M.UNKNOWN_REFERENCE
-            elif line.amount != transfer["amount"]:
-                entry.outcome = M.AMOUNT_MISMATCH
+                outcome = M.UNKNOWN_REFERENCE
+            elif line.amount != transfer[2]:
+                outcome = M.AMOUNT_MISMATCH
             elif status in RECEIVABLE:
-                entry.outcome = M.MATCHED
-                to_receive.append(transfer["pk"])
-                self.taken[transfer["pk"]] = S.RECEIVED
+                outcome = M.MATCHED
+                to_receive.append(transfer_id)
+                self.taken[transfer_id] = S.RECEIVED
             elif status in ALREADY_RECEIVED:
-                entry.outcome = M.DUPLICATE
+                outcome = M.DUPLICATE
             else:
-                entry.outcome = M.UNEXPECTED_STATUS
+                outcome = M.UNEXPECTED_STATUS
+            entry["outcome"] = outcome
             rows.append(entry)
         refused = set(transfer_services.receive_many(transfer_ids=to_receive, user=self.user, reason=self.reason))
         for entry in rows:
-            if entry.outcome == M.MATCHED and entry.transfer_id in refused:
-                entry.outcome = M.UNEXPECTED_STATUS
-            self.counts[entry.outcome] = self.counts.get(entry.outcome, 0) + 1
+            if entry["outcome"] == M.MATCHED and entry["transfer_id"] in refused:
+                entry["outcome"] = M.UNEXPECTED_STATUS
+            self.counts[entry["outcome"]] = self.counts.get(entry["outcome"], 0) + 1
         for transfer_id, entry in returns:
             transfer_services.return_to_payer(
                 transfer_id=transfer_id, user=self.user,
-                reason=_("Retourné au payeur par la banque (%(why)s)") % {"why": entry.return_reason or "—"},
+                reason=_("Retourné au payeur par la banque (%(why)s)") % {"why": entry["return_reason"] or "—"},
             )
-            entry.resolved_at = timezone.now()
-        StatementEntry.objects.bulk_create(rows, batch_size=BULK_SIZE)
-        StatementEntry.history.bulk_history_create(rows, default_user=self.user, default_change_reason=self.reason)
+        insert_rows(StatementEntry, rows)
 
-    def _entry(self, line: EntryLine) -> StatementEntry:
-        return StatementEntry(
-            statement_id=self.statement.pk,
-            establishment_id=self.statement.establishment_id,
-            entry_index=line.entry_index,
-            detail_index=line.detail_index,
-            entry_reference=line.entry_reference,
-            account_servicer_reference=line.account_servicer_reference,
-            booking_date=line.booking_date,
-            value_date=line.value_date,
-            entry_status=line.entry_status,
-            credit_debit=line.credit_debit,
-            reversal=line.reversal,
-            bank_transaction_code=line.bank_transaction_code,
-            amount=line.amount,
-            end_to_end_id=line.end_to_end_id,
-            remittance=line.remittance,
-            debtor_name=line.debtor_name,
-            debtor_iban=line.debtor_iban,
-            debtor_bic=line.debtor_bic,
-            return_reason=line.return_reason,
+    def write_history(self) -> None:
+        """The creation history of every entry of the statement, written once by the database."""
+        history_from_table(
+            StatementEntry, where="statement_id = %s", params=[self.statement.pk], user=self.user,
+            reason=self.reason, date=timezone.now(), history_type="+",
         )
+
+    def _row(self, line: EntryLine) -> dict:
+        return {
+            "statement_id": self.statement.pk,
+            "establishment_id": self.statement.establishment_id,
+            "entry_index": line.entry_index,
+            "detail_index": line.detail_index,
+            "entry_reference": line.entry_reference,
+            "account_servicer_reference": line.account_servicer_reference,
+            "booking_date": line.booking_date,
+            "value_date": line.value_date,
+            "entry_status": line.entry_status,
+            "credit_debit": line.credit_debit,
+            "reversal": line.reversal,
+            "bank_transaction_code": line.bank_transaction_code,
+            "amount": line.amount,
+            "end_to_end_id": line.end_to_end_id,
+            "remittance": line.remittance,
+            "debtor_name": line.debtor_name,
+            "debtor_iban": line.debtor_iban,
+            "debtor_bic": line.debtor_bic,
+            "return_reason": line.return_reason,
+            "transfer_id": None,
+            "outcome": "",
+            "resolution": "",
+            "resolution_note": "",
+            "resolved_at": None,
+            "resolved_by_id": None,
+        }
 
 
 def import_statement(
@@ -294,6 +308,7 @@ def _import(handle, size, sha, user, file_name, reason, max_bytes, progress) -> 
     assert header is not None and statement is not None and matcher is not None
     if buffer:
         matcher.run(buffer)
+    matcher.write_history()
     foreign = header.other_currencies - {CURRENCY}
     if foreign:
         raise CamtError(_("Le relevé est en %(ccy)s : seuls les relevés en euros (EUR) sont acceptés.")

@@ -423,38 +423,40 @@ def receive(*, transfer_id: int, user=None, reason: str = "") -> Transfer:
 
 def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> list[int]:
     """A statement's clean matches, in one go (a statement may carry 100,000 of them): every transfer
-    still ``executed`` becomes ``received`` with its history row; the others are moved one by one
-    along their path when they can be. Returns the ids that could not be received."""
+    still ``executed`` becomes ``received`` in one conditional UPDATE (which locks its rows), with its
+    history row written by the database; the others are moved one by one along their path when they
+    can be. Returns the ids that could not be received."""
+    from django.db import connection
+
+    from reconciliation.bulk import history_from_table
+
     if not transfer_ids:
         return []
     now = timezone.now()
-    refused: list[int] = []
+    table = connection.ops.quote_name(Transfer._meta.db_table)
+    marks = ", ".join(["%s"] * len(transfer_ids))
     with transaction.atomic():
-        locked = list(
-            Transfer.objects.select_for_update(of=("self",)).filter(pk__in=transfer_ids).order_by("pk")
-        )
-        executed = [t for t in locked if t.status == S.EXECUTED]
-        for transfer in executed:
-            transfer.status = S.RECEIVED
-            transfer.received_at = now
-            transfer.next_poll_at = None
-            transfer.updated_at = now
-        Transfer.objects.filter(pk__in=[t.pk for t in executed]).update(
-            status=S.RECEIVED, received_at=now, next_poll_at=None, updated_at=now
-        )
-        Transfer.history.bulk_history_create(
-            executed, update=True, default_user=user, default_date=now,
-            default_change_reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""),
-        )
-        found = {t.pk for t in locked}
-        refused += [pk for pk in transfer_ids if pk not in found]
-        for transfer in locked:
-            if transfer.status == S.RECEIVED and transfer in executed:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, received_at = %s, next_poll_at = NULL, updated_at = %s "
+                f"WHERE id IN ({marks}) AND status = %s RETURNING id",
+                [S.RECEIVED.value, now, now, *transfer_ids, S.EXECUTED.value],
+            )
+            moved = [row[0] for row in cursor.fetchall()]
+        if moved:
+            history_from_table(
+                Transfer, where=f"id IN ({', '.join(['%s'] * len(moved))})", params=moved, user=user,
+                reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""), date=now, history_type="~",
+            )
+        moved_set = set(moved)
+        refused: list[int] = []
+        for transfer_id in transfer_ids:
+            if transfer_id in moved_set:
                 continue
-            if transfer.status in RECEIVABLE_STATUSES:
-                receive(transfer_id=transfer.pk, user=user, reason=reason)
-            else:
-                refused.append(transfer.pk)
+            try:
+                receive(transfer_id=transfer_id, user=user, reason=reason)
+            except (IllegalTransition, Transfer.DoesNotExist):
+                refused.append(transfer_id)
     return refused
 
 

@@ -88,10 +88,19 @@ class EntryLine:
     return_reason: str
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2]
+    try:
+        return _LOCAL_NAMES[tag]
+    except (KeyError, TypeError):
+        if not isinstance(tag, str):
+            return ""
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL_NAMES) < 5000:  # a file cannot grow the cache without bound
+            _LOCAL_NAMES[tag] = name
+        return name
 
 
 def _flatten(element, prefix: str = "", out: dict | None = None, skip: str | None = None) -> dict[str, list]:
@@ -236,17 +245,25 @@ def check_size(path: str, max_bytes: int = MAX_STATEMENT_BYTES) -> int:
     return size
 
 
+_EVENT_TAGS = ("{*}Ntry", "{*}GrpHdr", "{*}Acct", "{*}Bal", "{*}FrToDt", "{*}Stmt")
+
+
 def parse_statement(
     source: str | BinaryIO, *, max_bytes: int = MAX_STATEMENT_BYTES
 ) -> Iterator[StatementHeader | EntryLine]:
     """Yield the header (once, before the first entry, and again at the end with ``finished``), then
-    every line. Raises CamtError on anything not a readable, single camt.053 statement."""
+    every line. Raises CamtError on anything not a readable, single camt.053 statement.
+
+    lxml reports only the ends of the few elements read here (the filter runs in C): the entries,
+    the group header, the account, the balances, the period and the statement itself."""
     if isinstance(source, str):
         check_size(source, max_bytes)
+    _refuse_doctype(source)
     header = StatementHeader()
     context = etree.iterparse(
         source,
-        events=("start", "end"),
+        events=("end",),
+        tag=_EVENT_TAGS,
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
@@ -255,24 +272,23 @@ def parse_statement(
         remove_comments=True,
         remove_pis=True,
     )
-    depth_names: list[str] = []
+    checked = False
     announced = False
+    statement = None
     entry_index = 0
     try:
-        for event, element in context:
-            if event == "start":
-                name = _local(element.tag)
-                if not depth_names:
-                    _check_root(element, header)
-                depth_names.append(name)
-                if name == "Stmt":
-                    header.statement_count += 1
-                    if header.statement_count > 1:
-                        raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
-                continue
-            name = depth_names.pop()
-            parent = depth_names[-1] if depth_names else ""
-            if name == "Ntry" and parent == "Stmt":
+        for _event, element in context:
+            if not checked:
+                _check_root(element.getroottree().getroot(), header)
+                checked = True
+            name = _local(element.tag)
+            parent = element.getparent()
+            parent_name = _local(parent.tag) if parent is not None else ""
+            if name == "Ntry" and parent_name == "Stmt":
+                if statement is None:
+                    statement = parent
+                elif parent is not statement:
+                    raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
                 if not announced:
                     announced = True
                     yield header
@@ -280,28 +296,41 @@ def parse_statement(
                 yield from _entry_lines(element, entry_index)
                 element.clear()
                 while element.getprevious() is not None:
-                    del element.getparent()[0]
-            elif parent == "GrpHdr" and name == "MsgId":
-                header.message_id = (element.text or "").strip()
-            elif parent == "GrpHdr" and name == "CreDtTm":
-                header.created_at = (element.text or "").strip()
-            elif parent == "Stmt" and name == "Id":
-                header.statement_id = (element.text or "").strip()
-            elif parent == "Stmt" and name == "Acct":
+                    del parent[0]
+            elif name == "Stmt":
+                header.statement_count += 1
+                if header.statement_count > 1:
+                    raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
+            elif name == "GrpHdr":
+                flat = _flatten(element)
+                header.message_id = _text(flat, "MsgId")
+                header.created_at = _text(flat, "CreDtTm")
+            elif parent_name == "Stmt" and name == "Acct":
                 flat = _flatten(element)
                 header.iban = "".join(_text(flat, "Id/IBAN").split()).upper()
                 header.currency = _text(flat, "Ccy") or header.currency
-            elif parent == "Stmt" and name == "FrToDt":
+                for sibling in parent:
+                    if _local(sibling.tag) == "Id":
+                        header.statement_id = (sibling.text or "").strip()
+                        break
+            elif parent_name == "Stmt" and name == "FrToDt":
                 flat = _flatten(element)
                 header.from_date = _iso_date(_text(flat, "FrDtTm"))
                 header.to_date = _iso_date(_text(flat, "ToDtTm"))
-            elif parent == "Stmt" and name == "Bal":
+            elif parent_name == "Stmt" and name == "Bal":
                 _balance(element, header)
     except etree.XMLSyntaxError as exc:
+        if "entity" in str(exc).lower():
+            raise CamtError(DOCTYPE_REFUSED()) from exc
         raise CamtError(
             _("Le fichier n'est pas un XML lisible (ligne %(line)s) : il est mal formé ou tronqué.")
             % {"line": exc.lineno or "?"}
         ) from exc
+    if not checked:
+        root = getattr(context, "root", None)
+        if root is None:
+            raise CamtError(_("Le fichier ne contient aucun relevé (Stmt)."))
+        _check_root(root, header)
     if header.statement_count == 0:
         raise CamtError(_("Le fichier ne contient aucun relevé (Stmt)."))
     header.entry_count = entry_index
@@ -316,12 +345,28 @@ def _iso_date(raw: str) -> datetime.date | None:
         return None
 
 
+def DOCTYPE_REFUSED() -> str:  # noqa: N802 - a message, translated when raised
+    return _("Le fichier contient une déclaration DOCTYPE (entités XML) : refusé par sécurité.")
+
+
+def _refuse_doctype(source) -> None:
+    """A statement has no DTD: a DOCTYPE in the file's prolog (entities: billion laughs, XXE) is
+    refused before lxml reads anything (lxml does not expand or fetch them either)."""
+    if isinstance(source, str):
+        with open(source, "rb") as handle:
+            head = handle.read(65536)
+    else:
+        position = source.tell()
+        head = source.read(65536)
+        source.seek(position)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise CamtError(DOCTYPE_REFUSED())
+
+
 def _check_root(element, header: StatementHeader) -> None:
     docinfo = element.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise CamtError(
-            _("Le fichier contient une déclaration DOCTYPE (entités XML) : refusé par sécurité.")
-        )
+        raise CamtError(DOCTYPE_REFUSED())
     namespace = element.tag.partition("}")[0].lstrip("{") if element.tag.startswith("{") else ""
     if not namespace.startswith(CAMT053_NAMESPACE_PREFIX) or _local(element.tag) != "Document":
         raise CamtError(_("Ce fichier n'est pas un relevé camt.053 (espace de noms « %(ns)s »).") % {"ns": namespace})

@@ -1,0 +1,265 @@
+"""Benchmark: import and match a camt.053 statement of 100,000 credit entries against 100,000
+executed transfers (reconciliation.services.import_statement: streaming parse, matching, entries and
+their history, transfers to ``received`` with their history, all in one transaction), against a bare
+lxml ``iterparse`` pass over the same file, in the same run. Then the peak memory of reading a
+statement of 1,000,000 entries.
+
+Run from the repository's root, on PostgreSQL:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portail_f python bench/reconcile.py
+
+It creates a throwaway database ``portail_bench_reconcile`` on that server, migrates it, and drops it
+at the end; no other data is touched. Last line: ``RESULT reconcile ratio=X target=3 peak_mb=Y ...``.
+
+The 1,000,000-entry phase parses the file with the importer's own reader (``parse_statement``, every
+field of every entry extracted) in a fresh process and reports that process's peak RSS; it does not
+write a million rows to the database (that would take minutes; the import's memory does not grow
+with the number of entries either: it works 2,000 lines at a time, and its peak for 100,000 entries
+is printed as ``import_peak_mb``).
+Options (environment): BENCH_ENTRIES (100000), BENCH_MEMORY_ENTRIES (1000000), BENCH_PROFILE=1.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+N_ENTRIES = int(os.environ.get("BENCH_ENTRIES", "100000"))
+N_MEMORY = int(os.environ.get("BENCH_MEMORY_ENTRIES", "1000000"))
+TARGET = 3
+MEMORY_TARGET_MB = 300
+DB_NAME = "portail_bench_reconcile"
+NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+IBAN = "FR7610071750000000100012302"
+
+
+def urls() -> tuple[str, str]:
+    url = os.environ.get("DATABASE_URL", "")
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("DATABASE_URL must point to PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/portail_f")
+    return urlunsplit(parts._replace(path="/" + DB_NAME)), urlunsplit(parts._replace(path="/postgres"))
+
+
+def admin_sql(maintenance_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(maintenance_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reference(i: int) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    digits = []
+    for _ in range(20):
+        i, r = divmod(i, 32)
+        digits.append(alphabet[r])
+    return "PDP" + "".join(reversed(digits))
+
+
+def write_statement(path: str, n: int, amount: str = "25.00") -> None:
+    """A camt.053.001.08 of ``n`` credits of ``amount``, each with its transaction details, written
+    as a bank would (streamed to disk)."""
+    total = f"{25 * n:.2f}"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{NS}"><BkToCstmrStmt>'
+            f"<GrpHdr><MsgId>BENCH-{n}</MsgId><CreDtTm>2026-06-10T20:00:00+02:00</CreDtTm></GrpHdr>"
+            f"<Stmt><Id>STMT-BENCH</Id><CreDtTm>2026-06-10T20:00:00+02:00</CreDtTm>"
+            f"<Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>"
+            f'<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+            f"<Dt><Dt>2026-06-10</Dt></Dt></Bal>"
+            f'<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{total}</Amt>'
+            f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-06-10</Dt></Dt></Bal>\n"
+        )
+        for i in range(n):
+            ref = reference(i)
+            out.write(
+                f'<Ntry><NtryRef>{i + 1}</NtryRef><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+                f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-06-10</Dt></BookgDt><ValDt><Dt>2026-06-10</Dt></ValDt>"
+                f"<AcctSvcrRef>BANK{i:010d}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd>"
+                f"<SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs>"
+                f"<AcctSvcrRef>BANK{i:010d}</AcctSvcrRef><InstrId>{ref}</InstrId><EndToEndId>{ref}</EndToEndId></Refs>"
+                f'<Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>PAYEUR NUMERO {i}'
+                f"</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>FR7630004000000001234567845</IBAN></Id></DbtrAcct></RltdPties>"
+                f"<RltdAgts><DbtrAgt><FinInstnId><BICFI>DEMOFRPP</BICFI></FinInstnId></DbtrAgt></RltdAgts>"
+                f"<RmtInf><Ustrd>PECULE MARTIN JEAN ECROU 123456 REF {ref}</Ustrd></RmtInf>"
+                f"</TxDtls></NtryDtls></Ntry>\n"
+            )
+        out.write("</Stmt></BkToCstmrStmt></Document>\n")
+
+
+def bare_iterparse(path: str) -> int:
+    """The floor: lxml's iterparse over the entries, each cleared, nothing read from them."""
+    from lxml import etree
+
+    count = 0
+    for _event, element in etree.iterparse(path, events=("end",), tag=f"{{{NS}}}Ntry"):
+        count += 1
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+    return count
+
+
+def parse_only_child(path: str) -> None:
+    """In a fresh process: read every entry with the importer's reader; print the peak RSS."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from reconciliation.camt import EntryLine, parse_statement
+
+    started = time.perf_counter()
+    lines = 0
+    with open(path, "rb") as handle:
+        for item in parse_statement(handle, max_bytes=1 << 40):
+            if isinstance(item, EntryLine):
+                lines += 1
+    print(f"{lines} {time.perf_counter() - started:.2f} {peak_mb():.1f}")
+
+
+def setup_data(n: int):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import Relative, User
+    from establishments.models import Bank, Establishment
+    from permits.models import Detainee, VisitPermit
+    from transfers.constants import TransferStatus
+    from transfers.models import Transfer
+
+    establishment = Establishment.objects.create(
+        code="CPBENCH", name="Centre de banc d'essai", kind="centre_penitentiaire", disp="paris",
+        regie_iban=IBAN, regie_bic="TRPUFRP1", regie_holder="REGIE BENCH", transfers_enabled=True,
+    )
+    detainee = Detainee.objects.create(
+        establishment=establishment, ecrou="123456", family_name="MARTIN", first_name="Jean",
+        birth_date="1985-03-14",
+    )
+    permit = VisitPermit.objects.create(
+        number="PV-BENCH", detainee=detainee, holder_family_name="DUBOIS", holder_first_names="Angela",
+        holder_birth_date="1962-08-24", valid_from="2026-01-01",
+    )
+    relative = Relative.objects.create(
+        user=User.objects.create_user(username="bench"), sub="bench", given_name="Angela", family_name="DUBOIS",
+        birthdate="1962-08-24",
+    )
+    bank = Bank.objects.create(name="Banque", bic="DEMOFRPP", api_base_url="https://bank.example/stet")
+    now = timezone.now()
+    Transfer.objects.bulk_create(
+        (
+            Transfer(
+                reference=reference(i), relative=relative, permit=permit, detainee=detainee,
+                establishment=establishment, amount=Decimal("25.00"), bank=bank, status=TransferStatus.EXECUTED,
+                initiated_at=now, executed_at=now,
+            )
+            for i in range(n)
+        ),
+        batch_size=5000,
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--parse-only":
+        parse_only_child(sys.argv[2])
+        return
+    bench_url, maintenance = urls()
+    admin_sql(maintenance, f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+    admin_sql(maintenance, f'CREATE DATABASE "{DB_NAME}"')
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    workdir = tempfile.mkdtemp(prefix="bench-reconcile-")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        from reconciliation import services
+        from reconciliation.constants import MatchOutcome
+        from transfers.models import Transfer
+
+        started = time.perf_counter()
+        setup_data(N_ENTRIES)
+        statement = os.path.join(workdir, "releve-100k.xml")
+        write_statement(statement, N_ENTRIES)
+        size_mb = os.path.getsize(statement) / 1024 / 1024
+        print(f"setup: {N_ENTRIES} transfers, statement {size_mb:.1f} MB, {time.perf_counter() - started:.1f} s")
+
+        bare_runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            assert bare_iterparse(statement) == N_ENTRIES
+            bare_runs.append(time.perf_counter() - t0)
+        bare = min(bare_runs)
+        print(f"bare iterparse: {bare:.2f} s (best of 3: {', '.join(f'{b:.2f}' for b in bare_runs)})")
+
+        profile = os.environ.get("BENCH_PROFILE") == "1"
+        if profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        t0 = time.perf_counter()
+        result = services.import_statement(path=statement, file_name="releve-100k.xml", max_bytes=1 << 40)
+        elapsed = time.perf_counter() - t0
+        if profile:
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        import_peak = peak_mb()
+        matched = result.counts.get(MatchOutcome.MATCHED, 0)
+        received = Transfer.objects.filter(status="received").count()
+        assert matched == N_ENTRIES and received == N_ENTRIES, (matched, received)
+        ratio = elapsed / bare
+        print(f"import + matching: {elapsed:.2f} s ({N_ENTRIES / elapsed:,.0f} entries/s), {matched} matched, "
+              f"{received} transfers received; ratio {ratio:.2f} (target ≤ {TARGET})")
+        print(f"import process peak RSS: {import_peak:.0f} MB")
+
+        big = os.path.join(workdir, "releve-1m.xml")
+        t0 = time.perf_counter()
+        write_statement(big, N_MEMORY)
+        big_mb = os.path.getsize(big) / 1024 / 1024
+        print(f"statement of {N_MEMORY} entries: {big_mb:.0f} MB written in {time.perf_counter() - t0:.1f} s")
+        os.remove(statement)
+        child = subprocess.run(
+            [sys.executable, __file__, "--parse-only", big], capture_output=True, text=True, cwd=ROOT,
+            env={**os.environ}, check=True,
+        )
+        lines, seconds, parse_peak = child.stdout.strip().splitlines()[-1].split()
+        assert int(lines) == N_MEMORY, lines
+        print(f"reading {N_MEMORY} entries (parse only, fresh process): {float(seconds):.1f} s, "
+              f"peak RSS {float(parse_peak):.0f} MB (target < {MEMORY_TARGET_MB} MB)")
+        print(
+            f"RESULT reconcile ratio={ratio:.2f} target={TARGET} peak_mb={float(parse_peak):.0f} "
+            f"peak_target_mb={MEMORY_TARGET_MB} import_s={elapsed:.2f} bare_s={bare:.2f} entries={N_ENTRIES} "
+            f"import_peak_mb={import_peak:.0f} memory_entries={N_MEMORY} file_mb={size_mb:.0f}"
+        )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        import shutil
+
+        shutil.rmtree(workdir, ignore_errors=True)
+        admin_sql(maintenance, f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+
+
+if __name__ == "__main__":
+    main()
