@@ -129,19 +129,27 @@ def _text(flat: dict, *paths: str) -> str:
     return ""
 
 
-def _amount(element, what: str) -> tuple[Decimal, str]:
+def _amount(element, what) -> tuple[Decimal, str]:
+    """``what`` is a callable giving the French name of the amount (built only for an error)."""
     raw = (element.text or "").strip()
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
-        raise CamtError(_("Montant illisible (%(what)s) : « %(raw)s ».") % {"what": what, "raw": raw[:40]}) from exc
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise CamtError(_("Montant invalide (%(what)s) : « %(raw)s ».") % {"what": what, "raw": raw[:40]})
-    return value.quantize(Decimal("0.01")), (element.get("Ccy") or "").strip()
+        raise CamtError(_("Montant illisible (%(what)s) : « %(raw)s ».") % {"what": what(), "raw": raw[:40]}) from exc
+    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
+        raise CamtError(_("Montant invalide (%(what)s) : « %(raw)s ».") % {"what": what(), "raw": raw[:40]})
+    return value.quantize(CENT), (element.get("Ccy") or "").strip()
+
+
+CENT = Decimal("0.01")
 
 
 def _date(flat: dict, base: str) -> datetime.date | None:
     raw = _text(flat, f"{base}/Dt", f"{base}/DtTm")
+    return _parse_date(raw)
+
+
+def _parse_date(raw: str) -> datetime.date | None:
     if not raw:
         return None
     try:
@@ -150,67 +158,146 @@ def _date(flat: dict, base: str) -> datetime.date | None:
         raise CamtError(_("Date illisible : « %(raw)s ».") % {"raw": raw[:40]}) from exc
 
 
+def _first_text(element) -> str:
+    """The text of ``element``, or of its first child (``Sts`` vs ``Sts/Cd``, ``Dt/Dt`` vs ``Dt/DtTm``)."""
+    if len(element):
+        return (element[0].text or "").strip()
+    return (element.text or "").strip()
+
+
+def _detail(detail) -> dict:
+    """The fields of one TxDtls, read by walking its children (faster than generic paths)."""
+    out = {"e2e": "", "amount": None, "debtor": "", "iban": "", "bic": "", "remittance": [], "return": []}
+    for child in detail:
+        name = _local(child.tag)
+        if name == "Refs":
+            for ref in child:
+                if _local(ref.tag) == "EndToEndId":
+                    out["e2e"] = (ref.text or "").strip()
+        elif name == "Amt":
+            out["amount"] = child
+        elif name == "AmtDtls" and out["amount"] is None:
+            for sub in child.iter():
+                if _local(sub.tag) == "Amt" and _local(sub.getparent().tag) in ("TxAmt", "InstdAmt"):
+                    out["amount"] = sub
+                    break
+        elif name == "RltdPties":
+            for party in child:
+                pname = _local(party.tag)
+                if pname == "Dbtr":
+                    for sub in party:
+                        sname = _local(sub.tag)
+                        if sname == "Nm":
+                            out["debtor"] = (sub.text or "").strip()
+                        elif sname == "Pty":
+                            for leaf in sub:
+                                if _local(leaf.tag) == "Nm":
+                                    out["debtor"] = (leaf.text or "").strip()
+                elif pname == "DbtrAcct":
+                    for sub in party.iter():
+                        if _local(sub.tag) == "IBAN":
+                            out["iban"] = (sub.text or "").strip()
+        elif name == "RltdAgts":
+            for sub in child.iter():
+                if _local(sub.tag) in ("BICFI", "BIC") and _local(sub.getparent().getparent().tag) == "DbtrAgt":
+                    out["bic"] = (sub.text or "").strip()
+        elif name == "RmtInf":
+            for sub in child:
+                sname = _local(sub.tag)
+                if sname == "Ustrd":
+                    out["remittance"].append((sub.text or "").strip())
+                elif sname == "Strd":
+                    for leaf in sub.iter():
+                        if _local(leaf.tag) == "Ref" and _local(leaf.getparent().tag) == "CdtrRefInf":
+                            out["remittance"].append((leaf.text or "").strip())
+        elif name == "RtrInf":
+            for sub in child.iter():
+                if _local(sub.tag) in ("Cd", "AddtlInf"):
+                    out["return"].append((sub.text or "").strip())
+    return out
+
+
 def _entry_lines(entry, entry_index: int) -> list[EntryLine]:
-    flat = _flatten(entry, skip="NtryDtls")
-    amounts = flat.get("Amt")
-    if not amounts:
+    amount_el = None
+    credit_debit = status = entry_ref = servicer_ref = ""
+    reversal = False
+    booking = value = None
+    code = ""
+    details = []
+    for child in entry:
+        name = _local(child.tag)
+        if name == "Amt":
+            amount_el = child
+        elif name == "CdtDbtInd":
+            credit_debit = (child.text or "").strip()
+        elif name == "Sts":
+            status = _first_text(child)
+        elif name == "RvslInd":
+            reversal = (child.text or "").strip().lower() in ("true", "1")
+        elif name == "NtryRef":
+            entry_ref = (child.text or "").strip()
+        elif name == "AcctSvcrRef":
+            servicer_ref = (child.text or "").strip()
+        elif name == "BookgDt":
+            booking = _parse_date(_first_text(child))
+        elif name == "ValDt":
+            value = _parse_date(_first_text(child))
+        elif name == "BkTxCd":
+            flat = _flatten(child)
+            parts = (_text(flat, "Domn/Cd"), _text(flat, "Domn/Fmly/Cd"), _text(flat, "Domn/Fmly/SubFmlyCd"))
+            code = "/".join(p for p in parts if p) or _text(flat, "Prtry/Cd")
+        elif name == "NtryDtls":
+            details += [d for d in child if _local(d.tag) == "TxDtls"]
+
+    def where() -> str:
+        return _("écriture n° %(n)s") % {"n": entry_index}
+
+    if amount_el is None:
         raise CamtError(_("L'écriture n° %(n)s n'a pas de montant.") % {"n": entry_index})
-    entry_amount, currency = _amount(amounts[0], _("écriture n° %(n)s") % {"n": entry_index})
-    credit_debit = _text(flat, "CdtDbtInd")
+    entry_amount, currency = _amount(amount_el, where)
     if credit_debit not in ("CRDT", "DBIT"):
         raise CamtError(_("L'écriture n° %(n)s n'indique pas si elle est au crédit ou au débit.") % {"n": entry_index})
-    status = _text(flat, "Sts/Cd", "Sts/Prtry", "Sts")
-    reversal = _text(flat, "RvslInd").lower() in ("true", "1")
-    code = "/".join(
-        p for p in (_text(flat, "BkTxCd/Domn/Cd"), _text(flat, "BkTxCd/Domn/Fmly/Cd"),
-                    _text(flat, "BkTxCd/Domn/Fmly/SubFmlyCd")) if p
-    ) or _text(flat, "BkTxCd/Prtry/Cd")
     common = {
         "entry_index": entry_index,
-        "entry_reference": _text(flat, "NtryRef")[:35],
-        "account_servicer_reference": _text(flat, "AcctSvcrRef")[:35],
-        "booking_date": _date(flat, "BookgDt"),
-        "value_date": _date(flat, "ValDt"),
+        "entry_reference": entry_ref[:35],
+        "account_servicer_reference": servicer_ref[:35],
+        "booking_date": booking,
+        "value_date": value,
         "entry_status": status[:10],
         "credit_debit": credit_debit,
         "reversal": reversal,
         "bank_transaction_code": code[:40],
-        "currency": currency,
         "entry_amount": entry_amount,
     }
-    details = [d for block in entry if _local(block.tag) == "NtryDtls" for d in block if _local(d.tag) == "TxDtls"]
     if not details:
-        return [EntryLine(detail_index=1, amount=entry_amount, end_to_end_id="", remittance="", debtor_name="",
-                          debtor_iban="", debtor_bic="", return_reason="", **common)]
+        return [EntryLine(detail_index=1, amount=entry_amount, currency=currency, end_to_end_id="", remittance="",
+                          debtor_name="", debtor_iban="", debtor_bic="", return_reason="", **common)]
     lines = []
     for index, detail in enumerate(details, start=1):
-        tx = _flatten(detail)
-        amount_elements = tx.get("AmtDtls/TxAmt/Amt") or tx.get("Amt") or tx.get("AmtDtls/InstdAmt/Amt")
-        if amount_elements:
-            amount, tx_currency = _amount(amount_elements[0], _("écriture n° %(n)s") % {"n": entry_index})
+        tx = _detail(detail)
+        if tx["amount"] is not None:
+            amount, tx_currency = _amount(tx["amount"], where)
         elif len(details) == 1:
             amount, tx_currency = entry_amount, currency
         else:
             raise CamtError(
                 _("L'écriture n° %(n)s a plusieurs détails sans montant chacun.") % {"n": entry_index}
             )
-        end_to_end = _text(tx, "Refs/EndToEndId")
+        end_to_end = tx["e2e"]
         if end_to_end.upper() == NOT_PROVIDED:
             end_to_end = ""
-        remittance = " ".join(
-            (e.text or "").strip() for path in ("RmtInf/Ustrd", "RmtInf/Strd/CdtrRefInf/Ref") for e in tx.get(path, ())
-        ).strip()
         lines.append(
             EntryLine(
                 detail_index=index,
                 amount=amount,
+                currency=tx_currency or currency,
                 end_to_end_id=end_to_end[:35],
-                remittance=remittance[:500],
-                debtor_name=_text(tx, "RltdPties/Dbtr/Pty/Nm", "RltdPties/Dbtr/Nm")[:140],
-                debtor_iban=_text(tx, "RltdPties/DbtrAcct/Id/IBAN")[:34],
-                debtor_bic=_text(tx, "RltdAgts/DbtrAgt/FinInstnId/BICFI", "RltdAgts/DbtrAgt/FinInstnId/BIC")[:11],
-                return_reason=(_text(tx, "RtrInf/Rsn/Cd") + " " + _text(tx, "RtrInf/AddtlInf")).strip()[:105],
-                **{**common, "currency": tx_currency or currency},
+                remittance=" ".join(r for r in tx["remittance"] if r)[:500],
+                debtor_name=tx["debtor"][:140],
+                debtor_iban="".join(tx["iban"].split()).upper()[:34],
+                debtor_bic=tx["bic"][:11],
+                return_reason=" ".join(r for r in tx["return"] if r)[:105],
+                **common,
             )
         )
     return lines
@@ -222,7 +309,7 @@ def _balance(element, header: StatementHeader) -> None:
     amounts = flat.get("Amt")
     if not code or not amounts:
         raise CamtError(_("Un solde du relevé est incomplet."))
-    amount, currency = _amount(amounts[0], _("solde %(code)s") % {"code": code})
+    amount, currency = _amount(amounts[0], lambda: _("solde %(code)s") % {"code": code})
     if currency:
         header.other_currencies.add(currency)
     if _text(flat, "CdtDbtInd") == "DBIT":
