@@ -153,3 +153,21 @@ def test_the_admin_gets_a_relaxed_csp_and_the_public_site_keeps_the_strict_one(c
     assert "unsafe-inline" not in public.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in public.headers["Content-Security-Policy"]
     assert public.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_the_communication_account_opens_every_demo_page_in_the_editor(client, demo_site):
+    from wagtail.models import Page
+
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username="communication"))
+    for page in Page.objects.filter(depth__gte=2):
+        response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        assert response.status_code == 200, page.title
+    for model in ("guidepage", "tutorialpage", "faqpage", "contentpage", "newspage", "establishmentpage"):
+        response = client.get(reverse("wagtailadmin_pages:add", args=("cms", model, demo_site.pk)))
+        assert response.status_code == 200, model
+    preview = client.get(reverse("wagtailadmin_pages:view_draft", args=[demo_site.get_children().get(
+        slug="alimentation-du-pecule").pk]))
+    assert preview.status_code == 200 and "1a" in preview.content.decode()
