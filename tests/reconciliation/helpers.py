@@ -34,7 +34,7 @@ def executed_transfer(est, amount: str = "50.00", detainee=None) -> Transfer:
 def receive(tmp_path, est, transfers: list[Transfer], *, extra=(), msg_id: str = "MSG-R", user=None):
     """Import a statement paying each transfer (and ``extra`` entries): they become received."""
     entries = [credit(f"{t.amount:.2f}", t.reference, debtor=f"PAYEUR {t.pk}") for t in transfers] + list(extra)
-    content = build(iban=est.regie_iban, entries=entries, msg_id=msg_id)
+    content = build(iban=est.regie_iban, entries=entries, msg_id=msg_id, day=today().isoformat())
     return services.import_statement(path=write(tmp_path, content, f"{msg_id}.xml"), user=user)
 
 
