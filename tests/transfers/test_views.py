@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo(live_server, settings):
+def demo(django_db_serialized_rollback, live_server, settings):
+    """The embedded default's demo data (manage.py load_demo) and Angela DUBOIS logged in. Serialized
+    rollback: each test starts from the migrated database (role groups, Wagtail's root page…), which a
+    transactional test's flush would otherwise have emptied."""
     cache.clear()
     settings.PORTAL_BASE_URL = live_server.url
     load_demo()
