@@ -8,10 +8,16 @@ and published."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from django.core.files import File
+from django.core.files.images import ImageFile
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 from wagtail.documents.models import Document
+from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from .models import (
@@ -62,7 +68,11 @@ def page_link(page: Page, text: str) -> str:
     return f'<a linktype="page" id="{page.pk}">{text}</a>'
 
 
-def guide_body(*, home: Page, tutorials: Page) -> list[dict]:
+def image(picture, alt: str) -> dict:
+    return {"type": "image", "value": {"image": picture.pk, "alt": alt, "caption": ""}}
+
+
+def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
     """The flyer « L'alimentation du pécule », step by step, in its own words."""
     return [
         step("Accéder à votre espace personnel", [
@@ -75,6 +85,8 @@ def guide_body(*, home: Page, tutorials: Page) -> list[dict]:
             ),
             sub(
                 p("Vous arrivez sur la page d'accueil du portail des services de l'administration pénitentiaire :"),
+                image(pictures["home"], "La page d'accueil du portail et son bouton « S’identifier avec "
+                                        "FranceConnect »."),
                 p("Cliquez sur le bouton d'authentification FranceConnect."),
                 button("S’identifier avec FranceConnect"),
             ),
@@ -122,6 +134,8 @@ def guide_body(*, home: Page, tutorials: Page) -> list[dict]:
             sub(
                 p("Inscrivez dans l'encadré gris le montant que vous souhaitez verser à la personne détenue, puis "
                   "cliquez sur « Réaliser le virement »."),
+                image(pictures["amount"], "La page du montant : l'encadré gris où inscrire le montant, puis le "
+                                          "bouton « Réaliser le virement »."),
                 button("Réaliser le virement"),
                 warning("Le montant peut être plafonné par l'établissement pénitentiaire."),
             ),
@@ -207,6 +221,14 @@ def load_cms_demo(report) -> HomePage:
                        search_description="Les tutoriels vidéo du portail, sous-titrés et transcrits.",
                        intro="<p>Des vidéos courtes, sous-titrées et transcrites, pour chaque démarche.</p>")
     contact = _contact(home, report)
+    pictures = {
+        "home": _illustration("Illustration — page d'accueil du portail",
+                              ["Accéder à votre espace personnel", "Identifiez-vous avec FranceConnect."],
+                              "S’identifier avec FranceConnect", report),
+        "amount": _illustration("Illustration — montant du virement",
+                                ["Alimenter le pécule", "Montant du virement (en euros) : 50,00"],
+                                "Réaliser le virement", report),
+    }
     guide = _child(home, GuidePage, "alimentation-du-pecule", report, title="L'alimentation du pécule",
                    show_in_menus=True,
                    search_description="Le guide pas à pas : accéder à votre espace, enregistrer un permis de "
@@ -214,7 +236,7 @@ def load_cms_demo(report) -> HomePage:
                    intro="<p><b>L'alimentation du pécule, le nouveau service du portail de l'administration "
                          "pénitentiaire !</b></p><p>Réalisez un virement afin d'alimenter le pécule de votre proche "
                          "pour lequel vous disposez d'un permis de visite actif sur votre espace personnel</p>",
-                   body=guide_body(home=home, tutorials=tutorials),
+                   body=guide_body(home=home, tutorials=tutorials, pictures=pictures),
                    footer=(
                        "<p>Si vous rencontrez des problèmes sur le portail :</p>"
                        f"<p>Contactez le support depuis le bouton « {page_link(contact, 'Contact')} » dans le menu du "
@@ -350,6 +372,33 @@ def _set_services(home: HomePage, guide: GuidePage) -> None:
             "link_label": "Accéder à mon espace"}},
     ]
     home.save_revision().publish()
+
+
+def _illustration(title: str, lines: list[str], button_label: str, report):
+    """A drawn illustration of a portal screen (Pillow), stored as a Wagtail image."""
+    existing = Image.objects.filter(title=title).first()
+    label = f"image « {title} »"
+    if existing is not None:
+        report.note(label, "unchanged")
+        return existing
+    picture = PILImage.new("RGB", (1080, 608), "white")
+    draw = ImageDraw.Draw(picture)
+    small, large = ImageFont.load_default(size=30), ImageFont.load_default(size=40)
+    draw.rectangle([0, 0, 1080, 90], fill="#000091")
+    draw.text((40, 24), "Portail des proches", fill="white", font=small)
+    for i, line in enumerate(lines):
+        draw.text((40, 140 + 60 * i), line, fill="#161616", font=large if i == 0 else small)
+    top = 170 + 60 * len(lines)
+    draw.rectangle([40, top, 40 + 22 * len(button_label) + 60, top + 80], fill="#000091")
+    draw.text((70, top + 20), button_label, fill="white", font=small)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    image = Image(title=title)
+    image.file.save(f"{slugify(title)}.png", ImageFile(buffer, name=f"{slugify(title)}.png"), save=False)
+    image.width, image.height = picture.size
+    image.save()
+    report.note(label, "created")
+    return image
 
 
 def _tutorial_files(report) -> tuple[Document | None, Document | None]:

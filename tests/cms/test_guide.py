@@ -67,6 +67,9 @@ def test_sub_steps_are_numbered_like_the_flyer_with_buttons_notes_and_the_caps_w
     warning = raw[raw.index("fr-alert--warning"):]
     assert "Le montant peut être plafonné par l'établissement pénitentiaire." in html.unescape(warning[:400])
     assert "Votre virement a été pris en compte" in raw and "Confirmer un virement ponctuel" in raw
+    # The screenshots of 1b and 3c: a text alternative and phone-sized renditions.
+    images = re.findall(r'<img alt="([^"]+)" class="fr-responsive-img"[^>]*srcset="[^"]+ 360w, [^"]+ 720w', raw)
+    assert len(images) == 2 and all(alt.strip() for alt in images)
 
 
 @pytest.mark.django_db
