@@ -58,6 +58,15 @@ def admin_sql(maintenance_url: str, sql: str) -> None:
 
 
 def peak_mb() -> float:
+    """This program's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent
+    through fork and exec)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
