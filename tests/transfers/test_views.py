@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Relative, User
+from accounts.roles import sync_role_permissions
 from establishments.models import Bank
 from permits.models import RegisteredPermit, VisitPermit
 from sandbox.demo import load_demo
@@ -26,13 +27,26 @@ S = TransferStatus
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _migrated_data_back() -> None:
+    """What the migrations put in the database and a transactional test's flush takes away: the role
+    groups (accounts) and Wagtail's locale, root page and root collection, which load_demo builds on."""
+    from django.conf import settings as django_settings
+    from wagtail.models import Collection, Locale, Page
+
+    sync_role_permissions()
+    Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
-def demo(django_db_serialized_rollback, live_server, settings):
-    """The embedded default's demo data (manage.py load_demo) and Angela DUBOIS logged in. Serialized
-    rollback: each test starts from the migrated database (role groups, Wagtail's root page…), which a
-    transactional test's flush would otherwise have emptied."""
+def demo(live_server, settings):
+    """The embedded default's demo data (manage.py load_demo) and Angela DUBOIS logged in."""
     cache.clear()
     settings.PORTAL_BASE_URL = live_server.url
+    _migrated_data_back()
     load_demo()
     user = User.objects.create_user(username="fc-angela")
     angela = Relative.objects.create(
