@@ -207,3 +207,22 @@ def test_the_citizen_flow_with_the_keyboard_only(walker):
     walk.shot("clavier-virement-pris-en-compte")
     activate("Voir l'historique")
     assert Transfer.objects.get().status == S.EXECUTED
+
+
+def test_every_cms_page_type_passes_axe(walker):
+    """One live page of each Wagtail page type of the demo content (home, guides, tutorials, FAQ,
+    establishment pages, news, contact…), desktop and phone: zero WCAG 2.1 AA violation."""
+    from wagtail.models import Page
+
+    pages: dict[str, Page] = {}
+    for page in Page.objects.live().filter(depth__gt=1).specific().order_by("path"):
+        pages.setdefault(type(page).__name__, page)
+    assert len(pages) >= 3, f"trop peu de types de pages CMS : {sorted(pages)}"
+    walks = [walker("cms-bureau", DESKTOP), walker("cms-telephone", PHONE)]
+    for walk in walks:
+        for kind, page in pages.items():
+            response = walk.page.goto(page.url)
+            assert response.status == 200, (kind, page.url, response.status)
+            walk.visit(kind)
+        assert set(walk.checked) == set(pages)
+    assert_accessible(*walks)
