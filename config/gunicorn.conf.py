@@ -16,7 +16,7 @@ keepalive = 5
 # Recycle workers now and then (bounded memory), with jitter so they do not all restart at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Behind the load balancer (which terminates TLS and sets X-Forwarded-Proto).
