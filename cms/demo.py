@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Page, Site
 
 from .models import (
     ContactFormField,
@@ -210,7 +210,7 @@ def load_cms_demo(report) -> HomePage:
     """Create what is missing of the demo site; ``report`` is sandbox.demo.DemoReport."""
     from establishments.models import Establishment
 
-    root = Page.get_first_root_node()
+    root = _wagtail_roots()
     home = _child(root, HomePage, "accueil", report, title="Accueil",
                   search_description="Le portail des services de l'administration pénitentiaire pour les proches "
                                      "des personnes détenues : alimenter le pécule par virement, guides, contact.",
@@ -296,6 +296,20 @@ def load_cms_demo(report) -> HomePage:
            body=[p(f"Suivez le guide pas à pas : {page_link(guide, 'L’alimentation du pécule')}.")])
     _set_services(home, guide)
     return home
+
+
+def _wagtail_roots() -> Page:
+    """Wagtail's root page and root collection (made by its migrations; made again here when tests have
+    emptied the database), and the communication role's rights on them."""
+    from .rights import grant_communication_rights
+
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    grant_communication_rights()
+    return root
 
 
 def _child(parent: Page, model, slug: str, report, **fields):

@@ -6,63 +6,15 @@
   publish) and « Modérateurs » (publish and approve), for other members of the team.
 Access to /cms/ itself (``wagtailadmin.access_admin``) is granted by accounts.roles."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 RENAMES = {"Editors": "Rédacteurs", "Moderators": "Modérateurs"}
-WORKFLOW_NAME = "Validation par un modérateur"
-PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
-COLLECTION_PERMISSIONS = (
-    ("wagtailimages", "image", ("add", "change", "choose")),
-    ("wagtaildocs", "document", ("add", "change", "choose")),
-)
-
-
-def _ensure_permissions(apps):
-    for label in ("wagtailcore", "wagtailimages", "wagtaildocs"):
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
 
 
 def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    Page = apps.get_model("wagtailcore", "Page")
-    Collection = apps.get_model("wagtailcore", "Collection")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
-    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
-    Workflow = apps.get_model("wagtailcore", "Workflow")
-    _ensure_permissions(apps)
+    from cms.rights import grant_communication_rights
 
-    for old, new in RENAMES.items():
-        if not Group.objects.filter(name=new).exists():
-            Group.objects.filter(name=old).update(name=new)
-
-    communication, _ = Group.objects.get_or_create(name="communication")
-    root = Page.objects.filter(depth=1).order_by("path").first()
-    if root is not None:
-        for action in PAGE_ACTIONS:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=f"{action}_page")
-            GroupPagePermission.objects.get_or_create(group=communication, page=root, permission=permission)
-    collection = Collection.objects.filter(depth=1).order_by("path").first()
-    if collection is not None:
-        for app_label, model, actions in COLLECTION_PERMISSIONS:
-            for action in actions:
-                permission = Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                GroupCollectionPermission.objects.get_or_create(
-                    group=communication, collection=collection, permission=permission
-                )
-    moderators = Group.objects.filter(name=RENAMES["Moderators"]).first()
-    for task in GroupApprovalTask.objects.all():
-        if not task.groups.exists() or (moderators is not None and task.groups.filter(pk=moderators.pk).exists()):
-            task.groups.add(communication)
-        if task.name == "Moderators approval":
-            task.name = WORKFLOW_NAME
-            task.save(update_fields=["name"])
-    Workflow.objects.filter(name="Moderators approval").update(name=WORKFLOW_NAME)
+    grant_communication_rights(apps)
 
 
 def revoke(apps, schema_editor):

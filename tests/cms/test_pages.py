@@ -121,3 +121,28 @@ def test_without_the_content_site_the_fixed_pages_keep_working(client, settings)
     assert "S’identifier avec" in text(client.get("/"))
     assert settings.SUPPORT_EMAIL in text(client.get("/contact/"))
     assert client.post("/contact/", {}).status_code in (403, 405)
+
+
+@pytest.mark.django_db
+def test_load_demo_rebuilds_wagtails_tree_on_an_emptied_database(client):
+    """Transactional tests empty every table, Wagtail's root page and collection included."""
+    from django.db import connection
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site, Task, Workflow
+
+    from accounts.models import User
+    from sandbox.demo import load_demo
+
+    Site.objects.all().delete()
+    Workflow.objects.all().delete()
+    Task.objects.all().delete()
+    with connection.cursor() as cursor:  # what a flush does: no page tree is left at all
+        cursor.execute(f"DELETE FROM {GroupPagePermission._meta.db_table}")
+        cursor.execute(f"DELETE FROM {GroupCollectionPermission._meta.db_table}")
+        cursor.execute(f"DELETE FROM {Page._meta.db_table}")
+        cursor.execute(f"DELETE FROM {Collection._meta.db_table}")
+    load_demo()
+    assert "S’identifier avec" in text(client.get("/")) and "Accueil — Portail des proches" in text(client.get("/"))
+    assert client.get("/alimentation-du-pecule/").status_code == 200
+    guide = GuidePage.objects.get()
+    assert guide.permissions_for_user(User.objects.get(username="communication")).can_publish()
+    assert guide.get_workflow() is not None

@@ -1,0 +1,79 @@
+"""The communications team's rights in Wagtail (see the migration cms.0002_communication_rights).
+
+- The ``communication`` role (the demo account ``communication``) edits, publishes and moderates:
+  page rights on the whole tree, images and documents, and it approves the moderation workflow's task.
+- Wagtail's groups are named in French: « Rédacteurs » (write and submit for moderation, cannot
+  publish) and « Modérateurs » (publish and approve), for other members of the team.
+Access to /cms/ itself (``wagtailadmin.access_admin``) is granted by accounts.roles."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+RENAMES = {"Editors": "Rédacteurs", "Moderators": "Modérateurs"}
+WORKFLOW_NAME = "Validation par un modérateur"
+PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
+COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "image", ("add", "change", "choose")),
+    ("wagtaildocs", "document", ("add", "change", "choose")),
+)
+
+
+def _ensure_permissions(apps):
+    for label in ("wagtailcore", "wagtailimages", "wagtaildocs"):
+        app_config = apps.get_app_config(label)
+        if getattr(app_config, "models_module", None) is None:  # the migration's historical apps
+            app_config.models_module = True
+            create_permissions(app_config, verbosity=0)
+            app_config.models_module = None
+        else:
+            create_permissions(app_config, verbosity=0)
+
+
+def grant_communication_rights(apps=global_apps) -> None:
+    """Idempotent: run by the migration, and by load_demo on a database emptied by tests."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    _ensure_permissions(apps)
+
+    for old, new in RENAMES.items():
+        if not Group.objects.filter(name=new).exists():
+            Group.objects.filter(name=old).update(name=new)
+
+    communication, _ = Group.objects.get_or_create(name="communication")
+    root = Page.objects.filter(depth=1).order_by("path").first()
+    if root is not None:
+        for action in PAGE_ACTIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=f"{action}_page")
+            GroupPagePermission.objects.get_or_create(group=communication, page=root, permission=permission)
+    collection = Collection.objects.filter(depth=1).order_by("path").first()
+    if collection is not None:
+        for app_label, model, actions in COLLECTION_PERMISSIONS:
+            for action in actions:
+                permission = Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+                GroupCollectionPermission.objects.get_or_create(
+                    group=communication, collection=collection, permission=permission
+                )
+    moderators = Group.objects.filter(name=RENAMES["Moderators"]).first()
+    for task in GroupApprovalTask.objects.all():
+        if not task.groups.exists() or (moderators is not None and task.groups.filter(pk=moderators.pk).exists()):
+            task.groups.add(communication)
+        if task.name == "Moderators approval":
+            task.name = WORKFLOW_NAME
+            task.save(update_fields=["name"])
+    Workflow.objects.filter(name="Moderators approval").update(name=WORKFLOW_NAME)
+    if root is not None and not Workflow.objects.exists():  # a database emptied by tests: the workflow again
+        WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
+        WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        task_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
+        task = GroupApprovalTask.objects.create(name=WORKFLOW_NAME, content_type=task_type, active=True)
+        task.groups.add(communication)
+        workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowPage.objects.create(workflow=workflow, page=root)
