@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Relative, User
-from accounts.roles import sync_role_permissions
 from establishments.models import Bank
 from permits.models import RegisteredPermit, VisitPermit
 from sandbox.demo import load_demo
@@ -31,9 +30,13 @@ def _migrated_data_back() -> None:
     """What the migrations put in the database and a transactional test's flush takes away: the role
     groups (accounts) and Wagtail's locale, root page and root collection, which load_demo builds on."""
     from django.conf import settings as django_settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
     from wagtail.models import Collection, Locale, Page
 
-    sync_role_permissions()
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)  # content types, rights, groups
     Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root"))
