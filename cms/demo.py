@@ -11,14 +11,16 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import (
     ContactFormField,
@@ -303,6 +305,8 @@ def _wagtail_roots() -> Page:
     emptied the database), and the communication role's rights on them."""
     from .rights import grant_communication_rights
 
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root"))

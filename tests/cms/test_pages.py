@@ -127,7 +127,16 @@ def test_without_the_content_site_the_fixed_pages_keep_working(client, settings)
 def test_load_demo_rebuilds_wagtails_tree_on_an_emptied_database(client):
     """Transactional tests empty every table, Wagtail's root page and collection included."""
     from django.db import connection
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site, Task, Workflow
+    from wagtail.models import (
+        Collection,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Locale,
+        Page,
+        Site,
+        Task,
+        Workflow,
+    )
 
     from accounts.models import User
     from sandbox.demo import load_demo
@@ -140,6 +149,7 @@ def test_load_demo_rebuilds_wagtails_tree_on_an_emptied_database(client):
         cursor.execute(f"DELETE FROM {GroupCollectionPermission._meta.db_table}")
         cursor.execute(f"DELETE FROM {Page._meta.db_table}")
         cursor.execute(f"DELETE FROM {Collection._meta.db_table}")
+        cursor.execute(f"DELETE FROM {Locale._meta.db_table}")
     load_demo()
     assert "S’identifier avec" in text(client.get("/")) and "Accueil — Portail des proches" in text(client.get("/"))
     assert client.get("/alimentation-du-pecule/").status_code == 200
