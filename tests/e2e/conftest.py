@@ -57,18 +57,6 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _migration_data() -> None:
-    """What the migrations leave in a new database and load_demo builds on: the role groups and Wagtail's
-    root page. Serialized rollback restores them between transactional tests; when it has not (seen after
-    another live-server test's flush), they are put back the way the migrations make them."""
-    from django.core.management import call_command
-    from wagtail.models import Page
-
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    call_command("migrate", "accounts", verbosity=0)  # post_migrate: the role groups
-
-
 @pytest.fixture
 def portal(django_db_serialized_rollback, live_server, settings):
     """The portal on live_server with the demo data; its FranceConnect and bank stand-ins on the same server."""
@@ -80,7 +68,6 @@ def portal(django_db_serialized_rollback, live_server, settings):
     settings.FRANCECONNECT_CLIENT_ID = "portail-des-proches-sandbox"
     settings.FRANCECONNECT_CLIENT_SECRET = "sandbox-secret-not-for-production"
     settings.SANDBOX_BANK_FAILURE = ""
-    _migration_data()
     load_demo()
     yield live_server.url
     cache.clear()
