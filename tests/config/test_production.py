@@ -20,7 +20,9 @@ PRODUCTION_ENV = {
 }
 # Variables of this machine that must not leak into the production process under test.
 CLEARED = ("DJANGO_ENV", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL",
-           "CELERY_RESULT_BACKEND", "DJANGO_DEBUG", "SANDBOX_ENABLED", "CACHE_URL")
+           "CELERY_RESULT_BACKEND", "DJANGO_DEBUG", "SANDBOX_ENABLED", "CACHE_URL",
+           # set by the browser tests' session (Playwright's event loop); never in a deployment
+           "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def _run(args: list[str], **env_changes: str) -> subprocess.CompletedProcess:
