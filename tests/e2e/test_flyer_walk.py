@@ -143,6 +143,7 @@ def assert_accessible(*walks) -> None:
         assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
 
 
+@pytest.mark.timeout(900)  # four walks and the CMS pages in one test (about 2 to 3 minutes here)
 def test_the_flyer_in_a_browser(walker, eager, tmp_path):
     """One live server for every walk (each transactional test would reload the demo and its CMS):
     desktop then the régie, the phone, the keyboard, the CMS page types."""
