@@ -36,3 +36,35 @@ def _celery_tasks_in_process():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+def restore_migrated_data() -> None:
+    """Put back what the migrations wrote and a transactional test's flush took away: content types,
+    permissions and the role groups (post_migrate), Wagtail's locale, root page and root collection.
+    Idempotent. (Serialized rollback is not used: its restore clashes with rows recreated here.)"""
+    from django.conf import settings as django_settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
+    from wagtail.models import Collection, Locale, Page
+
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_in_transactional_tests(request):
+    """Transactional tests (live_server, threads) start from a database emptied by the previous one's
+    flush: give them the migrations' data back before they run."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        restore_migrated_data()

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from permits.models import RegisteredPermit
 from sandbox.demo import load_demo
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -26,30 +26,11 @@ S = TransferStatus
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _migrated_data_back() -> None:
-    """What the migrations put in the database and a transactional test's flush takes away: the role
-    groups (accounts) and Wagtail's locale, root page and root collection, which load_demo builds on."""
-    from django.conf import settings as django_settings
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.sql import emit_post_migrate_signal
-    from django.db import DEFAULT_DB_ALIAS
-    from wagtail.models import Collection, Locale, Page
-
-    ContentType.objects.clear_cache()
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)  # content types, rights, groups
-    Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 @pytest.fixture
 def demo(live_server, settings):
     """The embedded default's demo data (manage.py load_demo) and Angela DUBOIS logged in."""
     cache.clear()
     settings.PORTAL_BASE_URL = live_server.url
-    _migrated_data_back()
     load_demo()
     user = User.objects.create_user(username="fc-angela")
     angela = Relative.objects.create(
