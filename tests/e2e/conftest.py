@@ -58,9 +58,10 @@ def browser():
 
 
 @pytest.fixture
-def portal(django_db_serialized_rollback, live_server, settings):
+def portal(live_server, settings):
     """The portal on live_server with the demo data; its FranceConnect and bank stand-ins on the same server."""
     from sandbox.demo import load_demo
+    from tests.conftest import restore_migrated_data
 
     cache.clear()
     settings.PORTAL_BASE_URL = live_server.url
@@ -68,6 +69,7 @@ def portal(django_db_serialized_rollback, live_server, settings):
     settings.FRANCECONNECT_CLIENT_ID = "portail-des-proches-sandbox"
     settings.FRANCECONNECT_CLIENT_SECRET = "sandbox-secret-not-for-production"
     settings.SANDBOX_BANK_FAILURE = ""
+    restore_migrated_data()  # what an earlier transactional test's flush took away
     load_demo()
     yield live_server.url
     cache.clear()

@@ -20,7 +20,7 @@ from tests.e2e.conftest import DESKTOP, PHONE
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 ANGELA = ("Angela Claire Louise DUBOIS", "Angela Claire Louise", "PV-2026-000123")
