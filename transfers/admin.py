@@ -12,7 +12,11 @@ class TransferAdmin(EstablishmentScopedAdmin):
 
     establishment_path = "establishment"
     list_display = ("reference", "created_at", "establishment", "detainee", "relative", "amount", "status", "bank")
-    list_filter = ("status", ("created_at", admin.DateFieldListFilter), "establishment")
+    list_filter = (
+        "status",
+        ("created_at", admin.DateFieldListFilter),
+        ("establishment", admin.RelatedOnlyFieldListFilter),  # only the establishments in the scoped rows
+    )
     search_fields = ("reference", "detainee__family_name", "detainee__ecrou", "relative__family_name")
     date_hierarchy = "created_at"
     list_select_related = ("establishment", "detainee", "relative", "bank")
