@@ -1,7 +1,9 @@
 """The staff back office (/gestion/): Django's admin, open only to the back-office roles."""
 
 from django.contrib import admin
+from django.contrib.admin import options as admin_options
 from django.contrib.admin.apps import AdminConfig
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .selectors import may_use_back_office
@@ -22,3 +24,12 @@ class PortalAdminConfig(AdminConfig):
     ``django.contrib.admin``."""
 
     default_site = "accounts.admin_site.PortalAdminSite"
+
+    def ready(self) -> None:
+        # URL fields assume https, as they will by default in Django 6 (the transitional setting
+        # FORMS_URLFIELD_ASSUME_HTTPS is deprecated): every admin and inline of the back office,
+        # third-party ones included (django-dsfr's site settings), before autodiscovery builds them.
+        admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
+            **admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField], "assume_scheme": "https",
+        }
+        super().ready()
