@@ -146,7 +146,8 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now
+# No FORMS_URLFIELD_ASSUME_HTTPS (deprecated transitional setting): every URL form field passes
+# assume_scheme="https" itself (BankAdmin.formfield_overrides; Wagtail's forms do it for theirs).
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
