@@ -12,10 +12,15 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 LAST_ACTIVITY_KEY = "relative_last_activity"
+# The activity timestamp (and the session's expiry with it) is rewritten at most this often: a write on
+# every request would cost a database write and commit per page. The idle timeout is thus between
+# RELATIVE_SESSION_IDLE_SECONDS - TOUCH_INTERVAL_SECONDS and RELATIVE_SESSION_IDLE_SECONDS.
+TOUCH_INTERVAL_SECONDS = 60
 
 
 class RelativeSessionMiddleware:
-    """Logs a relative out after the idle timeout and refreshes the timestamp on every other request.
+    """Logs a relative out after the idle timeout and refreshes the timestamp (at most once a minute) on
+    every other request.
 
     Staff sessions are left to Django's own settings."""
 
@@ -36,6 +41,7 @@ class RelativeSessionMiddleware:
                     % {"minutes": idle // 60},
                 )
                 return redirect("home")
-            request.session[LAST_ACTIVITY_KEY] = now
-            request.session.set_expiry(idle)
+            if last is None or now - int(last) >= TOUCH_INTERVAL_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
+                request.session.set_expiry(idle)
         return self.get_response(request)
