@@ -1,4 +1,5 @@
-"""The relatives' side: FranceConnect login and logout, "Mon espace"."""
+"""The relatives' side: FranceConnect login and logout, "Mon espace". Its "Pécule"
+tab is ``transfers:pecule`` (transfers.urls, same /mon-espace/ prefix)."""
 
 from django.urls import path
 
@@ -11,7 +12,6 @@ urlpatterns = [
     path("deconnexion/", views.logout_view, name="logout"),
     path("deconnexion/retour/", views.logout_callback, name="logout_callback"),
     path("mon-espace/", views.mon_espace, name="mon_espace"),
-    path("mon-espace/pecule/", views.pecule, name="pecule"),
     path("mon-espace/permis/ajouter/", views.add_permit, name="add_permit"),
     path("mon-espace/permis/<int:registration_id>/", views.permit_detail, name="permit_detail"),
 ]

@@ -175,26 +175,6 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
 
 @relative_required
 @require_GET
-def pecule(request: HttpRequest) -> HttpResponse:
-    relative = request.user.relative
-    selected = None
-    raw = request.GET.get("permis")
-    if raw is not None:
-        if not raw.isdigit() or len(raw) > 18:
-            raise Http404
-        selected = registered_permit_for(relative, int(raw))
-        if selected is None:
-            raise Http404
-    return render(
-        request,
-        "accounts/pecule.html",
-        {"title": _("Pécule"), "relative": relative, "rows": _permit_rows(relative), "selected": selected,
-         "tab": "pecule"},
-    )
-
-
-@relative_required
-@require_GET
 def permit_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = registered_permit_for(request.user.relative, registration_id)
     if registration is None:

@@ -230,3 +230,21 @@ def test_accueil_costs_the_same_queries_for_one_or_many_permits(angela):
     for _ in range(9):
         RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory())
     assert count() == one
+
+
+def test_the_pecule_tab_is_one_route_served_by_the_transfer_flow(angela, angela_permit):
+    from django.urls import NoReverseMatch, resolve, reverse
+
+    from transfers import views as transfer_views
+
+    assert reverse("transfers:pecule") == "/mon-espace/pecule/"
+    match = resolve("/mon-espace/pecule/")
+    assert match.view_name == "transfers:pecule" and match.func is transfer_views.pecule
+    with pytest.raises(NoReverseMatch):
+        reverse("accounts:pecule")  # the dead view's name is gone with it
+    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
+    client = logged_in(angela)
+    accueil = text(client.get("/mon-espace/"))
+    assert 'href="/mon-espace/pecule/"' in accueil  # the "Pécule" tab
+    tab = text(client.get(f"/mon-espace/pecule/?permis={registration.pk}"))
+    assert "Jean MARTIN" in tab and "Voir l'historique" in tab  # the live page, with the transfer flow
