@@ -6,3 +6,8 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cms"
     verbose_name = _("Contenus")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -26,6 +26,16 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: what an earlier test cached (the site's menus, rate limits)
+    belongs to data its rollback took away."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _celery_tasks_in_process():
     """Tasks sent by the code under test run in-process, even when CI gives a Redis broker: no
     worker consumes the test's queue, and a worker would not see the test's uncommitted rows.

@@ -1,18 +1,10 @@
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Images, renditions and documents are written under a temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = str(tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
