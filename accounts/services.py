@@ -6,7 +6,7 @@ import datetime
 import hashlib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,21 +55,39 @@ def relative_username(sub: str) -> str:
     return RELATIVE_USERNAME_PREFIX + hashlib.sha256(sub.encode()).hexdigest()[:40]
 
 
+def _relative_for_update(sub: str) -> Relative | None:
+    return Relative.objects.select_for_update().select_related("user").filter(sub=sub).first()
+
+
+def _create_relative(*, sub: str, identity: dict[str, Any], now) -> Relative:
+    user = User(username=relative_username(sub), email=identity["email"])
+    user.set_unusable_password()
+    user.save()
+    relative = Relative(user=user, sub=sub, last_login_at=now, **identity)
+    relative._history_user = user
+    relative.save()
+    return relative
+
+
 @transaction.atomic
 def login_relative(*, claims: dict[str, Any]) -> Relative:
-    """Create or update the relative known by ``sub`` with the identity claims of this login."""
+    """Create or update the relative known by ``sub`` with the identity claims of this login.
+
+    Two first logins with the same ``sub`` at once (a double click on the identity, two tabs) both find
+    no relative; the second to insert hits the unique user name or ``sub``, its savepoint rolls back and
+    it updates the row the first one created: one relative, no error."""
     identity = _identity(claims)
     sub = claims["sub"]
     now = timezone.now()
-    relative = Relative.objects.select_for_update().select_related("user").filter(sub=sub).first()
+    relative = _relative_for_update(sub)
     if relative is None:
-        user = User(username=relative_username(sub), email=identity["email"])
-        user.set_unusable_password()
-        user.save()
-        relative = Relative(user=user, sub=sub, last_login_at=now, **identity)
-        relative._history_user = user
-        relative.save()
-        return relative
+        try:
+            with transaction.atomic():
+                return _create_relative(sub=sub, identity=identity, now=now)
+        except IntegrityError:
+            relative = _relative_for_update(sub)  # committed by the other login (PostgreSQL waited for it)
+            if relative is None:
+                raise
     user = relative.user
     if not user.is_active:
         raise IdentityError(_("Votre compte a été désactivé. Contactez le support."))
