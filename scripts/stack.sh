@@ -7,8 +7,12 @@
 # purpose, and it is served over plain http on 127.0.0.1, which the production settings (HSTS, secure
 # cookies, SSL redirect) refuse too. The production defaults are left untouched. See docs/deployment.md.
 #
-# Variables: STACK_DB (portail_stack), STACK_PORT (8000), STACK_REDIS_DB (5), GUNICORN_WORKERS.
-# Ctrl-C stops the three processes.
+# Variables: STACK_DB (portail_stack), STACK_PORT (8000), STACK_REDIS_DB (5: the broker; the cache on the next
+# db), GUNICORN_WORKERS, STACK_RUN_DIR (/tmp/portail-stack-PORT: logs, collected static files).
+# STACK_DATABASE_URL: a database that exists already (then PostgreSQL is neither started nor the database
+# created); STACK_PREPARE=no: no migrate nor load_demo, the database is ready as it is (the browser tests
+# run the stack on their test database this way, tests/e2e/conftest.py).
+# Ctrl-C stops the three processes; so does SIGTERM to the script (or to its process group).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
@@ -19,7 +23,8 @@ REDIS_DB="${STACK_REDIS_DB:-5}"
 RUN="${STACK_RUN_DIR:-/tmp/portail-stack-$PORT}"
 mkdir -p "$RUN"
 
-if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+DATABASE_URL="${STACK_DATABASE_URL:-}"
+if [ -z "$DATABASE_URL" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
   for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
@@ -28,19 +33,24 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     --logfile "$RUN/redis.log"
   for _ in $(seq 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 1; done
 fi
-psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1 \
-  || createdb -h 127.0.0.1 -U postgres "$DB"
+if [ -z "$DATABASE_URL" ]; then
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1 \
+    || createdb -h 127.0.0.1 -U postgres "$DB"
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+fi
 
 export DJANGO_ENV=development DJANGO_DEBUG=false SANDBOX_ENABLED=true
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export DATABASE_URL
 export CELERY_BROKER_URL="redis://127.0.0.1:6379/$REDIS_DB"
 export CACHE_URL="redis://127.0.0.1:6379/$((REDIS_DB + 1))"
 export PORTAL_BASE_URL="http://127.0.0.1:$PORT" WAGTAILADMIN_BASE_URL="http://127.0.0.1:$PORT"
 export STATIC_ROOT="$RUN/static" RECONCILIATION_UPLOAD_DIR="$RUN/releves"
 export GUNICORN_BIND="127.0.0.1:$PORT"
 
-"$PY" manage.py migrate --noinput
-"$PY" manage.py load_demo
+if [ "${STACK_PREPARE:-yes}" != "no" ]; then
+  "$PY" manage.py migrate --noinput
+  "$PY" manage.py load_demo
+fi
 "$PY" manage.py collectstatic --noinput --verbosity 0
 
 pids=()

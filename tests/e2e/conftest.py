@@ -1,8 +1,14 @@
 """End-to-end tests in a real browser: Playwright for Python driving Debian's chromium (never a browser
-that Playwright downloads), against the portal served by pytest-django's ``live_server`` with the demo
-data. axe-core (npm, tests/e2e/node_modules, installed by ``make e2e-deps``) is injected in every page.
+that Playwright downloads), against the portal with the demo data. axe-core (npm, tests/e2e/node_modules,
+installed by ``make e2e-deps``) is injected in every page.
 
-Screenshots of each step go to ``artifacts/screenshots/`` (or ``$E2E_SCREENSHOTS``).
+The target: the production-shaped stack (``scripts/stack.sh``: gunicorn, a Celery worker and Celery beat,
+PostgreSQL and Redis, DEBUG off, whitenoise) on the test database when the suite runs on PostgreSQL and
+Redis answers on 127.0.0.1:6379; otherwise (SQLite run, no Redis, or ``E2E_TARGET=live-server``)
+pytest-django's ``live_server`` in this process. The summary at the end of the run names it.
+
+Screenshots of each step go to ``artifacts/screenshots/<target>/<walk>/`` (or ``$E2E_SCREENSHOTS``), with
+the stack's logs in ``<target>/journaux/``.
 Without chromium or axe-core the tests fail under CI (``CI=true``) and are skipped elsewhere."""
 
 from __future__ import annotations
@@ -10,9 +16,26 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from celery.exceptions import AlwaysEagerIgnored
+from django.conf import global_settings
 from django.core.cache import cache
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -26,6 +49,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "artifacts" / "screenshots"))
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+STACK_SCRIPT = ROOT / "scripts" / "stack.sh"
+STACK_START_SECONDS = 120
+# What the stack must not inherit from the test process: it gets its own settings from scripts/stack.sh.
+STACK_ENV_DROPPED = ("DJANGO_", "DATABASE_", "CELERY_", "CACHE_URL", "PORTAL_BASE_URL", "FRANCECONNECT_", "PSD2_",
+                     "SANDBOX_", "STATIC_ROOT", "RECONCILIATION_", "WAGTAILADMIN_", "GUNICORN_", "STACK_", "LOG_LEVEL",
+                     "PYTEST_", "E2E_")
+TARGETS = pytest.StashKey[list]()
 
 
 def _missing(reason: str):
@@ -41,7 +71,10 @@ def browser():
     if not AXE_JS.exists():
         _missing(f"axe-core introuvable ({AXE_JS}) : make e2e-deps")
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Pages that wait for the Celery worker (statement import, cashier batch) get more than 5 seconds.
+    expect.set_options(timeout=15_000)
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still
     # synchronous calls of this thread, between browser steps.
@@ -57,30 +90,234 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@dataclass
+class Target:
+    """Where the browser walks: the production-shaped stack, or the live server of this process."""
+
+    name: str  # the screenshots' folder: "pile" or "live-server"
+    url: str
+    description: str
+    broker_url: str = ""  # the stack's Celery broker ("" on the live server: tasks run in this process)
+    run_dir: Path | None = None  # the stack's logs
+
+    @property
+    def is_stack(self) -> bool:
+        return self.run_dir is not None
+
+    def log(self, process: str) -> str:
+        """The log of the stack's ``gunicorn``, ``worker`` or ``beat``."""
+        path = self.run_dir / f"{process}.log" if self.run_dir else None
+        return path.read_text(encoding="utf-8", errors="replace") if path and path.exists() else ""
+
+    def run_task(self, name: str) -> None:
+        """A periodic job now rather than at the beat's next tick: sent to the stack's Celery worker, or
+        run in this process beside the live server."""
+        from config.celery import app
+
+        if self.broker_url:
+            with app.connection_for_write(self.broker_url) as connection, warnings.catch_warnings():
+                warnings.simplefilter("ignore", AlwaysEagerIgnored)  # the test's own eager mode is not the stack's
+                app.send_task(name, connection=connection, ignore_result=True)
+        else:
+            import_module(f"{name.split('.')[0]}.tasks")  # registers the app's tasks
+            app.tasks[name].apply()
+
+
+def _redis_url(db: int) -> str:
+    return f"redis://127.0.0.1:6379/{db}"
+
+
+def _stack_redis_db() -> int:
+    """The stack's broker: ``$E2E_STACK_REDIS_DB``, else the Redis db the suite was given (its tasks run
+    in-process, the db is unused); the stack's cache is on the next db."""
+    from django.conf import settings
+
+    if os.environ.get("E2E_STACK_REDIS_DB"):
+        return int(os.environ["E2E_STACK_REDIS_DB"])
+    match = re.match(r"redis://[^/]*/(\d+)$", settings.CELERY_BROKER_URL or "")
+    return int(match.group(1)) if match else 0
+
+
+def stack_unavailable() -> str | None:
+    """Why the production-shaped stack cannot run here (then the live server stands in), or None."""
+    from django.conf import settings
+    from django.db import connection
+
+    if os.environ.get("E2E_TARGET") == "live-server":
+        return "E2E_TARGET=live-server"
+    if connection.vendor != "postgresql":
+        return "base SQLite (pas de DATABASE_URL PostgreSQL)"
+    if not (settings.CELERY_BROKER_URL or "").startswith("redis://"):
+        return "pas de CELERY_BROKER_URL Redis"
+    import redis
+
+    try:
+        redis.Redis.from_url(_redis_url(_stack_redis_db()), socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis ne répond pas sur 127.0.0.1:6379 ({exc})"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _database_url(db: dict) -> str:
+    """The URL of the test database pytest-django created, for the stack's processes."""
+    credentials = quote(db.get("USER") or "postgres", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{quote(db['NAME'])}"
+
+
+def _flush_redis(*dbs: int) -> None:
+    import redis
+
+    for db in dbs:
+        redis.Redis.from_url(_redis_url(db), socket_connect_timeout=2).flushdb()
+
+
+def _stop_group(process: subprocess.Popen, grace: float = 20.0) -> None:
+    """SIGTERM to the stack's whole process group (the script, gunicorn and its workers, the Celery
+    worker and its children, beat), then SIGKILL to whatever is left of it."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        process.poll()  # reap the script itself, or the group never looks empty
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _tail(run_dir: Path, lines: int = 25) -> str:
+    parts = []
+    for log in sorted(run_dir.glob("*.log")):
+        text = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        parts.append(f"--- {log.name}\n" + "\n".join(text))
+    return "\n".join(parts)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def production_stack(*, port: int, database_url: str, redis_db: int, logs_to: Path) -> Iterator[Target]:
+    """``scripts/stack.sh`` on ``port`` against an existing database (``STACK_PREPARE=no``): gunicorn,
+    a Celery worker and Celery beat, Redis ``redis_db`` (broker) and the next db (cache), both emptied
+    before and after. Waits until the site, the worker and beat answer; always stops the whole
+    process group, and keeps the logs in ``logs_to``."""
+    run_dir = Path(tempfile.mkdtemp(prefix="portail-e2e-pile-"))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(STACK_ENV_DROPPED)}
+    env.update(
+        STACK_DATABASE_URL=database_url, STACK_PREPARE="no", STACK_PORT=str(port), STACK_REDIS_DB=str(redis_db),
+        STACK_RUN_DIR=str(run_dir), GUNICORN_WORKERS=os.environ.get("E2E_GUNICORN_WORKERS", "2"), LOG_LEVEL="INFO",
+        VENV=str(Path(sys.executable).parent.parent),
+    )
+    _flush_redis(redis_db, redis_db + 1)
+    url = f"http://127.0.0.1:{port}"
+    with open(run_dir / "stack.log", "wb") as out:
+        process = subprocess.Popen(["bash", str(STACK_SCRIPT)], cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        started = time.monotonic()
+        deadline = started + STACK_START_SECONDS
+        target = Target(
+            name="pile", url=url, broker_url=_redis_url(redis_db), run_dir=run_dir,
+            description=(f"pile de production (scripts/stack.sh : gunicorn, worker et beat Celery, DEBUG off, "
+                         f"whitenoise) sur {url}, base {database_url.rsplit('/', 1)[-1]}, Redis db {redis_db}"),
+        )
+        while not (_answers(f"{url}/sante/") and " ready." in target.log("worker")
+                   and "beat: Starting" in target.log("beat")):
+            if process.poll() is not None:
+                pytest.fail(f"la pile s'est arrêtée (code {process.returncode}) :\n{_tail(run_dir)}", pytrace=False)
+            if time.monotonic() > deadline:
+                pytest.fail(f"la pile ne répond pas après {STACK_START_SECONDS} s :\n{_tail(run_dir)}", pytrace=False)
+            time.sleep(0.5)
+        target.description += f" (prête en {time.monotonic() - started:.0f} s)"
+        yield target
+    finally:
+        _stop_group(process)
+        _flush_redis(redis_db, redis_db + 1)
+        logs_to.mkdir(parents=True, exist_ok=True)
+        for log in run_dir.glob("*.log"):
+            shutil.copy(log, logs_to / log.name)
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
 @pytest.fixture
-def portal(live_server, settings):
-    """The portal on live_server with the demo data; its FranceConnect and bank stand-ins on the same server."""
+def portal(request, settings, transactional_db) -> Iterator[Target]:
+    """The portal with the demo data, its FranceConnect and bank stand-ins at the same address: the
+    production-shaped stack on the test database when it can run here, else the live server."""
+    from django.db import connection
+
     from sandbox.demo import load_demo
     from tests.conftest import restore_migrated_data
 
+    unavailable = stack_unavailable()
+    if unavailable is None:
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        # The staff's demo passwords are checked by the stack's processes, with the project's hashers
+        # (the suite's fast MD5 hasher is not one of them).
+        settings.PASSWORD_HASHERS = getattr(import_module(os.environ["DJANGO_SETTINGS_MODULE"]), "PASSWORD_HASHERS",
+                                            global_settings.PASSWORD_HASHERS)
+    else:
+        url = request.getfixturevalue("live_server").url
     cache.clear()
-    settings.PORTAL_BASE_URL = live_server.url
-    settings.FRANCECONNECT_ISSUER = f"{live_server.url}/sandbox/franceconnect"
+    # This process's settings as the portal's: the demo bank's API address, the stand-in's issuer.
+    settings.PORTAL_BASE_URL = url
+    settings.FRANCECONNECT_ISSUER = f"{url}/sandbox/franceconnect"
     settings.FRANCECONNECT_CLIENT_ID = "portail-des-proches-sandbox"
     settings.FRANCECONNECT_CLIENT_SECRET = "sandbox-secret-not-for-production"
     settings.SANDBOX_BANK_FAILURE = ""
     restore_migrated_data()  # what an earlier transactional test's flush took away
-    load_demo()
-    yield live_server.url
+    load_demo()  # committed: the stack's processes see it
+    if unavailable is None:
+        with production_stack(port=port, database_url=_database_url(connection.settings_dict),
+                              redis_db=_stack_redis_db(), logs_to=SCREENSHOTS / "pile" / "journaux") as target:
+            yield _announce(request, target)
+    else:
+        yield _announce(request, Target(name="live-server", url=url,
+                                        description=f"live_server de pytest-django sur {url} ({unavailable})"))
     cache.clear()
+
+
+def _announce(request, target: Target) -> Target:
+    request.config.stash.setdefault(TARGETS, []).append(f"{request.node.nodeid} : {target.description}")
+    request.node.user_properties.append(("e2e_target", target.name))
+    print(f"\nNavigateur contre : {target.description}")
+    return target
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for line in config.stash.get(TARGETS, []):
+        terminalreporter.write_line(f"e2e — {line}")
 
 
 class Walk:
     """One browser context (one visitor): screenshots numbered in order, axe-core on every page."""
 
-    def __init__(self, browser, base: str, name: str, viewport: dict):
+    def __init__(self, browser, base: str, name: str, viewport: dict, folder: Path = SCREENSHOTS):
         self.base = base
         self.name = name
+        self.folder = folder / name
         self.context = browser.new_context(viewport=viewport, locale="fr-FR", base_url=base)
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
@@ -95,11 +332,12 @@ class Walk:
                      and self.console_errors.append(f"{self.page.url} {msg.location.get('url')}: {msg.text[:160]}"))
         self.broken: list[str] = []
         self.page.on("response", lambda r: r.status >= 400 and self.broken.append(f"{r.status} {r.url}"))
-        (SCREENSHOTS / name).mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
 
     def shot(self, label: str) -> Path:
         self.step += 1
-        path = SCREENSHOTS / self.name / f"{self.step:02d}-{label}.png"
+        path = self.folder / f"{self.step:02d}-{label}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -142,14 +380,14 @@ def walker(browser, portal):
     walks: list[Walk] = []
 
     def make(name: str, viewport: dict = DESKTOP) -> Walk:
-        walk = Walk(browser, portal, name, viewport)
+        walk = Walk(browser, portal.url, name, viewport, folder=SCREENSHOTS / portal.name)
         walks.append(walk)
         return walk
 
     yield make
     for walk in walks:
         walk.close()
-    print(f"\nCaptures d'écran : {SCREENSHOTS}")
+    print(f"\nCaptures d'écran : {SCREENSHOTS / portal.name}")
 
 
 def path_of(url: str) -> str:

@@ -1,21 +1,26 @@
 """The flyer "L'alimentation du pécule", walked in chromium from end to end, on a desktop and on a
 360 × 740 phone: every page screenshotted and checked by axe-core (WCAG 2.1 A/AA, zero violation);
 then the régie imports the sandbox bank's statement, hands the batch to the cashier and applies its
-acknowledgement, and the relative sees the transfer credited. And the citizen flow with the keyboard only."""
+acknowledgement, and the relative sees the transfer credited. A payer whose way back from the bank is lost
+sees the transfer followed up by the periodic job (the stack's Celery worker). And the citizen flow with the
+keyboard only. On the production-shaped stack when it can run here, else on the live server (conftest.py)."""
 
 from __future__ import annotations
 
 import io
 import re
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from config.celery import app
 from permits.models import RegisteredPermit
 from reconciliation.models import CashierBatch
+from sandbox.models import SandboxPaymentRequest
 from tests.e2e.conftest import DESKTOP, PHONE
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
@@ -143,14 +148,22 @@ def assert_accessible(*walks) -> None:
         assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
 
 
-@pytest.mark.timeout(900)  # four walks and the CMS pages in one test (about 2 to 3 minutes here)
-def test_the_flyer_in_a_browser(walker, eager, tmp_path):
-    """One live server for every walk (each transactional test would reload the demo and its CMS):
-    desktop then the régie, the phone, the keyboard, the CMS page types."""
+@pytest.mark.timeout(900)  # five walks and the CMS pages in one test (about 2 to 3 minutes here)
+def test_the_flyer_in_a_browser(walker, portal, eager, tmp_path):
+    """One portal for every walk (each transactional test would reload the demo and its CMS, and start
+    the stack again): desktop then the régie, the phone, the follow-up, the keyboard, the CMS page types."""
     desktop_then_the_regie_credits_it(walker, tmp_path)
     on_a_phone(walker)
+    the_way_back_from_the_bank_is_lost(walker, portal)
     keyboard_only(walker)
     every_cms_page_type_passes_axe(walker)
+    if portal.is_stack:
+        # The régie's jobs and the follow-up ran on the stack's Celery worker, not in a web process.
+        worker_log = portal.log("worker")
+        for task in ("reconciliation.run_import_job", "reconciliation.run_batch_job",
+                     "transfers.poll_pending_transfers"):
+            assert re.search(rf"Task {re.escape(task)}\[[^\]]+\] succeeded", worker_log), (task, worker_log[-3000:])
+        assert "Traceback" not in portal.log("gunicorn"), portal.log("gunicorn")[-3000:]
 
 
 def desktop_then_the_regie_credits_it(walker, tmp_path):
@@ -173,6 +186,64 @@ def on_a_phone(walker):
     # Nothing wider than the phone's screen.
     assert walk.page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert transfer.status == S.EXECUTED
+    assert_accessible(walk)
+
+
+def the_way_back_from_the_bank_is_lost(walker, portal):
+    """Pierre DUPONT confirms 20 € at his bank, but the bank's redirection back to the portal never
+    arrives (tab closed, network lost): the portal learns the outcome from the bank itself, through the
+    periodic follow-up (``transfers.poll_pending_transfers``: the beat's job, run now on the stack's
+    Celery worker; in this process on the live server), and his history says so."""
+    walk = walker("suivi", DESKTOP)
+    page = walk.page
+    page.goto("/")
+    page.get_by_role("button", name=re.compile("S’identifier avec FranceConnect")).click()
+    page.get_by_role("button", name=f"Se connecter en tant que {PIERRE[0]}").click()
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    page.get_by_role("link", name="Faire un virement").click()
+    page.get_by_role("link", name="Alimenter le pécule").click()
+    page.get_by_label(re.compile("Montant du virement")).fill("20")
+    page.get_by_role("button", name="Réaliser le virement").click()
+    page.get_by_role("button", name="Banque de Démonstration").click()
+    page.get_by_label("Identifiant").fill("demo")
+    page.get_by_label("Mot de passe").fill("demo")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("button", name="Confirmer")).to_be_visible()
+    walk.visit("banque-confirmer")
+
+    sent_back: list[tuple[int, str]] = []
+
+    def lost_on_the_way_back(route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        answer = route.fetch(max_redirects=0)  # the bank executes it and sends the payer back…
+        sent_back.append((answer.status, answer.headers.get("location", "")))
+        route.fulfill(status=200, content_type="text/html; charset=utf-8",  # …who never arrives
+                      body="<!doctype html><html lang='fr'><title>Hors ligne</title><p>Connexion perdue.</p></html>")
+
+    page.route(re.compile(r"/sandbox/banque/virement/[^/]+/$"), lost_on_the_way_back)
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_text("Connexion perdue.")).to_be_visible()
+    transfer = Transfer.objects.filter(permit__number=PIERRE[2]).latest("pk")
+    assert sent_back and sent_back[0][0] == 302 and f"/virements/{transfer.reference}/retour/" in sent_back[0][1]
+    assert SandboxPaymentRequest.objects.get(resource_id=transfer.payment_request_id).status == "ACSC"
+    assert transfer.status == S.AWAITING_AUTHORIZATION and transfer.amount == Decimal("20.00")
+
+    # The clock: the poll this transfer's backoff asks for is due now, not in 30 seconds.
+    Transfer.objects.filter(pk=transfer.pk).update(next_poll_at=timezone.now())
+    portal.run_task("transfers.poll_pending_transfers")
+    deadline = time.monotonic() + 30
+    while transfer.status == S.AWAITING_AUTHORIZATION and time.monotonic() < deadline:
+        time.sleep(0.5)
+        transfer.refresh_from_db()
+    assert transfer.status == S.EXECUTED, transfer.status
+
+    page.goto("/mon-espace/virements/historique/")
+    row = page.get_by_role("row").filter(has_text=transfer.reference)
+    expect(row).to_contain_text("Exécuté par votre banque")
+    expect(row).to_contain_text("20,00\u00a0€")
+    walk.visit("historique-apres-suivi")
     assert_accessible(walk)
 
 
