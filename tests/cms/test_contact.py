@@ -4,6 +4,9 @@ flood (rate limit) are refused, as is bad input, and then nothing is stored or s
 from __future__ import annotations
 
 import html
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core import mail
@@ -87,3 +90,65 @@ def test_a_failing_mail_server_keeps_the_message_for_the_support_team(client, de
     response = post(client, MESSAGE)
     assert response.status_code == 200
     assert FormSubmission.objects.count() == 1
+
+
+# The rate limit behind the load balancer: every request's REMOTE_ADDR is the balancer's; the client's
+# address is in X-Forwarded-For, which the client can also write to (a forged header).
+BALANCER = "10.0.0.2"
+
+
+def post_via(client, data, remote, forwarded_for=None):
+    headers = {} if forwarded_for is None else {"HTTP_X_FORWARDED_FOR": forwarded_for}
+    return client.post("/contact/", data, REMOTE_ADDR=remote, **headers)
+
+
+@pytest.mark.django_db
+def test_without_trusted_proxies_a_forged_forwarded_for_does_not_escape_the_limit(client, demo_site, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(CONTACT_RATE_LIMIT):
+        assert post_via(client, MESSAGE, "203.0.113.7", f"198.51.100.{n}").status_code == 200
+    assert post_via(client, MESSAGE, "203.0.113.7", "198.51.100.99").status_code == 429
+    assert post_via(client, MESSAGE, "203.0.113.7").status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_one_balancer_each_client_has_its_own_limit(client, demo_site, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(CONTACT_RATE_LIMIT):
+        assert post_via(client, MESSAGE, BALANCER, "203.0.113.7").status_code == 200
+    refused = post_via(client, MESSAGE, BALANCER, "203.0.113.7")
+    assert refused.status_code == 429 and "Vous avez envoyé trop de messages" in html.unescape(refused.content.decode())
+    # The client writes its own X-Forwarded-For; the balancer appends the address it saw: the right-most wins.
+    assert post_via(client, MESSAGE, BALANCER, "198.51.100.1, 203.0.113.7").status_code == 429
+    assert post_via(client, MESSAGE, BALANCER, "203.0.113.7, 198.51.100.1").status_code == 200  # another client
+    assert post_via(client, MESSAGE, BALANCER, "192.0.2.44:51234").status_code == 200  # with a port: a third one
+    assert len(mail.outbox) == CONTACT_RATE_LIMIT + 2
+
+
+@pytest.mark.django_db
+def test_behind_two_proxies_the_client_is_the_second_entry_from_the_right(client, demo_site, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    for n in range(CONTACT_RATE_LIMIT):  # each time a different forged left-most entry
+        assert post_via(client, MESSAGE, BALANCER, f"1.1.1.{n}, 2001:db8::7, 10.0.0.1").status_code == 200
+    assert post_via(client, MESSAGE, BALANCER, "[2001:db8::7]:443, 10.0.0.1").status_code == 429
+    assert post_via(client, MESSAGE, BALANCER, "2001:db8::8, 10.0.0.1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_missing_or_garbled_forwarded_for_falls_back_to_the_connection_address(client, demo_site, settings):
+    """Not through the proxies (no header, too short a chain) or junk where the proxy writes: REMOTE_ADDR,
+    never an error page; those requests share the sender's connection address's limit."""
+    settings.TRUSTED_PROXY_COUNT = 2
+    bad = [None, "", "203.0.113.7", "<script>, 10.0.0.1", " , ", "x" * 4000 + ", 10.0.0.1"]
+    statuses = [post_via(client, MESSAGE, BALANCER, forwarded).status_code for forwarded in bad]
+    assert statuses == [200] * CONTACT_RATE_LIMIT + [429]
+    assert post_via(client, MESSAGE, BALANCER, "203.0.113.7, 10.0.0.1").status_code == 200  # a real chain
+
+
+def test_a_negative_trusted_proxy_count_is_refused_at_start():
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "TRUSTED_PROXY_COUNT": "-1"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode != 0 and "TRUSTED_PROXY_COUNT doit être un entier positif ou nul." in out.stderr
