@@ -1,7 +1,9 @@
 """Fault run: a batch of transfers goes through a Celery worker killed (kill -9) with polls in flight, a
 PostgreSQL restart and a sandbox bank that times out; once everything is back, every transfer reaches a
 final, correct state (executed at the bank, then received and credited once), with no duplicate payment
-at the bank and no duplicate credit.
+at the bank and no duplicate credit. Each payer confirms as a payer does, over HTTP with a cookie jar:
+the consent URL the portal sent them to, the bank's login page (``demo`` / ``demo``, with its CSRF token),
+then "Confirmer" on "Confirmer un virement ponctuel".
 
     python bench/faults.py [--transfers 30]
 
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import html
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +29,7 @@ import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -41,11 +46,18 @@ ENV = {
     "SANDBOX_BANK_TIMEOUT_SECONDS": "4", "LOG_LEVEL": "WARNING", "DATABASE_CONN_MAX_AGE": "0",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }
-os.environ.update(ENV)
-os.environ.pop("CACHE_URL", None)
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 sys.path.insert(0, str(ROOT))
-RUN = Path(tempfile.mkdtemp(prefix="portail-faults-"))
+RUN = Path(tempfile.gettempdir())  # the run's own folder, made by main()
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NEXT_FIELD = re.compile(r'name="next" value="([^"]*)"')
+
+
+def configure() -> Path:
+    """This process and every process it starts on the bench's own cluster, Redis db and port."""
+    os.environ.update(ENV)
+    os.environ.pop("CACHE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return Path(tempfile.mkdtemp(prefix="portail-faults-"))
 
 
 def say(message: str) -> None:
@@ -88,10 +100,15 @@ def restart_pg() -> float:
     return time.monotonic() - started
 
 
+STARTED: list[subprocess.Popen] = []  # every gunicorn and worker of the run, stopped at its end whatever happens
+
+
 def start(name: str, args: list[str], **extra_env: str) -> subprocess.Popen:
     env = {**os.environ, **extra_env}
     log = open(RUN / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    STARTED.append(process)
+    return process
 
 
 def start_web(**extra_env: str) -> subprocess.Popen:
@@ -126,6 +143,51 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         process.wait()
 
 
+class PayerStuck(RuntimeError):
+    """The bank's pages did not let the payer confirm."""
+
+
+def _field(pattern: re.Pattern, page: str, what: str) -> str:
+    found = pattern.search(page)
+    if not found:
+        raise PayerStuck(f"{what} absent de la page de la banque")
+    return html.unescape(found.group(1))
+
+
+def payer_confirms_at_the_bank(consent_url: str, *, login: str = "demo", password: str = "demo",
+                               timeout: float = 10.0) -> tuple[str, str]:
+    """What a payer does at their bank, over plain HTTP with a cookie jar: open the consent URL the portal
+    sent them to, log in at the bank's login page (identifier, password and its CSRF token), press
+    "Confirmer". Returns ("confirmé", where the bank sends them back) or, when the bank sends them straight
+    back without the confirmation page because the payment was decided already, ("déjà décidé", where)."""
+    import requests
+
+    with requests.Session() as browser:
+        page = browser.get(consent_url, timeout=timeout, allow_redirects=False)
+        if page.is_redirect and "/connexion/" in page.headers.get("Location", ""):
+            login_url = urljoin(consent_url, page.headers["Location"])
+            form = browser.get(login_url, timeout=timeout)
+            if form.status_code != 200:
+                raise PayerStuck(f"page de connexion de la banque : {form.status_code}")
+            answer = browser.post(login_url, timeout=timeout, allow_redirects=False, headers={"Referer": login_url},
+                                  data={"csrfmiddlewaretoken": _field(CSRF_TOKEN, form.text, "jeton CSRF"),
+                                        "next": _field(NEXT_FIELD, form.text, "champ next"),
+                                        "identifier": login, "password": password})
+            if not answer.is_redirect:
+                raise PayerStuck(f"connexion à la banque refusée ({answer.status_code})")
+            page = browser.get(urljoin(login_url, answer.headers["Location"]), timeout=timeout, allow_redirects=False)
+        if page.is_redirect:
+            return "déjà décidé", page.headers.get("Location", "")
+        if page.status_code != 200 or ">Confirmer<" not in page.text:
+            raise PayerStuck(f"pas de bouton « Confirmer » ({page.status_code}, {page.url})")
+        answer = browser.post(consent_url, timeout=timeout, allow_redirects=False, headers={"Referer": consent_url},
+                              data={"csrfmiddlewaretoken": _field(CSRF_TOKEN, page.text, "jeton CSRF"),
+                                    "decision": "confirm"})
+        if not answer.is_redirect:
+            raise PayerStuck(f"« Confirmer » : la banque répond {answer.status_code}")
+        return "confirmé", answer.headers.get("Location", "")
+
+
 def retrying(action, attempts: int = 40):
     """Run ``action``; a database connection lost by the restart is closed and the action tried again."""
     from django.db import InterfaceError, OperationalError, close_old_connections, connection
@@ -145,7 +207,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--transfers", type=int, default=30)
     args = parser.parse_args()
-    count = args.transfers - args.transfers % 3
+    global RUN
+    RUN = configure()
+    try:
+        run(args.transfers - args.transfers % 3)
+    finally:
+        for process in STARTED:
+            if process.poll() is None:
+                stop(process)
+        # The bench's own cluster is stopped too (the next run starts it again); the machine's is never touched.
+        sh("pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), CLUSTER, "stop", check=False)
+
+
+def run(count: int) -> None:
     say(f"cluster PostgreSQL {pg_version()}/{CLUSTER} port {PG_PORT}, base {DB}, journaux {RUN}")
     prepare_cluster()
     sh(PY, "manage.py", "migrate", "--noinput", "-v", "0")
@@ -164,7 +238,6 @@ def main() -> None:
     from permits.constants import PermitKind, PermitStatus
     from permits.models import Detainee, RegisteredPermit, VisitPermit
     from reconciliation.models import CashierBatchLine
-    from sandbox.bank import services as bank_services
     from sandbox.models import SandboxPaymentRequest
     from transfers import services, tasks
     from transfers.constants import TransferStatus as S
@@ -204,16 +277,28 @@ def main() -> None:
             timeouts += 1
         return draft.pk
 
+    ok_url = f"http://{WEB}/ok"
+    confirmed: Counter = Counter()  # transfer id -> "Confirmer" pressed on the bank's page
+    already = 0
+
     def payer_confirms(transfer_id: int) -> None:
-        transfer = Transfer.objects.get(pk=transfer_id)
-        if transfer.payment_request_id:
-            payment = SandboxPaymentRequest.objects.get(resource_id=transfer.payment_request_id)
-            if payment.status not in ("ACSC", "RJCT", "CANC"):
-                bank_services.decide(resource_id=payment.resource_id, confirm=True)
+        """The payer follows the consent URL to the bank's pages (none yet if the bank never answered)."""
+        nonlocal already
+        consent_url = Transfer.objects.get(pk=transfer_id).consent_url
+        if not consent_url:
+            return
+        outcome, back_to = payer_confirms_at_the_bank(consent_url)
+        if outcome == "confirmé":
+            confirmed[transfer_id] += 1
+            if back_to != ok_url:
+                raise SystemExit(f"la banque renvoie le payeur vers {back_to!r} au lieu de {ok_url!r}")
+        else:
+            already += 1
 
     third = count // 3
     t0 = time.monotonic()
-    say(f"lot A : {third} virements initiés, confirmés, sondages envoyés au worker")
+    say(f"lot A : {third} virements initiés, confirmés par les payeurs sur les pages de la banque, "
+        "sondages envoyés au worker")
     for relative, permit in senders[:third]:
         ids.append(initiate(relative, permit))
         payer_confirms(ids[-1])
@@ -223,7 +308,8 @@ def main() -> None:
     say("PANNE 1 : kill -9 du worker Celery, sondages en cours")
     stop(worker, signal.SIGKILL)
 
-    say(f"lot B : {third} virements initiés et confirmés, worker arrêté (sondages en file dans Redis)")
+    say(f"lot B : {third} virements initiés et confirmés sur les pages de la banque, worker arrêté "
+        "(sondages en file dans Redis)")
     for relative, permit in senders[third:2 * third]:
         ids.append(initiate(relative, permit))
         payer_confirms(ids[-1])
@@ -251,7 +337,8 @@ def main() -> None:
     say(f"pendant les pannes (lot A sondé avant le kill, lot B en file, lot C sans banque) : {dict(stuck)} ; "
         f"initiations sans réponse de la banque : {timeouts}")
 
-    say("RETOUR : banque normale ; les virements sans demande de paiement sont relancés (« Réessayer »)")
+    say("RETOUR : banque normale ; les virements sans demande de paiement sont relancés (« Réessayer »), "
+        "leurs payeurs confirment sur les pages de la banque")
     stop(web)
     web = start_web()
     retried = 0
@@ -272,7 +359,8 @@ def main() -> None:
         time.sleep(2)
     recovered = time.monotonic() - t0
     executed = Transfer.objects.filter(pk__in=ids, status=S.EXECUTED).count()
-    say(f"{executed}/{count} exécutés {recovered:.1f} s après le début ({retried} initiations relancées)")
+    say(f"{executed}/{count} exécutés {recovered:.1f} s après le début ({retried} initiations relancées ; "
+        f"« Confirmer » pressé sur la page de la banque : {sum(confirmed.values())}, pages déjà décidées : {already})")
 
     say("rapprochement : relevé camt.053 de la banque, lot de caisse, accusé (appliqué deux fois)")
     statement, batch, ack = RUN / "releve.xml", RUN / "lot.csv", RUN / "accuse.csv"
@@ -303,10 +391,14 @@ def main() -> None:
           f"exécutées : {executed_at_bank}, doublons : {duplicate_payments}")
     print(f"lignes de caisse : {sum(lines.values())}, doublons de crédit : {duplicate_credits}")
     print(f"PostgreSQL redémarré en {pg_seconds:.1f} s ; initiations sans réponse : {timeouts}, relancées : {retried}")
-    correct = credited == count and duplicate_payments == 0 and duplicate_credits == 0 and executed_at_bank == count
+    print(f"payeurs : « Confirmer » pressé sur la page de la banque pour {len(confirmed)} virements "
+          f"({sum(confirmed.values())} fois ; connexion demo/demo avec jeton CSRF), pages déjà décidées : {already}")
+    confirmed_once = len(confirmed) == count and all(n == 1 for n in confirmed.values())
+    correct = (credited == count and duplicate_payments == 0 and duplicate_credits == 0 and executed_at_bank == count
+               and confirmed_once)
     print(f"RESULT faults ratio={credited / count:.2f} target=1.00 credited={credited} transfers={count} "
           f"duplicate_payments={duplicate_payments} duplicate_credits={duplicate_credits} "
-          f"recovery_s={recovered:.1f} correct={'yes' if correct else 'no'}")
+          f"confirmed_on_bank_pages={len(confirmed)} recovery_s={recovered:.1f} correct={'yes' if correct else 'no'}")
     sys.exit(0 if correct else 1)
 
 
