@@ -2,9 +2,10 @@
 
 The file is read with lxml ``iterparse`` (no entity resolution, no network, no DTD, no huge tree),
 one entry (``Ntry``) at a time, each cleared once read: memory stays flat whatever the file's size.
-Elements are read by their local names, so that the versions' namespaces and their small differences
-(``Sts`` as text or ``Sts/Cd``, ``Dbtr/Nm`` or ``Dbtr/Pty/Nm``, ``TxDtls/Amt`` or
-``TxDtls/AmtDtls/TxAmt/Amt``) are all understood.
+The file's namespace (one per camt.053 version) is resolved once, from the document element; each
+entry is then read by walking its children and comparing their full names, without XPath nor a search
+per field, and the versions' small differences (``Sts`` as text or ``Sts/Cd``, ``Dbtr/Nm`` or
+``Dbtr/Pty/Nm``, ``TxDtls/Amt`` or ``TxDtls/AmtDtls/TxAmt/Amt``) are all understood.
 
 ``parse_statement`` yields the statement's header first (a ``StatementHeader``, once the elements
 before the first entry are read), then each ``EntryLine``; the header's balances and the checks of
@@ -129,19 +130,71 @@ def _text(flat: dict, *paths: str) -> str:
     return ""
 
 
+class _Names:
+    """The full names (``{namespace}Local``) of the elements of an entry, for the file's namespace:
+    resolved once per file, so that each element is recognised by one string comparison (and an
+    element of another namespace that happens to share a local name is not taken for the statement's)."""
+
+    _LOCALS = (
+        "Ntry", "Stmt", "Amt", "CdtDbtInd", "Sts", "RvslInd", "NtryRef", "AcctSvcrRef", "BookgDt", "ValDt",
+        "BkTxCd", "Domn", "Fmly", "Cd", "SubFmlyCd", "Prtry", "NtryDtls", "TxDtls", "Refs", "EndToEndId",
+        "AmtDtls", "TxAmt", "InstdAmt", "RltdPties", "Dbtr", "Nm", "Pty", "DbtrAcct", "IBAN", "RltdAgts",
+        "DbtrAgt", "BICFI", "BIC", "RmtInf", "Ustrd", "Strd", "CdtrRefInf", "Ref", "RtrInf", "AddtlInf",
+    )
+
+    def __init__(self, namespace: str):
+        prefix = f"{{{namespace}}}" if namespace else ""
+        for local in self._LOCALS:
+            setattr(self, local, prefix + local)
+        # The children of an entry that are read, by kind (1: text fields, 2: dates, 3: others).
+        self.entry_children = {
+            self.Amt: 0, self.CdtDbtInd: 1, self.Sts: 2, self.RvslInd: 3, self.NtryRef: 4, self.AcctSvcrRef: 5,
+            self.BookgDt: 6, self.ValDt: 7, self.BkTxCd: 8, self.NtryDtls: 9,
+        }
+        self.detail_children = {
+            self.Refs: 0, self.Amt: 1, self.AmtDtls: 2, self.RltdPties: 3, self.RltdAgts: 4, self.RmtInf: 5,
+            self.RtrInf: 6,
+        }
+
+
+_NAMES: dict[str, _Names] = {}
+
+
+def _names(namespace: str) -> _Names:
+    names = _NAMES.get(namespace)
+    if names is None:
+        names = _NAMES[namespace] = _Names(namespace)
+    return names
+
+
+CENT = Decimal("0.01")
+# Amounts and dates repeat from one entry to the next (the same 25.00, the same booking day): each raw
+# text is checked and converted once. Bounded, so that a file cannot grow them without limit.
+_AMOUNTS: dict[str, Decimal] = {}
+_DATES: dict[str, datetime.date] = {}
+_CACHE_LIMIT = 4096
+
+
 def _amount(element, what) -> tuple[Decimal, str]:
     """``what`` is a callable giving the French name of the amount (built only for an error)."""
-    raw = (element.text or "").strip()
+    raw = element.text or ""
+    value = _AMOUNTS.get(raw)
+    if value is None:
+        value = _check_amount(raw.strip(), what)
+        if len(_AMOUNTS) < _CACHE_LIMIT:
+            _AMOUNTS[raw] = value
+    currency = element.get("Ccy")
+    return value, currency.strip() if currency else ""
+
+
+def _check_amount(raw: str, what) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
         raise CamtError(_("Montant illisible (%(what)s) : « %(raw)s ».") % {"what": what(), "raw": raw[:40]}) from exc
     if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
         raise CamtError(_("Montant invalide (%(what)s) : « %(raw)s ».") % {"what": what(), "raw": raw[:40]})
-    return value.quantize(CENT), (element.get("Ccy") or "").strip()
-
-
-CENT = Decimal("0.01")
+    return value.quantize(CENT)
 
 
 def _date(flat: dict, base: str) -> datetime.date | None:
@@ -152,102 +205,143 @@ def _date(flat: dict, base: str) -> datetime.date | None:
 def _parse_date(raw: str) -> datetime.date | None:
     if not raw:
         return None
-    try:
-        return datetime.date.fromisoformat(raw[:10])
-    except ValueError as exc:
-        raise CamtError(_("Date illisible : « %(raw)s ».") % {"raw": raw[:40]}) from exc
+    value = _DATES.get(raw)
+    if value is None:
+        try:
+            value = datetime.date.fromisoformat(raw[:10])
+        except ValueError as exc:
+            raise CamtError(_("Date illisible : « %(raw)s ».") % {"raw": raw[:40]}) from exc
+        if len(_DATES) < _CACHE_LIMIT:
+            _DATES[raw] = value
+    return value
 
 
 def _first_text(element) -> str:
     """The text of ``element``, or of its first child (``Sts`` vs ``Sts/Cd``, ``Dt/Dt`` vs ``Dt/DtTm``)."""
     if len(element):
-        return (element[0].text or "").strip()
-    return (element.text or "").strip()
+        element = element[0]
+    text = element.text
+    return text.strip() if text else ""
 
 
-def _detail(detail) -> dict:
-    """The fields of one TxDtls, read by walking its children (faster than generic paths)."""
-    out = {"e2e": "", "amount": None, "debtor": "", "iban": "", "bic": "", "remittance": [], "return": []}
-    for child in detail:
-        name = _local(child.tag)
-        if name == "Refs":
-            for ref in child:
-                if _local(ref.tag) == "EndToEndId":
-                    out["e2e"] = (ref.text or "").strip()
-        elif name == "Amt":
-            out["amount"] = child
-        elif name == "AmtDtls" and out["amount"] is None:
-            for sub in child.iter():
-                if _local(sub.tag) == "Amt" and _local(sub.getparent().tag) in ("TxAmt", "InstdAmt"):
-                    out["amount"] = sub
-                    break
-        elif name == "RltdPties":
-            for party in child:
-                pname = _local(party.tag)
-                if pname == "Dbtr":
-                    for sub in party:
-                        sname = _local(sub.tag)
-                        if sname == "Nm":
-                            out["debtor"] = (sub.text or "").strip()
-                        elif sname == "Pty":
-                            for leaf in sub:
-                                if _local(leaf.tag) == "Nm":
-                                    out["debtor"] = (leaf.text or "").strip()
-                elif pname == "DbtrAcct":
-                    for sub in party.iter():
-                        if _local(sub.tag) == "IBAN":
-                            out["iban"] = (sub.text or "").strip()
-        elif name == "RltdAgts":
-            for sub in child.iter():
-                if _local(sub.tag) in ("BICFI", "BIC") and _local(sub.getparent().getparent().tag) == "DbtrAgt":
-                    out["bic"] = (sub.text or "").strip()
-        elif name == "RmtInf":
+def _stripped(element) -> str:
+    text = element.text
+    return text.strip() if text else ""
+
+
+def _transaction_code(element, n: _Names) -> str:
+    """``Domn/Cd`` + ``Domn/Fmly/Cd`` + ``Domn/Fmly/SubFmlyCd`` as ``PMNT/RCDT/ESCT``, else ``Prtry/Cd``."""
+    domain = family = subfamily = proprietary = ""
+    for child in element:
+        tag = child.tag
+        if tag == n.Domn:
             for sub in child:
-                sname = _local(sub.tag)
-                if sname == "Ustrd":
-                    out["remittance"].append((sub.text or "").strip())
-                elif sname == "Strd":
-                    for leaf in sub.iter():
-                        if _local(leaf.tag) == "Ref" and _local(leaf.getparent().tag) == "CdtrRefInf":
-                            out["remittance"].append((leaf.text or "").strip())
-        elif name == "RtrInf":
-            for sub in child.iter():
-                if _local(sub.tag) in ("Cd", "AddtlInf"):
-                    out["return"].append((sub.text or "").strip())
-    return out
+                if sub.tag == n.Cd:
+                    domain = domain or _stripped(sub)
+                elif sub.tag == n.Fmly:
+                    for leaf in sub:
+                        if leaf.tag == n.Cd:
+                            family = family or _stripped(leaf)
+                        elif leaf.tag == n.SubFmlyCd:
+                            subfamily = subfamily or _stripped(leaf)
+        elif tag == n.Prtry:
+            for sub in child:
+                if sub.tag == n.Cd:
+                    proprietary = proprietary or _stripped(sub)
+    return "/".join(p for p in (domain, family, subfamily) if p) or proprietary
 
 
-def _entry_lines(entry, entry_index: int) -> list[EntryLine]:
+def _detail(detail, n: _Names) -> tuple:
+    """The fields of one TxDtls, read by walking its children:
+    (end-to-end id, amount element, debtor, debtor IBAN, debtor BIC, remittance parts, return parts)."""
+    end_to_end = debtor = iban = bic = ""
+    amount = None
+    remittance: list[str] = []
+    returned: list[str] = []
+    kinds = n.detail_children
+    for child in detail:
+        kind = kinds.get(child.tag)
+        if kind is None:
+            continue
+        if kind == 0:  # Refs
+            for ref in child:
+                if ref.tag == n.EndToEndId:
+                    end_to_end = _stripped(ref)
+        elif kind == 1:  # Amt
+            amount = child
+        elif kind == 3:  # RltdPties
+            for party in child:
+                tag = party.tag
+                if tag == n.Dbtr:
+                    for sub in party:
+                        if sub.tag == n.Nm:
+                            debtor = _stripped(sub)
+                        elif sub.tag == n.Pty:
+                            for leaf in sub:
+                                if leaf.tag == n.Nm:
+                                    debtor = _stripped(leaf)
+                elif tag == n.DbtrAcct:
+                    for sub in party.iter(n.IBAN):
+                        iban = _stripped(sub)
+        elif kind == 5:  # RmtInf
+            for sub in child:
+                if sub.tag == n.Ustrd:
+                    remittance.append(_stripped(sub))
+                elif sub.tag == n.Strd:
+                    for leaf in sub.iter(n.Ref):
+                        if leaf.getparent().tag == n.CdtrRefInf:
+                            remittance.append(_stripped(leaf))
+        elif kind == 4:  # RltdAgts: the debtor's agent's BIC
+            for agent in child:
+                if agent.tag == n.DbtrAgt:
+                    for institution in agent:
+                        for leaf in institution:
+                            if leaf.tag == n.BICFI or leaf.tag == n.BIC:
+                                bic = _stripped(leaf)
+        elif kind == 2:  # AmtDtls: the transaction's (or instructed) amount, unless Amt gave it
+            if amount is None:
+                for sub in child:
+                    if sub.tag == n.TxAmt or sub.tag == n.InstdAmt:
+                        found = next(sub.iterchildren(n.Amt), None)
+                        if found is not None:
+                            amount = found
+                            break
+        elif kind == 6:  # RtrInf
+            returned += [_stripped(sub) for sub in child.iter(n.Cd, n.AddtlInf)]
+    return end_to_end, amount, debtor, iban, bic, remittance, returned
+
+
+def _entry_lines(entry, entry_index: int, n: _Names) -> list[EntryLine]:
     amount_el = None
-    credit_debit = status = entry_ref = servicer_ref = ""
+    credit_debit = status = entry_ref = servicer_ref = code = ""
     reversal = False
     booking = value = None
-    code = ""
     details = []
+    kinds = n.entry_children
     for child in entry:
-        name = _local(child.tag)
-        if name == "Amt":
+        kind = kinds.get(child.tag)
+        if kind is None:
+            continue
+        if kind == 0:
             amount_el = child
-        elif name == "CdtDbtInd":
-            credit_debit = (child.text or "").strip()
-        elif name == "Sts":
+        elif kind == 1:
+            credit_debit = _stripped(child)
+        elif kind == 2:
             status = _first_text(child)
-        elif name == "RvslInd":
-            reversal = (child.text or "").strip().lower() in ("true", "1")
-        elif name == "NtryRef":
-            entry_ref = (child.text or "").strip()
-        elif name == "AcctSvcrRef":
-            servicer_ref = (child.text or "").strip()
-        elif name == "BookgDt":
+        elif kind == 3:
+            reversal = _stripped(child).lower() in ("true", "1")
+        elif kind == 4:
+            entry_ref = _stripped(child)
+        elif kind == 5:
+            servicer_ref = _stripped(child)
+        elif kind == 6:
             booking = _parse_date(_first_text(child))
-        elif name == "ValDt":
+        elif kind == 7:
             value = _parse_date(_first_text(child))
-        elif name == "BkTxCd":
-            flat = _flatten(child)
-            parts = (_text(flat, "Domn/Cd"), _text(flat, "Domn/Fmly/Cd"), _text(flat, "Domn/Fmly/SubFmlyCd"))
-            code = "/".join(p for p in parts if p) or _text(flat, "Prtry/Cd")
-        elif name == "NtryDtls":
-            details += [d for d in child if _local(d.tag) == "TxDtls"]
+        elif kind == 8:
+            code = _transaction_code(child, n)
+        else:
+            details += child.iterchildren(n.TxDtls)
 
     def where() -> str:
         return _("écriture n° %(n)s") % {"n": entry_index}
@@ -257,47 +351,39 @@ def _entry_lines(entry, entry_index: int) -> list[EntryLine]:
     entry_amount, currency = _amount(amount_el, where)
     if credit_debit not in ("CRDT", "DBIT"):
         raise CamtError(_("L'écriture n° %(n)s n'indique pas si elle est au crédit ou au débit.") % {"n": entry_index})
-    common = {
-        "entry_index": entry_index,
-        "entry_reference": entry_ref[:35],
-        "account_servicer_reference": servicer_ref[:35],
-        "booking_date": booking,
-        "value_date": value,
-        "entry_status": status[:10],
-        "credit_debit": credit_debit,
-        "reversal": reversal,
-        "bank_transaction_code": code[:40],
-        "entry_amount": entry_amount,
-    }
+    entry_ref = entry_ref[:35]
+    servicer_ref = servicer_ref[:35]
+    status = status[:10]
+    code = code[:40]
     if not details:
-        return [EntryLine(detail_index=1, amount=entry_amount, currency=currency, end_to_end_id="", remittance="",
-                          debtor_name="", debtor_iban="", debtor_bic="", return_reason="", **common)]
+        return [
+            EntryLine(
+                entry_index, 1, entry_ref, servicer_ref, booking, value, status, credit_debit, reversal, code,
+                entry_amount, currency, entry_amount, "", "", "", "", "", "",
+            )
+        ]
     lines = []
     for index, detail in enumerate(details, start=1):
-        tx = _detail(detail)
-        if tx["amount"] is not None:
-            amount, tx_currency = _amount(tx["amount"], where)
+        end_to_end, tx_amount, debtor, iban, bic, remittance, returned = _detail(detail, n)
+        if tx_amount is not None:
+            amount, tx_currency = _amount(tx_amount, where)
         elif len(details) == 1:
             amount, tx_currency = entry_amount, currency
         else:
             raise CamtError(
                 _("L'écriture n° %(n)s a plusieurs détails sans montant chacun.") % {"n": entry_index}
             )
-        end_to_end = tx["e2e"]
         if end_to_end.upper() == NOT_PROVIDED:
             end_to_end = ""
+        if iban:
+            iban = "".join(iban.split()).upper()
         lines.append(
             EntryLine(
-                detail_index=index,
-                amount=amount,
-                currency=tx_currency or currency,
-                end_to_end_id=end_to_end[:35],
-                remittance=" ".join(r for r in tx["remittance"] if r)[:500],
-                debtor_name=tx["debtor"][:140],
-                debtor_iban="".join(tx["iban"].split()).upper()[:34],
-                debtor_bic=tx["bic"][:11],
-                return_reason=" ".join(r for r in tx["return"] if r)[:105],
-                **common,
+                entry_index, index, entry_ref, servicer_ref, booking, value, status, credit_debit, reversal, code,
+                amount, tx_currency or currency, entry_amount, end_to_end[:35],
+                (" ".join(r for r in remittance if r) if len(remittance) != 1 else remittance[0])[:500],
+                debtor[:140], iban[:34], bic[:11],
+                " ".join(r for r in returned if r)[:105] if returned else "",
             )
         )
     return lines
@@ -360,27 +446,35 @@ def parse_statement(
         remove_pis=True,
     )
     checked = False
+    names = _names("")
     announced = False
     statement = None
     entry_index = 0
     try:
         for _event, element in context:
             if not checked:
-                _check_root(element.getroottree().getroot(), header)
+                names = _names(_check_root(element.getroottree().getroot(), header))
                 checked = True
-            name = _local(element.tag)
             parent = element.getparent()
+            if parent is statement and statement is not None and element.tag == names.Ntry:
+                # The entry of the statement: the common case, recognised at the least cost.
+                entry_index += 1
+                yield from _entry_lines(element, entry_index, names)
+                element.clear()
+                while element.getprevious() is not None:
+                    del parent[0]
+                continue
+            name = _local(element.tag)
             parent_name = _local(parent.tag) if parent is not None else ""
-            if name == "Ntry" and parent_name == "Stmt":
-                if statement is None:
-                    statement = parent
-                elif parent is not statement:
+            if parent is not None and element.tag == names.Ntry and parent.tag == names.Stmt:
+                if statement is not None:
                     raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
+                statement = parent
                 if not announced:
                     announced = True
                     yield header
                 entry_index += 1
-                yield from _entry_lines(element, entry_index)
+                yield from _entry_lines(element, entry_index, names)
                 element.clear()
                 while element.getprevious() is not None:
                     del parent[0]
@@ -450,7 +544,8 @@ def _refuse_doctype(source) -> None:
         raise CamtError(DOCTYPE_REFUSED())
 
 
-def _check_root(element, header: StatementHeader) -> None:
+def _check_root(element, header: StatementHeader) -> str:
+    """Check the document element; returns the file's namespace."""
     docinfo = element.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise CamtError(DOCTYPE_REFUSED())
@@ -461,3 +556,4 @@ def _check_root(element, header: StatementHeader) -> None:
     if version not in CAMT053_VERSIONS:
         raise CamtError(_("Version camt.053 non prise en charge : %(v)s.") % {"v": version})
     header.version = f"camt.053.001.{version}"
+    return namespace
