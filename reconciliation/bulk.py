@@ -1,10 +1,12 @@
-"""Bulk writes for statements of 100,000 entries: rows sent with PostgreSQL's COPY (bulk_create
-elsewhere), and simple-history rows written by the database itself (INSERT … SELECT from the table),
-with the same columns, user, date and reason as simple-history would write one by one."""
+"""Bulk reads and writes for statements of 100,000 entries: rows sent with PostgreSQL's COPY
+(bulk_create elsewhere), rows looked up by a list of keys passed as one array parameter, and
+simple-history rows written by the database itself (INSERT … SELECT from the table), with the same
+columns, user, date and reason as simple-history would write one by one."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
@@ -32,17 +34,39 @@ def history_from_table(
         cursor.execute(sql, [date, reason, history_type, getattr(user, "pk", None), *params])
 
 
-def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
-    """Insert ``rows`` (attname → value, without the primary key) as fast as the database allows."""
-    if not rows:
-        return
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert ``rows`` (tuples of values in the order of ``columns``, attnames without the primary
+    key) as fast as the database allows: COPY on PostgreSQL, bulk_create elsewhere."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        if objects:
+            model.objects.bulk_create(objects, batch_size=500)
         return
-    names = list(rows[0])
     qn = connection.ops.quote_name
-    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(n) for n in names)}) FROM STDIN"
+    sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
+            write_row = copy.write_row
             for row in rows:
-                copy.write_row([row[n] for n in names])
+                write_row(row)
+
+
+def rows_by_key(model: type[models.Model], key: str, keys: Iterable, fields: Sequence[str]) -> list[tuple]:
+    """``fields`` of the rows of ``model`` whose ``key`` column is one of ``keys``: on PostgreSQL the
+    keys go as one array parameter (``= ANY(%s)``), not as thousands of placeholders to expand."""
+    keys = list(keys)
+    if not keys:
+        return []
+    if connection.vendor != "postgresql":
+        return list(model.objects.filter(**{f"{key}__in": keys}).values_list(*fields))
+    qn = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return qn(model._meta.pk.column if name == "pk" else model._meta.get_field(name).column)
+
+    sql = (
+        f"SELECT {', '.join(column(f) for f in fields)} FROM {qn(model._meta.db_table)} WHERE {column(key)} = ANY(%s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [keys])
+        return cursor.fetchall()

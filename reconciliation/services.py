@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
 from . import cashier as cashier_module
-from .bulk import history_from_table, insert_rows
+from .bulk import history_from_table, insert_rows, rows_by_key
 from .camt import CamtError, EntryLine, StatementHeader, parse_statement
 from .camt.parser import check_size
 from .constants import (
@@ -109,10 +111,9 @@ def _check_header(header: StatementHeader, user) -> Establishment:
 
 
 def _references(line: EntryLine) -> list[str]:
-    refs = []
-    if line.end_to_end_id:
-        refs.append(line.end_to_end_id)
-    refs += [r for r in REFERENCE_PATTERN.findall(line.remittance) if r not in refs]
+    refs = [line.end_to_end_id] if line.end_to_end_id else []
+    if "PDP" in line.remittance:  # a transfer reference's prefix: most remittances have none to find
+        refs += [r for r in REFERENCE_PATTERN.findall(line.remittance) if r not in refs]
     return refs
 
 
@@ -120,8 +121,21 @@ def _is_return(line: EntryLine) -> bool:
     return line.reversal or line.bank_transaction_code.rpartition("/")[2] in RETURN_SUBFAMILIES
 
 
+# The columns of a statement entry as written by the import, in the order of the matcher's rows.
+_ENTRY_COLUMNS = (
+    "statement_id", "establishment_id", "entry_index", "detail_index", "entry_reference",
+    "account_servicer_reference", "booking_date", "value_date", "entry_status", "credit_debit", "reversal",
+    "bank_transaction_code", "amount", "end_to_end_id", "remittance", "debtor_name", "debtor_iban", "debtor_bic",
+    "return_reason", "transfer_id", "outcome", "resolution", "resolution_note", "resolved_at", "resolved_by_id",
+)
+_TRANSFER, _OUTCOME, _RESOLUTION, _RESOLVED_AT = (_ENTRY_COLUMNS.index(c) for c in (
+    "transfer_id", "outcome", "resolution", "resolved_at"))
+
+
 class _Matcher:
-    """Matches the lines of a statement, a chunk at a time (one query for the chunk's transfers)."""
+    """Matches the lines of a statement, a chunk at a time: one query for the chunk's transfers, one
+    conditional UPDATE for its clean matches, its entries written by COPY and their history by the
+    database."""
 
     def __init__(self, statement: BankStatement, user, reason: str):
         self.statement = statement
@@ -129,31 +143,42 @@ class _Matcher:
         self.reason = reason
         self.taken: dict[int, str] = {}  # transfer id → status once this file is applied
         self.counts: dict[str, int] = {}
+        self.history_date = timezone.now()
 
     def run(self, lines: list[EntryLine]) -> None:
-        refs = {ref for line in lines for ref in _references(line)}
+        references = [_references(line) for line in lines]
         transfers = {
-            t[1]: t
-            for t in Transfer.objects.filter(reference__in=refs).values_list(
-                "pk", "reference", "amount", "status", "establishment_id"
+            row[1]: row
+            for row in rows_by_key(
+                Transfer, "reference", {r for refs in references for r in refs},
+                ("pk", "reference", "amount", "status", "establishment_id"),
             )
-        } if refs else {}
-        refund_refs = set(
-            Refund.objects.filter(end_to_end_id__in=refs).values_list("end_to_end_id", flat=True)
-        ) if refs else set()
+        }
+        debit_refs = {r for line, refs in zip(lines, references, strict=True) if line.credit_debit != "CRDT"
+                      for r in refs}
+        refund_refs = {row[0] for row in rows_by_key(Refund, "end_to_end_id", debit_refs, ("end_to_end_id",))}
+        statement_id = self.statement.pk
         establishment_id = self.statement.establishment_id
-        rows: list[dict] = []
+        taken = self.taken
+        rows: list[list] = []
         to_receive: list[int] = []
-        returns: list[tuple[int, dict]] = []
-        for line in lines:
-            entry = self._row(line)
-            candidates = _references(line)
-            transfer = next(
-                (transfers[r] for r in candidates if r in transfers and transfers[r][4] == establishment_id), None
-            )
+        returns: list[tuple[int, list]] = []
+        for line, candidates in zip(lines, references, strict=True):
+            transfer = None
+            for ref in candidates:
+                found = transfers.get(ref)
+                if found is not None and found[4] == establishment_id:
+                    transfer = found
+                    break
             transfer_id = transfer[0] if transfer else None
-            entry["transfer_id"] = transfer_id
-            status = self.taken.get(transfer_id, transfer[3]) if transfer else None
+            row = [
+                statement_id, establishment_id, line.entry_index, line.detail_index, line.entry_reference,
+                line.account_servicer_reference, line.booking_date, line.value_date, line.entry_status,
+                line.credit_debit, line.reversal, line.bank_transaction_code, line.amount, line.end_to_end_id,
+                line.remittance, line.debtor_name, line.debtor_iban, line.debtor_bic, line.return_reason,
+                transfer_id, "", "", "", None, None,
+            ]
+            status = taken.get(transfer_id, transfer[3]) if transfer else None
             if line.entry_status not in ("BOOK", ""):
                 outcome = M.NOT_BOOKED
             elif line.credit_debit == CreditDebit.DEBIT or (line.reversal and line.credit_debit == CreditDebit.CREDIT):
@@ -162,10 +187,10 @@ class _Matcher:
                         outcome = M.UNEXPECTED_STATUS
                     else:
                         outcome = M.RETURNED
-                        entry["resolution"] = Resolution.RETURN_APPLIED
-                        entry["resolved_at"] = timezone.now()
-                        returns.append((transfer_id, entry))
-                        self.taken[transfer_id] = S.REFUNDED
+                        row[_RESOLUTION] = Resolution.RETURN_APPLIED
+                        row[_RESOLVED_AT] = timezone.now()
+                        returns.append((transfer_id, row))
+                        taken[transfer_id] = S.REFUNDED
                 elif line.credit_debit == CreditDebit.DEBIT and any(r in refund_refs for r in candidates):
                     outcome = M.REFUND_SENT
                 else:
@@ -177,60 +202,97 @@ class _Matcher:
             elif status in RECEIVABLE:
                 outcome = M.MATCHED
                 to_receive.append(transfer_id)
-                self.taken[transfer_id] = S.RECEIVED
+                taken[transfer_id] = S.RECEIVED
             elif status in ALREADY_RECEIVED:
                 outcome = M.DUPLICATE
             else:
                 outcome = M.UNEXPECTED_STATUS
-            entry["outcome"] = outcome
-            rows.append(entry)
+            row[_OUTCOME] = outcome
+            rows.append(row)
         refused = set(transfer_services.receive_many(transfer_ids=to_receive, user=self.user, reason=self.reason))
-        for entry in rows:
-            if entry["outcome"] == M.MATCHED and entry["transfer_id"] in refused:
-                entry["outcome"] = M.UNEXPECTED_STATUS
-            self.counts[entry["outcome"]] = self.counts.get(entry["outcome"], 0) + 1
-        for transfer_id, entry in returns:
+        counts = self.counts
+        for row in rows:
+            if refused and row[_OUTCOME] == M.MATCHED and row[_TRANSFER] in refused:
+                row[_OUTCOME] = M.UNEXPECTED_STATUS
+            counts[row[_OUTCOME]] = counts.get(row[_OUTCOME], 0) + 1
+        for transfer_id, row in returns:
             transfer_services.return_to_payer(
                 transfer_id=transfer_id, user=self.user,
-                reason=_("Retourné au payeur par la banque (%(why)s)") % {"why": entry["return_reason"] or "—"},
+                reason=_("Retourné au payeur par la banque (%(why)s)") % {"why": row[18] or "—"},
             )
-        insert_rows(StatementEntry, rows)
-
-    def write_history(self) -> None:
-        """The creation history of every entry of the statement, written once by the database."""
+        insert_rows(StatementEntry, _ENTRY_COLUMNS, rows)
+        # The creation history of these entries, written by the database (a chunk holds whole entries).
         history_from_table(
-            StatementEntry, where="statement_id = %s", params=[self.statement.pk], user=self.user,
-            reason=self.reason, date=timezone.now(), history_type="+",
+            StatementEntry, where="statement_id = %s AND entry_index BETWEEN %s AND %s",
+            params=[statement_id, lines[0].entry_index, lines[-1].entry_index], user=self.user,
+            reason=self.reason, date=self.history_date, history_type="+",
         )
 
-    def _row(self, line: EntryLine) -> dict:
-        return {
-            "statement_id": self.statement.pk,
-            "establishment_id": self.statement.establishment_id,
-            "entry_index": line.entry_index,
-            "detail_index": line.detail_index,
-            "entry_reference": line.entry_reference,
-            "account_servicer_reference": line.account_servicer_reference,
-            "booking_date": line.booking_date,
-            "value_date": line.value_date,
-            "entry_status": line.entry_status,
-            "credit_debit": line.credit_debit,
-            "reversal": line.reversal,
-            "bank_transaction_code": line.bank_transaction_code,
-            "amount": line.amount,
-            "end_to_end_id": line.end_to_end_id,
-            "remittance": line.remittance,
-            "debtor_name": line.debtor_name,
-            "debtor_iban": line.debtor_iban,
-            "debtor_bic": line.debtor_bic,
-            "return_reason": line.return_reason,
-            "transfer_id": None,
-            "outcome": "",
-            "resolution": "",
-            "resolution_note": "",
-            "resolved_at": None,
-            "resolved_by_id": None,
-        }
+
+_END = object()
+
+
+class _Reader(threading.Thread):
+    """Reads the statement in a thread of its own while the caller's thread matches and writes the
+    previous chunk (the database works meanwhile): items come through a small queue, so memory stays
+    flat. Chunks hold whole entries. The reader touches no database; it stops when told to."""
+
+    def __init__(self, handle, max_bytes: int):
+        super().__init__(name="camt-reader", daemon=True)
+        self.handle = handle
+        self.max_bytes = max_bytes
+        self.language = translation.get_language()
+        self.items: queue.Queue = queue.Queue(maxsize=3)
+        self.stopped = threading.Event()
+
+    def _put(self, item) -> bool:
+        while not self.stopped.is_set():
+            try:
+                self.items.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(self) -> None:
+        try:
+            with translation.override(self.language):
+                chunk: list[EntryLine] = []
+                last_entry = 0
+                for item in parse_statement(self.handle, max_bytes=self.max_bytes):
+                    if isinstance(item, StatementHeader):
+                        if chunk and not self._put((chunk, self.handle.tell())):
+                            return
+                        chunk = []
+                        if not self._put(item):
+                            return
+                        continue
+                    if item.entry_index != last_entry:
+                        last_entry = item.entry_index
+                        if len(chunk) >= BULK_SIZE:
+                            if not self._put((chunk, self.handle.tell())):
+                                return
+                            chunk = []
+                    chunk.append(item)
+                if chunk:
+                    self._put((chunk, self.handle.tell()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, which raises it
+            self._put(exc)
+        else:
+            self._put(_END)
+
+    def __iter__(self):
+        while True:
+            item = self.items.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
 
 
 def import_statement(
@@ -261,54 +323,49 @@ def import_statement(
 def _import(handle, size, sha, user, file_name, reason, max_bytes, progress) -> ImportResult:
     statement: BankStatement | None = None
     matcher: _Matcher | None = None
-    buffer: list[EntryLine] = []
     credits = debits = Decimal("0.00")
     last_entry = 0
     header: StatementHeader | None = None
-
-    def start(h: StatementHeader) -> None:
-        nonlocal statement, matcher
-        establishment = _check_header(h, user)
-        statement = BankStatement(
-            establishment=establishment, iban=h.iban, message_id=h.message_id[:35],
-            statement_id=h.statement_id[:35], camt_version=h.version, file_name=file_name[:255],
-            file_sha256=sha, statement_date=h.statement_date or timezone.localdate(),
-            opening_balance=Decimal("0.00"), closing_balance=Decimal("0.00"), total_credits=Decimal("0.00"),
-            total_debits=Decimal("0.00"), entry_count=0, imported_by=user,
-        )
-        statement._history_user = user
-        statement._change_reason = reason
-        statement.save()
-        matcher = _Matcher(statement, user, reason)
-
-    for item in parse_statement(handle, max_bytes=max_bytes):
-        if isinstance(item, StatementHeader):
-            header = item
-            if statement is None:
-                start(item)
-            continue
-        if item.currency and item.currency != CURRENCY:
-            raise CamtError(
-                _("L'écriture n° %(n)s est en %(ccy)s : seuls les montants en euros (EUR) sont acceptés.")
-                % {"n": item.entry_index, "ccy": item.currency}
-            )
-        if item.entry_index != last_entry:
-            last_entry = item.entry_index
-            if item.entry_status in ("BOOK", ""):
-                if item.credit_debit == CreditDebit.CREDIT:
-                    credits += item.entry_amount
-                else:
-                    debits += item.entry_amount
-        buffer.append(item)
-        if len(buffer) >= BULK_SIZE:
-            matcher.run(buffer)
-            buffer = []
+    reader = _Reader(handle, max_bytes)
+    reader.start()
+    try:
+        for item in reader:
+            if isinstance(item, StatementHeader):
+                header = item
+                if statement is None:
+                    establishment = _check_header(item, user)
+                    statement = BankStatement(
+                        establishment=establishment, iban=item.iban, message_id=item.message_id[:35],
+                        statement_id=item.statement_id[:35], camt_version=item.version, file_name=file_name[:255],
+                        file_sha256=sha, statement_date=item.statement_date or timezone.localdate(),
+                        opening_balance=Decimal("0.00"), closing_balance=Decimal("0.00"),
+                        total_credits=Decimal("0.00"), total_debits=Decimal("0.00"), entry_count=0, imported_by=user,
+                    )
+                    statement._history_user = user
+                    statement._change_reason = reason
+                    statement.save()
+                    matcher = _Matcher(statement, user, reason)
+                continue
+            lines, position = item
+            for line in lines:
+                if line.currency and line.currency != CURRENCY:
+                    raise CamtError(
+                        _("L'écriture n° %(n)s est en %(ccy)s : seuls les montants en euros (EUR) sont acceptés.")
+                        % {"n": line.entry_index, "ccy": line.currency}
+                    )
+                if line.entry_index != last_entry:
+                    last_entry = line.entry_index
+                    if line.entry_status in ("BOOK", ""):
+                        if line.credit_debit == CreditDebit.CREDIT:
+                            credits += line.entry_amount
+                        else:
+                            debits += line.entry_amount
+            matcher.run(lines)
             if progress:
-                progress(min(handle.tell(), size), size)
+                progress(min(position, size), size)
+    finally:
+        reader.stop()
     assert header is not None and statement is not None and matcher is not None
-    if buffer:
-        matcher.run(buffer)
-    matcher.write_history()
     foreign = header.other_currencies - {CURRENCY}
     if foreign:
         raise CamtError(_("Le relevé est en %(ccy)s : seuls les relevés en euros (EUR) sont acceptés.")
