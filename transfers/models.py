@@ -90,9 +90,16 @@ class Transfer(models.Model):
         indexes = [
             models.Index(fields=["detainee", "status", "initiated_at"], name="transfer_detainee_month"),
             models.Index(fields=["relative", "status", "initiated_at"], name="transfer_sender_month"),
-            models.Index(fields=["relative", "-created_at"], name="transfer_relative_history"),
+            # The history counts and pages a relative's transfers from this index alone (status included).
+            models.Index(fields=["relative", "-created_at", "status"], name="transfer_relative_history"),
             models.Index(fields=["status", "next_poll_at"], name="transfer_poll"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def status_label(self) -> str:
+        """The status in words (as get_status_display, without rebuilding the choices on every call: the
+        history prints it for every row)."""
+        return str(TransferStatus(self.status).label)
