@@ -204,6 +204,10 @@ CACHES = {"default": env.cache_url_config(CACHE_URL)} if CACHE_URL else {
 }
 
 # Sessions, cookies, security headers.
+# Sessions live in the database; with a shared cache (CACHE_URL, Redis) they are read from it (written to
+# both). Without one, the per-process memory cache would keep a logged-out session alive in the other
+# worker processes, so sessions are then read from the database only.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
