@@ -119,7 +119,7 @@ def franceconnect_callback(request: HttpRequest) -> HttpResponse:
     except IdentityError as failure:
         logger.warning("FranceConnect identity refused: %s", failure.message)
         return _error_page(request, failure.message, 400)
-    login(request, relative.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, relative.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     request.session[ID_TOKEN_KEY] = result.id_token
     request.session[LAST_ACTIVITY_KEY] = int(time.time())
     request.session.set_expiry(settings.RELATIVE_SESSION_IDLE_SECONDS)

@@ -218,7 +218,7 @@ def load_data() -> dict:
     for label, relative in (("heavy", heavy), ("light", light)):
         session = SessionStore()
         session[SESSION_KEY] = str(relative.user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "accounts.backends.PortalBackend"
         session[HASH_SESSION_KEY] = relative.user.get_session_auth_hash()
         session.set_expiry(24 * 3600)
         session.create()

@@ -57,3 +57,12 @@ def test_idleness_still_logs_out_although_pages_did_not_write(client_of_relative
     response = client_of_relative.get("/mon-espace/virements/historique/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client_of_relative.session
+
+
+def test_the_user_and_the_relative_profile_come_in_one_query(client_of_relative):
+    client_of_relative.get("/mon-espace/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client_of_relative.get("/mon-espace/virements/historique/").status_code == 200
+    users = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(users) == 1 and 'JOIN "accounts_relative"' in users[0]
+    assert not [q["sql"] for q in queries if 'FROM "accounts_relative"' in q["sql"]]
