@@ -69,12 +69,14 @@ class StatementEntry(models.Model):
     """One transaction of a statement: an entry (Ntry) with one of its transaction details (TxDtls); an
     entry with several details gives several rows (same ``entry_index``), one without gives one."""
 
+    # A statement brings 100,000 entries at once: each index costs on every row written, so the
+    # foreign keys that lead the composite indexes below get no index of their own.
     statement = models.ForeignKey(
-        BankStatement, verbose_name=_("relevé"), on_delete=models.PROTECT, related_name="entries"
+        BankStatement, verbose_name=_("relevé"), on_delete=models.PROTECT, related_name="entries", db_index=False
     )
     establishment = models.ForeignKey(
         "establishments.Establishment", verbose_name=_("établissement"), on_delete=models.PROTECT,
-        related_name="statement_entries",
+        related_name="statement_entries", db_index=False,
     )
     entry_index = models.PositiveIntegerField(_("rang de l'écriture"))
     detail_index = models.PositiveIntegerField(_("rang du détail"))
@@ -87,7 +89,7 @@ class StatementEntry(models.Model):
     reversal = models.BooleanField(_("contre-passation"), default=False)
     bank_transaction_code = models.CharField(_("code opération"), max_length=40, blank=True)
     amount = _money(_("montant"))
-    end_to_end_id = models.CharField(_("EndToEndId"), max_length=35, blank=True, db_index=True)
+    end_to_end_id = models.CharField(_("EndToEndId"), max_length=35, blank=True)
     remittance = models.CharField(_("motif"), max_length=500, blank=True)
     debtor_name = models.CharField(_("nom du payeur"), max_length=140, blank=True)
     debtor_iban = models.CharField(_("IBAN du payeur"), max_length=34, blank=True)
@@ -103,9 +105,10 @@ class StatementEntry(models.Model):
     resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("traité par"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+",
+        related_name="+", db_index=False,
     )
-    history = HistoricalRecords()
+    # The history is read per entry (its id) and by date; its other columns need no index.
+    history = HistoricalRecords(no_db_index=["statement", "establishment", "transfer", "resolved_by"])
 
     class Meta:
         verbose_name = _("écriture de relevé")
@@ -119,6 +122,11 @@ class StatementEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["establishment", "outcome", "resolution"], name="statemententry_queue"),
+            # Exact look-ups only (no LIKE index); most entries of other banks' payments have none.
+            models.Index(fields=["end_to_end_id"], name="statemententry_e2e", condition=~Q(end_to_end_id="")),
+            models.Index(
+                fields=["resolved_by"], name="statemententry_resolved_by", condition=Q(resolved_by__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
