@@ -4,6 +4,7 @@ be used, the history of a relative."""
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from establishments.models import Bank
 from establishments.selectors import EffectiveCaps, effective_caps
 from permits.constants import DetaineeStatus, PermitKind, PermitStatus
 
@@ -204,3 +206,31 @@ def transfer_for_relative(*, relative, reference: str) -> Transfer | None:
         .select_related("detainee", "establishment", "bank")
         .first()
     )
+
+
+def search_key(text: str) -> str:
+    """How a bank name and a search compare: lower case, no accents, single spaces ("Société  Générale"
+    → "societe generale"). static/transfers/banks.js does the same in the browser."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+@dataclass(frozen=True)
+class BankChoice:
+    bank: Bank
+    search_key: str
+    shown: bool
+
+
+def bank_choices(query: str = "") -> list[BankChoice]:
+    """"Sélectionnez votre banque": every enabled bank, each shown or not by ``query`` (a part
+    of its name, whatever the case and accents). All are listed so that the page's script can filter
+    again as the user types; without the script, only the shown ones are visible."""
+    wanted = search_key(query)
+    choices = []
+    for bank in Bank.objects.filter(enabled=True):
+        key = search_key(bank.name)
+        choices.append(BankChoice(bank=bank, search_key=key, shown=wanted in key))
+    # In the reader's order, whatever the database's collation: "Banque de…" before "Banque Populaire",
+    # "Écureuil" among the E.
+    return sorted(choices, key=lambda choice: (choice.search_key, choice.bank.name))

@@ -127,9 +127,8 @@ def choose_bank(request: HttpRequest, reference: str) -> HttpResponse:
         if transfer.status != S.AWAITING_AUTHORIZATION:
             return redirect("transfers:done", reference=transfer.reference)
     search = BankSearchForm(request.GET or None)
-    banks = Bank.objects.filter(enabled=True).order_by("name")
-    if search.is_valid() and search.cleaned_data["q"]:
-        banks = banks.filter(name__icontains=search.cleaned_data["q"].strip())
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    banks = selectors.bank_choices(query)
     status = 200
     if request.method == "POST":
         raw = request.POST.get("bank", "")
@@ -165,7 +164,7 @@ def choose_bank(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "transfers/bank.html",
         {"title": _("Sélectionnez votre banque"), "transfer": transfer, "banks": banks, "search": search,
-         "tab": "pecule"},
+         "query": query, "shown_count": sum(choice.shown for choice in banks), "tab": "pecule"},
         status=status,
     )
 

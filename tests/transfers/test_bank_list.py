@@ -1,0 +1,110 @@
+""""Sélectionnez votre banque" without JavaScript: the search form filters the enabled banks by a part of
+their name, whatever the case and accents, and says how many match; every enabled bank stays in the page
+(hidden when it does not match) for static/transfers/banks.js, which filters as the user types
+(tests/e2e/test_bank_search.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+
+from transfers.constants import TransferStatus
+from transfers.selectors import search_key
+
+from ..establishments.factories import BankFactory
+from .factories import RegisteredPermitFactory, TransferFactory
+
+BANKS = ["Société Générale", "Crédit Agricole", "Banque Populaire", "La Banque Postale", "Écureuil"]
+ITEM = re.compile(r'<li data-search="([^"]*)"( hidden)?><button type="submit" name="bank" value="\d+"[^>]*>'
+                  r'(?:<img[^>]*>)?([^<]*)</button></li>')
+
+
+@pytest.fixture
+def bank_page(db):
+    from establishments.models import Bank
+
+    Bank.objects.update(enabled=False)  # only this test's banks
+    for name in BANKS:
+        BankFactory(name=name)
+    BankFactory(name="Banque Fermée", enabled=False)
+    registration = RegisteredPermitFactory()
+    transfer = TransferFactory(relative=registration.relative, permit=registration.permit,
+                               status=TransferStatus.DRAFT, bank=None, initiated_at=None)
+    client = Client()
+    client.force_login(registration.relative.user)
+    url = f"/mon-espace/virements/{transfer.reference}/banque/"
+
+    def get(**params):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    return get
+
+
+def listed(page: str) -> dict[str, bool]:
+    """Every bank in the list: name → visible."""
+    return {name: not hidden for _key, hidden, name in ITEM.findall(page)}
+
+
+def count_message(page: str) -> str:
+    return html.unescape(re.search(r'<p id="bank-count"[^>]*>\s*(.*?)\s*</p>', page, re.S).group(1))
+
+
+def test_search_key_ignores_case_accents_and_extra_spaces():
+    assert search_key("  Société   GÉNÉRALE ") == "societe generale"
+    assert search_key("Crédit Coopératif") == "credit cooperatif"
+    assert search_key("") == ""
+
+
+def test_every_enabled_bank_is_listed_and_the_count_said(bank_page):
+    page = bank_page()
+    assert listed(page) == {name: True for name in BANKS}
+    # In the reader's order (case and accents aside), not the database's collation's.
+    assert list(listed(page)) == ["Banque Populaire", "Crédit Agricole", "Écureuil", "La Banque Postale",
+                                  "Société Générale"]
+    assert "Banque Fermée" not in page
+    assert count_message(page) == "5 banques disponibles"
+    assert 'role="status"' in page and 'aria-live="polite"' in page
+
+
+def test_the_search_is_case_and_accent_insensitive(bank_page):
+    page = bank_page(q="societe")
+    assert [name for name, visible in listed(page).items() if visible] == ["Société Générale"]
+    assert count_message(page) == "1 banque correspond"
+    page = bank_page(q="  CRÉDIT   agricole ")
+    assert [name for name, visible in listed(page).items() if visible] == ["Crédit Agricole"]
+
+
+def test_hidden_banks_stay_in_the_page_for_the_script(bank_page):
+    page = bank_page(q="banque")
+    assert listed(page) == {"Banque Populaire": True, "Crédit Agricole": False, "Écureuil": False,
+                            "La Banque Postale": True, "Société Générale": False}
+    assert count_message(page) == "2 banques correspondent"
+    assert 'data-search="societe generale" hidden' in page  # the script's key, the server's normalisation
+    assert "Banque Fermée" not in page  # a disabled bank is never sent, even hidden
+
+
+def test_no_match_says_so_and_hides_the_list(bank_page):
+    page = bank_page(q="zzz")
+    assert count_message(page) == "Aucune banque ne correspond à votre recherche."
+    assert '<form method="post" action="" id="bank-choice" hidden>' in page
+    assert not any(listed(page).values())
+
+
+@pytest.mark.parametrize("query", ["x" * 101, "x" * 10_000, "\x00", "<script>alert(1)</script>", "%", "_"])
+def test_odd_searches_are_answered_calmly(bank_page, query):
+    page = bank_page(q=query)
+    assert "<script>alert" not in page  # echoed escaped in the search box, never as markup
+    assert count_message(page) in ("5 banques disponibles", "Aucune banque ne correspond à votre recherche.")
+    assert set(listed(page)) == set(BANKS)
+
+
+def test_the_script_is_a_static_file_not_inline(bank_page):
+    page = bank_page()
+    assert '<script src="/static/transfers/banks.js" defer></script>' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # the CSP forbids inline scripts
+    assert 'aria-controls="bank-list"' in page and 'aria-describedby="bank-count"' in page
