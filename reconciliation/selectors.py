@@ -14,6 +14,7 @@ from establishments.selectors import scope_queryset
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
+from .business_days import business_days_before
 from .constants import EXCEPTION_OUTCOMES, UNSEEN_BUSINESS_DAYS, CreditDebit, MatchOutcome, RefundStatus, Resolution
 from .models import BankStatement, CashierBatch, Refund, RefundFile, StatementEntry
 
@@ -31,19 +32,9 @@ def exceptions_queue(user) -> QuerySet[StatementEntry]:
     ).order_by("statement__statement_date", "pk")
 
 
-def business_days_before(moment: datetime.datetime, days: int) -> datetime.datetime:
-    """``moment`` moved back ``days`` business days (Monday to Friday; public holidays not counted)."""
-    current = moment
-    left = days
-    while left:
-        current -= datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
-
-
 def unseen_transfers(user=None, *, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
-    """Transfers the bank executed more than 3 business days ago and no statement has shown."""
+    """Transfers the bank executed more than 3 business days ago (weekends, French public holidays and
+    TARGET2 closing days not counted: see ``business_days``) and no statement has shown."""
     limit = business_days_before(now or timezone.now(), UNSEEN_BUSINESS_DAYS)
     queryset = Transfer.objects.select_related("establishment", "detainee").filter(
         status=S.EXECUTED, executed_at__lt=limit
