@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.cache import cache
 from django.http import HttpRequest
 from wagtail.models import Page, Site
@@ -55,14 +57,20 @@ def _chrome_links(request: HttpRequest | None) -> dict:
     }
 
 
+def _new_chrome(request: HttpRequest | None) -> dict:
+    # The version names this state of the chrome: the layout's cached fragments are keyed by it.
+    return {**_chrome_links(request), "version": uuid.uuid4().hex}
+
+
 def site_chrome(request: HttpRequest | None) -> dict:
     """The menu links (live pages of the site's first level shown in menus; Contact has its own entry) and
-    the footer links (content pages marked for the footer) of the request's site."""
+    the footer links (content pages marked for the footer) of the request's site, and the version of
+    this state."""
     host = request.get_host() if request is not None else ""
     by_host = cache.get(CHROME_CACHE_KEY) or {}
     chrome = by_host.get(host)
     if chrome is None:
-        chrome = _chrome_links(request)
+        chrome = _new_chrome(request)
         if len(by_host) >= CHROME_MAX_HOSTS:
             by_host = {}
         cache.set(CHROME_CACHE_KEY, {**by_host, host: chrome}, CHROME_CACHE_SECONDS)

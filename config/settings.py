@@ -203,6 +203,9 @@ CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {"default": env.cache_url_config(CACHE_URL)} if CACHE_URL else {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Rendered fragments of the page layout (footer, theme dialog) in each process's memory: they change only
+# with the code or with the site's chrome, whose version (in the shared cache) is part of their key.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 # Sessions, cookies, security headers.
 # Sessions live in the database; with a shared cache (CACHE_URL, Redis) they are read from it (written to

@@ -29,9 +29,10 @@ def _fast_password_hasher(settings):
 def _empty_cache():
     """Each test starts with an empty cache: what an earlier test cached (the site's menus, rate limits)
     belongs to data its rollback took away."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
 
 
