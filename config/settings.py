@@ -203,6 +203,8 @@ CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {"default": env.cache_url_config(CACHE_URL)} if CACHE_URL else {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"  # the same, keeping its client (config/cache.py)
 # Rendered fragments of the page layout (footer, theme dialog) in each process's memory: they change only
 # with the code or with the site's chrome, whose version (in the shared cache) is part of their key.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
