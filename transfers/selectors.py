@@ -182,6 +182,8 @@ def history_for(relative, *, now: datetime.datetime | None = None) -> QuerySet[T
         Transfer.objects.filter(relative=relative, created_at__gte=since)
         .exclude(status="draft")
         .select_related("detainee")
+        # What the history shows, and no more: a page reads 20 rows with their detainee.
+        .only("reference", "created_at", "amount", "status", "detainee__first_name", "detainee__family_name")
         .order_by("-created_at", "-pk")
     )
 
