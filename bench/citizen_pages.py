@@ -119,6 +119,7 @@ def load_data() -> dict:
     (inserted by SQL), and the measured relative's session. Reused when already there."""
     import datetime
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection, transaction
@@ -218,7 +219,7 @@ def load_data() -> dict:
     for label, relative in (("heavy", heavy), ("light", light)):
         session = SessionStore()
         session[SESSION_KEY] = str(relative.user.pk)
-        session[BACKEND_SESSION_KEY] = "accounts.backends.PortalBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = relative.user.get_session_auth_hash()
         session.set_expiry(24 * 3600)
         session.create()

@@ -48,7 +48,7 @@ def relative_session_cookie() -> tuple[str, str]:
     RegisteredPermit.objects.get_or_create(relative=relative, permit=VisitPermit.objects.get(number="PV-2026-000123"))
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return settings.SESSION_COOKIE_NAME, store.session_key
