@@ -35,10 +35,22 @@ urlpatterns = [
 if settings.SANDBOX_ENABLED:
     urlpatterns.insert(0, path("sandbox/", include("sandbox.urls")))
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+def media_patterns() -> list:
+    """Uploaded images and documents (MEDIA_ROOT) served by Django itself: with DEBUG, or with SERVE_MEDIA
+    (the one-machine stack, `make stack`). Behind a load balancer, object storage or the reverse proxy
+    serves them (docs/deployment.md)."""
+    if not (settings.DEBUG or settings.SERVE_MEDIA):
+        return []
+    from django.urls import re_path
+    from django.views.static import serve
+
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+
+urlpatterns += media_patterns()
 
 # Wagtail serves the content pages (guides, FAQ…) under every other path.
 urlpatterns.append(path("", include(wagtail_urls)))

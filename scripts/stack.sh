@@ -39,7 +39,7 @@ if [ -z "$DATABASE_URL" ]; then
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 fi
 
-export DJANGO_ENV=development DJANGO_DEBUG=false SANDBOX_ENABLED=true
+export DJANGO_ENV=development DJANGO_DEBUG=false SANDBOX_ENABLED=true SERVE_MEDIA=true
 export DATABASE_URL
 export CELERY_BROKER_URL="redis://127.0.0.1:6379/$REDIS_DB"
 export CACHE_URL="redis://127.0.0.1:6379/$((REDIS_DB + 1))"
