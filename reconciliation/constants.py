@@ -22,7 +22,7 @@ NOT_PROVIDED = "NOTPROVIDED"
 # Executed transfers not seen on any statement after this many business days are flagged.
 UNSEEN_BUSINESS_DAYS = 3
 
-BULK_SIZE = 2000
+BULK_SIZE = 10000
 
 
 class CreditDebit(models.TextChoices):

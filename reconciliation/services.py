@@ -242,7 +242,7 @@ class _Reader(threading.Thread):
         self.handle = handle
         self.max_bytes = max_bytes
         self.language = translation.get_language()
-        self.items: queue.Queue = queue.Queue(maxsize=3)
+        self.items: queue.Queue = queue.Queue(maxsize=2)
         self.stopped = threading.Event()
 
     def _put(self, item) -> bool:
@@ -259,6 +259,8 @@ class _Reader(threading.Thread):
             with translation.override(self.language):
                 chunk: list[EntryLine] = []
                 last_entry = 0
+                # A small first chunk, so that the matching starts early; then up to BULK_SIZE lines.
+                limit = min(500, BULK_SIZE)
                 for item in parse_statement(self.handle, max_bytes=self.max_bytes):
                     if isinstance(item, StatementHeader):
                         if chunk and not self._put((chunk, self.handle.tell())):
@@ -269,10 +271,11 @@ class _Reader(threading.Thread):
                         continue
                     if item.entry_index != last_entry:
                         last_entry = item.entry_index
-                        if len(chunk) >= BULK_SIZE:
+                        if len(chunk) >= limit:
                             if not self._put((chunk, self.handle.tell())):
                                 return
                             chunk = []
+                            limit = min(limit * 4, BULK_SIZE)
                     chunk.append(item)
                 if chunk:
                     self._put((chunk, self.handle.tell()))

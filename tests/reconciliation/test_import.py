@@ -1,6 +1,7 @@
 """Statement import and matching: versions, variations, outcomes, imported once, scope."""
 
 import io
+import os
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,34 @@ def test_import_statement_command_prints_and_fails_non_zero(tmp_path, est):
         call_command("import_statement", path)
     with pytest.raises(CommandError, match="Fichier introuvable"):
         call_command("import_statement", str(tmp_path / "absent.xml"))
+
+
+def test_a_statement_read_in_many_chunks_gives_the_same_outcomes_as_in_one(tmp_path, est, monkeypatch):
+    """Chunks hold whole entries (an entry's details are never split), what a chunk received counts in
+    the next ones (a second payment later in the file is a duplicate), every entry gets exactly one
+    creation record, and progress is reported as the file is read."""
+    monkeypatch.setattr(services, "BULK_SIZE", 3)
+    paid = [transfer(est, f"{n}.00") for n in range(1, 9)]
+    entries = [credit(f"{t.amount:.2f}", t.reference) for t in paid[:5]]
+    entries.insert(2, Entry("13.00", [Tx("6.00", paid[5].reference), Tx("7.00", paid[6].reference)]))
+    entries += [credit("1.00", paid[0].reference), credit("8.00", paid[7].reference), credit("2.50")]
+    steps = []
+    path = write(tmp_path, build(iban=IBAN_A, entries=entries))
+    result = services.import_statement(path=path, progress=lambda done, total: steps.append((done, total)))
+    rows = list(StatementEntry.objects.order_by("entry_index", "detail_index").values_list(
+        "entry_index", "detail_index", "outcome", "transfer__reference"))
+    assert rows == [
+        (1, 1, M.MATCHED, paid[0].reference), (2, 1, M.MATCHED, paid[1].reference),
+        (3, 1, M.MATCHED, paid[5].reference), (3, 2, M.MATCHED, paid[6].reference),
+        (4, 1, M.MATCHED, paid[2].reference), (5, 1, M.MATCHED, paid[3].reference),
+        (6, 1, M.MATCHED, paid[4].reference), (7, 1, M.DUPLICATE, paid[0].reference),
+        (8, 1, M.MATCHED, paid[7].reference), (9, 1, M.UNKNOWN_REFERENCE, None),
+    ]
+    assert result.counts == {M.MATCHED: 8, M.DUPLICATE: 1, M.UNKNOWN_REFERENCE: 1}
+    assert set(Transfer.objects.filter(pk__in=[t.pk for t in paid]).values_list("status", flat=True)) == {S.RECEIVED}
+    history = StatementEntry.history.model.objects
+    assert history.count() == 10 and history.filter(history_type="+").values("id").distinct().count() == 10
+    for t in paid:
+        assert t.history.filter(status=S.RECEIVED).count() == 1
+    size = os.path.getsize(path)
+    assert len(steps) >= 3 and steps == sorted(steps) and steps[-1] == (size, size)
