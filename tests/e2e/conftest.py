@@ -362,11 +362,27 @@ class Walk:
             self.violations[f"{label} ({page.url})"] = found
         return found
 
+    def header_overlaps(self, label: str) -> None:
+        """The header's logo and the service title side by side, not one over the other (a long name in the
+        header's tools once squeezed "RÉPUBLIQUE FRANÇAISE" under the title)."""
+        overlap = self.page.evaluate(
+            "() => { const a = document.querySelector('.fr-header__logo .fr-logo'),"
+            " b = document.querySelector('.fr-header__service');"
+            " if (!a || !b) return false; const r = a.getBoundingClientRect(), t = b.getBoundingClientRect();"
+            " return r.right > t.left + 1 && t.right > r.left + 1 && r.bottom > t.top + 1 && t.bottom > r.top + 1; }"
+        )
+        if overlap:
+            self.violations[f"{label} ({self.page.url})"] = [
+                {"id": "portail-header-overlap", "impact": "serious",
+                 "help": "Le logo de l'en-tête est recouvert par le nom du service", "nodes": [".fr-header__logo"]}
+            ]
+
     def visit(self, label: str) -> None:
-        """A page of the walk: screenshot, then accessibility check."""
+        """A page of the walk: screenshot, then accessibility check and the header's layout."""
         self.page.wait_for_load_state("load")
         self.shot(label)
         self.axe(label)
+        self.header_overlaps(label)
 
     def report(self) -> str:
         return json.dumps(self.violations, ensure_ascii=False, indent=1)
