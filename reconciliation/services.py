@@ -286,7 +286,12 @@ class _Reader(threading.Thread):
 
     def __iter__(self):
         while True:
-            item = self.items.get()
+            try:
+                item = self.items.get(timeout=1)
+            except queue.Empty:
+                if not self.is_alive() and self.items.empty():  # died without a word: never wait forever
+                    raise RuntimeError("camt reader stopped") from None
+                continue
             if item is _END:
                 return
             if isinstance(item, BaseException):
