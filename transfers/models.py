@@ -19,14 +19,18 @@ class Transfer(models.Model):
 
     reference = models.CharField(_("référence"), max_length=35, unique=True, default=new_reference, editable=False)
     idempotency_key = models.UUIDField(_("clé d'idempotence"), unique=True, default=uuid.uuid4, editable=False)
+    # No index of their own: the composite indexes of Meta lead with the relative and with the detainee,
+    # and a row of this table is rewritten at every transition (a statement's import rewrites 100,000).
     relative = models.ForeignKey(
-        "accounts.Relative", verbose_name=_("proche"), on_delete=models.PROTECT, related_name="transfers"
+        "accounts.Relative", verbose_name=_("proche"), on_delete=models.PROTECT, related_name="transfers",
+        db_index=False,
     )
     permit = models.ForeignKey(
         "permits.VisitPermit", verbose_name=_("permis de visite"), on_delete=models.PROTECT, related_name="transfers"
     )
     detainee = models.ForeignKey(
-        "permits.Detainee", verbose_name=_("personne détenue"), on_delete=models.PROTECT, related_name="transfers"
+        "permits.Detainee", verbose_name=_("personne détenue"), on_delete=models.PROTECT, related_name="transfers",
+        db_index=False,
     )
     establishment = models.ForeignKey(
         "establishments.Establishment",
@@ -46,9 +50,8 @@ class Transfer(models.Model):
     payment_request_id = models.CharField(_("identifiant de la demande de paiement"), max_length=100, blank=True)
     consent_url = models.URLField(_("adresse de validation à la banque"), max_length=2000, blank=True)
     bank_status = models.CharField(_("dernier statut de la banque"), max_length=10, blank=True)
-    status = models.CharField(
-        _("statut"), max_length=30, choices=TransferStatus.choices, default=TransferStatus.DRAFT, db_index=True
-    )
+    # Searched through the composite indexes (transfer_poll leads with it), not an index of its own.
+    status = models.CharField(_("statut"), max_length=30, choices=TransferStatus.choices, default=TransferStatus.DRAFT)
     failure_reason = models.CharField(_("motif"), max_length=300, blank=True)
     initiation_claimed_until = models.DateTimeField(
         _("création de la demande de paiement en cours jusqu'au"), null=True, blank=True, editable=False
