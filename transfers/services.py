@@ -428,24 +428,25 @@ def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> lis
     can be. Returns the ids that could not be received."""
     from django.db import connection
 
-    from reconciliation.bulk import history_from_table
+    from reconciliation.bulk import history_from_table, in_condition
 
     if not transfer_ids:
         return []
     now = timezone.now()
     table = connection.ops.quote_name(Transfer._meta.db_table)
-    marks = ", ".join(["%s"] * len(transfer_ids))
+    ids, ids_params = in_condition("id", transfer_ids)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET status = %s, received_at = %s, next_poll_at = NULL, updated_at = %s "
-                f"WHERE id IN ({marks}) AND status = %s RETURNING id",
-                [S.RECEIVED.value, now, now, *transfer_ids, S.EXECUTED.value],
+                f"WHERE {ids} AND status = %s RETURNING id",
+                [S.RECEIVED.value, now, now, *ids_params, S.EXECUTED.value],
             )
             moved = [row[0] for row in cursor.fetchall()]
         if moved:
+            where, params = in_condition("id", moved)
             history_from_table(
-                Transfer, where=f"id IN ({', '.join(['%s'] * len(moved))})", params=moved, user=user,
+                Transfer, where=where, params=params, user=user,
                 reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""), date=now, history_type="~",
             )
         moved_set = set(moved)
