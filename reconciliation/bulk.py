@@ -34,15 +34,6 @@ def history_from_table(
         cursor.execute(sql, [date, reason, history_type, getattr(user, "pk", None), *params])
 
 
-def in_condition(column: str, values: Sequence) -> tuple[str, list]:
-    """``column`` is one of ``values``, as SQL and its parameters: one array parameter on PostgreSQL
-    (``= ANY(%s)``), placeholders elsewhere."""
-    column = connection.ops.quote_name(column)
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert ``rows`` (tuples of values in the order of ``columns``, attnames without the primary
     key) as fast as the database allows: COPY on PostgreSQL, bulk_create elsewhere."""

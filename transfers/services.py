@@ -428,25 +428,24 @@ def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> lis
     can be. Returns the ids that could not be received."""
     from django.db import connection
 
-    from reconciliation.bulk import history_from_table, in_condition
+    from reconciliation.bulk import history_from_table
 
     if not transfer_ids:
         return []
     now = timezone.now()
     table = connection.ops.quote_name(Transfer._meta.db_table)
-    ids, ids_params = in_condition("id", transfer_ids)
+    marks = ", ".join(["%s"] * len(transfer_ids))
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET status = %s, received_at = %s, next_poll_at = NULL, updated_at = %s "
-                f"WHERE {ids} AND status = %s RETURNING id",
-                [S.RECEIVED.value, now, now, *ids_params, S.EXECUTED.value],
+                f"WHERE id IN ({marks}) AND status = %s RETURNING id",
+                [S.RECEIVED.value, now, now, *transfer_ids, S.EXECUTED.value],
             )
             moved = [row[0] for row in cursor.fetchall()]
         if moved:
-            where, params = in_condition("id", moved)
             history_from_table(
-                Transfer, where=where, params=params, user=user,
+                Transfer, where=f"id IN ({', '.join(['%s'] * len(moved))})", params=moved, user=user,
                 reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""), date=now, history_type="~",
             )
         moved_set = set(moved)
