@@ -69,7 +69,11 @@ class Transfer(models.Model):
     credited_at = models.DateTimeField(_("versé le"), null=True, blank=True)
     to_refund_at = models.DateTimeField(_("à rembourser depuis le"), null=True, blank=True)
     refunded_at = models.DateTimeField(_("remboursé le"), null=True, blank=True)
-    history = HistoricalRecords()
+    # The history is read by transfer (id) and date; its other columns keep no index (a statement's import
+    # writes 100,000 history rows at once, each index written again for every one).
+    history = HistoricalRecords(no_db_index=[
+        "reference", "idempotency_key", "relative", "permit", "detainee", "establishment", "bank", "created_at",
+    ])
 
     class Meta:
         verbose_name = _("virement")
