@@ -45,8 +45,7 @@ DSFR_CONFIG_CACHE_KEY = "cms:dsfr-config"
 def _chrome_links(request: HttpRequest | None) -> dict:
     from .models import ContactPage, ContentPage, HomePage
 
-    site = Site.find_for_request(request) if request is not None else None
-    root = site.root_page if site is not None else None
+    root = site_root(request) if request is not None else None
     if root is None or root.specific_class is not HomePage:
         return {"menu": [], "footer": []}
     menu = root.get_children().live().public().in_menu().not_type(ContactPage)
