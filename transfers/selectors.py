@@ -4,7 +4,6 @@ be used, the history of a relative."""
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from establishments.models import Bank
 from establishments.selectors import EffectiveCaps, effective_caps
 from permits.constants import DetaineeStatus, PermitKind, PermitStatus
+from permits.registration import normalize_name
 
 from .constants import BANK_PENDING_STATUSES, COUNTING_STATUSES, EXPIRABLE_STATUSES, EXPIRY_DELAY, HISTORY_MONTHS
 from .models import Transfer
@@ -211,10 +211,10 @@ def transfer_for_relative(*, relative, reference: str) -> Transfer | None:
 
 
 def search_key(text: str) -> str:
-    """How a bank name and a search compare: lower case, no accents, single spaces ("Société  Générale"
+    """How a bank name and a search compare: as names are compared everywhere in the portal
+    (permits.registration.normalize_name: no case, accents, hyphens or extra spaces; "Société  Générale"
     → "societe generale"). static/transfers/banks.js does the same in the browser."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+    return normalize_name(text)
 
 
 @dataclass(frozen=True)

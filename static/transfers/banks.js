@@ -13,9 +13,11 @@
   var ANNOUNCE_DELAY_MS = 400;  // one announcement when typing pauses, not one per key
   var timer = null;
 
-  // Same as search_key() on the server: lower case, no accents, single spaces.
+  // Same as search_key() on the server (permits.registration.normalize_name): lower case, no accents,
+  // spaces, hyphens, dashes and commas as single spaces.
   function searchKey(text) {
-    return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().split(/\s+/).filter(Boolean).join(" ");
+    return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+      .replace(/[\s\-\u2010\u2011\u2012\u2013\u2014,]+/g, " ").trim();
   }
 
   function message(query, shown) {

@@ -58,6 +58,7 @@ def test_search_key_ignores_case_accents_and_extra_spaces():
     assert search_key("  Société   GÉNÉRALE ") == "societe generale"
     assert search_key("Crédit Coopératif") == "credit cooperatif"
     assert search_key("") == ""
+    assert search_key("crédit-agricole") == search_key("Crédit Agricole")  # as names are compared elsewhere
 
 
 def test_every_enabled_bank_is_listed_and_the_count_said(bank_page):
