@@ -26,20 +26,12 @@ from joserfc.jwk import ECKey, RSAKey
 
 from accounts.franceconnect.client import SCOPES
 from accounts.models import Relative
+from sandbox.franceconnect.identities import IDENTITIES
 
 CLIENT_ID = "portail-standard-client"
 CLIENT_SECRET = "a-secret-of-the-standard-provider"
 
-IDENTITY = {
-    "given_name": "Angela Claire Louise",
-    "family_name": "DUBOIS",
-    "birthdate": "1962-08-24",
-    "gender": "female",
-    "birthplace": "75107",
-    "birthcountry": "99100",
-    "email": "angela.dubois@example.fr",
-    "preferred_username": "",
-}
+IDENTITY = dict(IDENTITIES["angela-dubois"])  # the identity of DESIGN.md, as the stand-in releases it
 
 
 def _b64(data: dict) -> str:

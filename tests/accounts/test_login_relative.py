@@ -13,18 +13,9 @@ from django.db.models.signals import pre_save
 from accounts import services
 from accounts.models import Relative, User
 from accounts.services import login_relative, relative_username
+from sandbox.franceconnect.identities import IDENTITIES
 
-CLAIMS = {
-    "sub": "b6048e95bb134ec5b1d1e1fa69f287172e91722b9354d637a1bcf2ebb0fd2ef5v1",
-    "given_name": "Angela Claire Louise",
-    "family_name": "DUBOIS",
-    "birthdate": "1962-08-24",
-    "gender": "female",
-    "birthplace": "75107",
-    "birthcountry": "99100",
-    "email": "angela.dubois@example.fr",
-    "preferred_username": "",
-}
+CLAIMS = {"sub": "b6048e95bb134ec5b1d1e1fa69f287172e91722b9354d637a1bcf2ebb0fd2ef5v1", **IDENTITIES["angela-dubois"]}
 
 
 def _when_a_relative_user_is_inserted(action):
