@@ -424,30 +424,20 @@ def receive(*, transfer_id: int, user=None, reason: str = "") -> Transfer:
 def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> list[int]:
     """A statement's clean matches, in one go (a statement may carry 100,000 of them): every transfer
     still ``executed`` becomes ``received`` in one conditional UPDATE (which locks its rows), with its
-    history row written by the database; the others are moved one by one along their path when they
-    can be. Returns the ids that could not be received."""
-    from django.db import connection
-
-    from reconciliation.bulk import history_from_table
+    history row written by the same statement; the others are moved one by one along their path when
+    they can be. Returns the ids that could not be received."""
+    from reconciliation.bulk import update_with_history
 
     if not transfer_ids:
         return []
     now = timezone.now()
-    table = connection.ops.quote_name(Transfer._meta.db_table)
-    marks = ", ".join(["%s"] * len(transfer_ids))
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET status = %s, received_at = %s, next_poll_at = NULL, updated_at = %s "
-                f"WHERE id IN ({marks}) AND status = %s RETURNING id",
-                [S.RECEIVED.value, now, now, *transfer_ids, S.EXECUTED.value],
-            )
-            moved = [row[0] for row in cursor.fetchall()]
-        if moved:
-            history_from_table(
-                Transfer, where=f"id IN ({', '.join(['%s'] * len(moved))})", params=moved, user=user,
-                reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""), date=now, history_type="~",
-            )
+        moved = update_with_history(
+            Transfer, ids=transfer_ids,
+            assignments={"status": S.RECEIVED.value, "received_at": now, "next_poll_at": None, "updated_at": now},
+            where="status = %s", params=[S.EXECUTED.value], user=user,
+            reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""), date=now,
+        )
         moved_set = set(moved)
         refused: list[int] = []
         for transfer_id in transfer_ids:
