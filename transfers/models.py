@@ -39,6 +39,8 @@ class Transfer(models.Model):
         related_name="transfers",
     )
     amount = models.DecimalField(_("montant"), max_digits=10, decimal_places=2)
+    # No index of its own: the unique constraint on (bank, payment_request_id) leads with it, and a bank
+    # is switched off, never deleted.
     bank = models.ForeignKey(
         "establishments.Bank",
         verbose_name=_("banque du payeur"),
@@ -46,6 +48,7 @@ class Transfer(models.Model):
         related_name="transfers",
         null=True,
         blank=True,
+        db_index=False,
     )
     payment_request_id = models.CharField(_("identifiant de la demande de paiement"), max_length=100, blank=True)
     consent_url = models.URLField(_("adresse de validation à la banque"), max_length=2000, blank=True)
