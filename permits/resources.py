@@ -16,6 +16,7 @@ import csv
 import datetime
 import gc
 import io
+import re
 import unicodedata
 import zipfile
 from collections import defaultdict
@@ -64,8 +65,14 @@ class GenesisFileError(Exception):
 # --- Reading files ---------------------------------------------------------------------------------
 
 
+# A two- or three-byte UTF-8 sequence (an accented letter, a typographic quote): next to never found in
+# a cp1252 file, whose accents are single bytes followed by ASCII.
+_UTF8_ACCENTED = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
 def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252/Latin-1 (old GENESIS exports); UTF-16 is refused."""
+    """UTF-8 (with or without BOM), else cp1252/Latin-1 (old GENESIS exports); UTF-16 is refused, and
+    so is a UTF-8 file with a stray non-UTF-8 byte (rather than garbling all its accents)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise GenesisFileError(
             _("Encodage non pris en charge (UTF-16) : enregistrez le fichier en CSV UTF-8 ou Latin-1.")
@@ -76,8 +83,16 @@ def decode_text(content: bytes) -> str:
         )
     try:
         return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_ACCENTED.search(content):
+            # UTF-8 accents elsewhere: a UTF-8 file with a stray byte. Read as cp1252, every accented
+            # name of the file would come out garbled ("LEFÃˆVRE"), and no longer match the permits.
+            line = content.count(b"\n", 0, exc.start) + 1
+            raise GenesisFileError(
+                _("Le fichier est en UTF-8 mais la ligne %(line)d contient un caractère qui n'est pas de l'UTF-8 "
+                  "(octet %(byte)s) : corrigez cette ligne ou enregistrez de nouveau le fichier en CSV UTF-8.")
+                % {"line": line, "byte": f"0x{content[exc.start]:02X}"}
+            ) from exc
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:

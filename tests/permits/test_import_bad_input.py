@@ -120,3 +120,21 @@ def test_dates_in_neither_form_are_row_errors(greffe, value):
 def test_an_unknown_kind_is_refused(greffe):
     with pytest.raises(permits.services.GenesisFileError, match="Type d'import inconnu"):
         import_genesis_file(kind="banques", content=b"x", file_name="x.csv", user=greffe)
+
+
+def test_a_utf8_file_with_one_stray_latin1_byte_is_refused_with_its_line(greffe):
+    # Read as cp1252, "LEFÈVRE" and every other accent of the file would come out garbled.
+    content = csv_bytes([permit_row(nom_titulaire="LEFÈVRE"), permit_row(numero_permis="PV-2")])
+    content += "PV-3;MAXX;424242;MÉNARD;Noël;03/02/1965;;permanent;01/01/2026;;actif\r\n".encode("latin-1")
+    assert refused(content, greffe) == [
+        "Le fichier est en UTF-8 mais la ligne 4 contient un caractère qui n'est pas de l'UTF-8 (octet 0xC9) : "
+        "corrigez cette ligne ou enregistrez de nouveau le fichier en CSV UTF-8."
+    ]
+
+
+def test_a_whole_latin1_file_is_still_read_as_latin1():
+    from permits.resources import decode_text
+
+    assert decode_text("numero;nom\r\nPV-1;LEFÈVRE Noël « né » à Besançon\r\n".encode("cp1252")).endswith(
+        "LEFÈVRE Noël « né » à Besançon\r\n"
+    )
