@@ -141,7 +141,6 @@ class _Matcher:
         self.statement = statement
         self.user = user
         self.reason = reason
-        self.taken: dict[int, str] = {}  # transfer id → status once this file is applied
         self.counts: dict[str, int] = {}
         self.history_date = timezone.now()
 
@@ -159,7 +158,9 @@ class _Matcher:
         refund_refs = {row[0] for row in rows_by_key(Refund, "end_to_end_id", debit_refs, ("end_to_end_id",))}
         statement_id = self.statement.pk
         establishment_id = self.statement.establishment_id
-        taken = self.taken
+        # Transfer id → status once this chunk is applied (a transfer paid twice in the chunk). The
+        # earlier chunks' outcomes are in the database already, read above: nothing grows with the file.
+        taken: dict[int, str] = {}
         rows: list[list] = []
         to_receive: list[int] = []
         returns: list[tuple[int, list]] = []
