@@ -147,7 +147,7 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # No FORMS_URLFIELD_ASSUME_HTTPS (deprecated transitional setting): every URL form field passes
-# assume_scheme="https" itself (BankAdmin.formfield_overrides; Wagtail's forms do it for theirs).
+# assume_scheme="https" itself (the back office's default, accounts.admin_site; Wagtail's forms do it for theirs).
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

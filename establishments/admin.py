@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import EstablishmentScopedAdmin, HistoryReadOnlyAdmin
@@ -56,7 +55,6 @@ class NationalCeilingAdmin(HistoryReadOnlyAdmin):
 
 @admin.register(Bank)
 class BankAdmin(HistoryReadOnlyAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "bic", "api_base_url", "enabled")
     list_filter = ("enabled",)
     search_fields = ("name", "bic")
