@@ -140,6 +140,27 @@ def regie_walk(walk, transfer: Transfer, tmp_path) -> None:
     walk.visit("accuse-applique")
     transfer.refresh_from_db()
     assert transfer.status == S.CREDITED
+    back_office_pages(walk, transfer)
+
+
+def back_office_pages(walk, transfer: Transfer) -> None:
+    """The rest of the régie's back office, each page checked like the public site's (RGAA covers the
+    administration's intranets too): its home, the transfers with their filters, a transfer and its
+    history, the exceptions queue, the unseen transfers, the refunds and the daily report."""
+    page = walk.page
+    for label, path in (
+        ("gestion-accueil", "/gestion/"),
+        ("virements", "/gestion/transfers/transfer/"),
+        ("virement", f"/gestion/transfers/transfer/{transfer.pk}/change/"),
+        ("virement-historique", f"/gestion/transfers/transfer/{transfer.pk}/history/"),
+        ("anomalies", "/gestion/rapprochement/anomalies/"),
+        ("non-vus", "/gestion/rapprochement/non-vus/"),
+        ("remboursements", "/gestion/rapprochement/remboursements/"),
+        ("rapport", f"/gestion/rapprochement/rapport/?etablissement={transfer.establishment.code}"),
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        walk.visit(label)
 
 
 def assert_accessible(*walks) -> None:
