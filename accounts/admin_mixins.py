@@ -4,14 +4,29 @@ establishment: querysets, object pages, history pages, form choices, exports and
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.history_display import PortalHistoryContextHelper
 from establishments.selectors import establishment_id_of, history_in_scope, may_see_establishment, scope_queryset
 
 
 class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
     """simple-history's admin, with its history pages read only: a version page never saves (revert is
     disabled, and simple-history would otherwise save a POST on that page for anyone who may view)."""
+
+    def history_view_title(self, request, obj):
+        # simple-history's French reads "Historique de vue" for a read-only history.
+        return _("Historique des modifications : %s") % obj
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return PortalHistoryContextHelper(self.model, historical_record)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # The author of each change, with their relative's name when the author is a relative.
+        return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related(
+            "history_user__relative"
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
@@ -59,6 +74,19 @@ class EstablishmentScopedAdmin(HistoryReadOnlyAdmin):
         if not history_in_scope(request.user, self.model, unquote(object_id), self.establishment_path):
             raise Http404
         return super().history_view(request, object_id, extra_context)
+
+    def history_view_title(self, request, obj):
+        # simple-history's French reads "Historique de vue" for a read-only history.
+        return _("Historique des modifications : %s") % obj
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return PortalHistoryContextHelper(self.model, historical_record)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # The author of each change, with their relative's name when the author is a relative.
+        return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related(
+            "history_user__relative"
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not history_in_scope(

@@ -52,3 +52,32 @@ def test_greffe_and_communication_do_not_see_transfers():
     transfer = TransferFactory()
     greffe = StaffFactory(role="greffe", establishments=[transfer.establishment])
     assert _client(greffe).get("/gestion/transfers/transfer/").status_code == 403
+
+
+def test_the_history_page_reads_in_the_staffs_words():
+    """The régie reads a transfer's history as it reads the rest of the back office: statuses in words,
+    dates in Paris time, an empty value as a dash, the relative by name, the system's own changes."""
+    import html
+    import re
+
+    from tests.establishments.factories import BankFactory
+    from transfers import services
+
+    transfer = TransferFactory(status=TransferStatus.EXECUTED, bank=None)  # created by no one: the system
+    transfer.bank = BankFactory(name="Banque Solidaire")
+    transfer._history_user = transfer.relative.user
+    transfer.save()
+    regie = StaffFactory(role="regie", establishments=[transfer.establishment])
+    services.receive(transfer_id=transfer.pk, user=regie, reason="Import du relevé releve.xml")
+
+    page = " ".join(html.unescape(
+        _client(regie).get(f"/gestion/transfers/transfer/{transfer.pk}/history/").content.decode()
+    ).split())
+    assert "<strong>Statut:</strong> Exécuté par votre banque → Reçu par l'établissement" in page
+    assert re.search(r"<strong>Reçu le:</strong> — → \d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2} ?</li>", page)
+    assert "<strong>Banque du payeur:</strong> — → Banque Solidaire" in page
+    assert "pk=None" not in page and "Deleted" not in page and "+00:00" not in page and "None" not in page
+    assert f"{transfer.relative} (proche)" in page and transfer.relative.user.username not in page
+    assert "Système (tâche ou commande d'exploitation)" in page
+    assert "<title>Historique des modifications : " in page and "<th scope=\"col\">Opération</th>" in page
+    assert "Reçu par l'établissement : Import du relevé releve.xml" in page
