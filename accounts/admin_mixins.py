@@ -75,19 +75,6 @@ class EstablishmentScopedAdmin(HistoryReadOnlyAdmin):
             raise Http404
         return super().history_view(request, object_id, extra_context)
 
-    def history_view_title(self, request, obj):
-        # simple-history's French reads "Historique de vue" for a read-only history.
-        return _("Historique des modifications : %s") % obj
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return PortalHistoryContextHelper(self.model, historical_record)
-
-    def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        # The author of each change, with their relative's name when the author is a relative.
-        return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related(
-            "history_user__relative"
-        )
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not history_in_scope(
             request.user, self.model, unquote(object_id), self.establishment_path, unquote(version_id)
