@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, ForeignKey
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from transfers.formats import format_euros
 
 EMPTY = "—"
 
@@ -37,8 +39,8 @@ class PortalHistoryContextHelper(HistoricalRecordContextHelper):
             return value.strftime("%d/%m/%Y %H:%M:%S")
         if isinstance(value, datetime.date):
             return value.strftime("%d/%m/%Y")
-        if isinstance(value, Decimal) and isinstance(field, DecimalField):
-            amount = formats.number_format(value, decimal_pos=field.decimal_places, use_l10n=True, force_grouping=True)
-            # Money is the portal's only decimal (amounts, caps, balances: 2 places, in euros).
-            return f"{amount} €" if field.decimal_places == 2 else amount
+        if isinstance(value, Decimal) and isinstance(field, DecimalField) and field.decimal_places == 2:
+            # Money is the portal's only decimal (amounts, caps, balances: 2 places, in euros), shown as
+            # everywhere else in the portal.
+            return format_euros(value)
         return super().prepare_delta_change_value(change, value)

@@ -81,3 +81,17 @@ def test_the_history_page_reads_in_the_staffs_words():
     assert "Système (tâche ou commande d'exploitation)" in page
     assert "<title>Historique des modifications : " in page and "<th scope=\"col\">Opération</th>" in page
     assert "Reçu par l'établissement : Import du relevé releve.xml" in page
+
+
+def test_history_amounts_read_as_euros_like_everywhere_else():
+    from decimal import Decimal
+
+    from simple_history.models import ModelChange
+
+    from accounts.history_display import PortalHistoryContextHelper
+    from transfers.models import Transfer
+
+    helper = PortalHistoryContextHelper(Transfer, None)
+    change = ModelChange("amount", Decimal("50.00"), Decimal("1234.5"))
+    assert helper.prepare_delta_change_value(change, change.new) == "1\u202f234,50\u00a0€"
+    assert helper.prepare_delta_change_value(change, None) == "—"
