@@ -21,6 +21,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "establishments.establishment": VIEW,
         "permits.detainee": EDIT,
         "permits.visitpermit": EDIT,
+        # Issue 12: the queue of registrations to check (a birth date FranceConnect knows only in part);
+        # the greffe confirms or refuses them (permits.services), nobody adds or deletes one by hand.
+        "permits.registeredpermit": ("view", "change"),
     },
     Role.REGIE: {
         "establishments.establishment": ("view", "change"),
@@ -48,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "establishments.bank": ("view", "add", "change", "delete"),
         "permits.detainee": EDIT,
         "permits.visitpermit": EDIT,
+        "permits.registeredpermit": VIEW,
         "transfers.transfer": VIEW,
         "reconciliation.bankstatement": VIEW,
         "reconciliation.statemententry": VIEW,
@@ -66,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "establishments.bank": VIEW,
         "permits.detainee": VIEW,
         "permits.visitpermit": VIEW,
+        "permits.registeredpermit": VIEW,
     },
     # The communications team reaches Wagtail's admin (/cms/) only; its page, image and document rights
     # and its place in the moderation workflow are set by the migration cms.0002_communication_rights.

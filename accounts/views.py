@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from permits.constants import RegistrationStatus
 from permits.registration import (
     RegistrationError,
-    permit_allows_transfer,
     register_permit,
     registered_permit_for,
     registered_permits,
+    registration_allows_transfer,
 )
 
 from .forms import AddPermitForm
@@ -157,7 +158,7 @@ def logout_callback(request: HttpRequest) -> HttpResponse:
 def _permit_rows(relative) -> list[dict]:
     return [
         {"registration": registration, "permit": registration.permit,
-         "allows_transfer": permit_allows_transfer(registration.permit)}
+         "allows_transfer": registration_allows_transfer(registration)}
         for registration in registered_permits(relative)
     ]
 
@@ -184,8 +185,34 @@ def permit_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
         "accounts/permit_detail.html",
         {"title": _("Permis de visite %(number)s") % {"number": registration.permit.number},
          "registration": registration, "permit": registration.permit,
-         "allows_transfer": permit_allows_transfer(registration.permit), "tab": "accueil"},
+         "allows_transfer": registration_allows_transfer(registration), "tab": "accueil"},
     )
+
+
+def _registration_message(request: HttpRequest, result) -> None:
+    registration = result.registration
+    number = registration.permit.number
+    if registration.status == RegistrationStatus.PENDING:
+        if result.created:
+            messages.warning(
+                request,
+                _(
+                    "Votre demande d'ajout du permis de visite %(number)s a été transmise au greffe de "
+                    "l'établissement %(establishment)s. Votre date de naissance transmise par FranceConnect est "
+                    "incomplète : le greffe doit vérifier que ce permis vous est bien attribué. En attendant, ce "
+                    "permis ne permet ni virement ni rendez-vous parloir."
+                ) % {"number": number, "establishment": registration.permit.detainee.establishment.name},
+            )
+        else:
+            messages.info(
+                request,
+                _("Votre demande d'ajout du permis de visite %(number)s est déjà en attente de vérification par "
+                  "le greffe.") % {"number": number},
+            )
+    elif result.changed:
+        messages.success(request, _("Le permis de visite %(number)s a été ajouté à votre espace.") % {"number": number})
+    else:
+        messages.info(request, _("Ce permis de visite est déjà enregistré sur votre espace."))
 
 
 @relative_required
@@ -203,14 +230,7 @@ def add_permit(request: HttpRequest) -> HttpResponse:
         except RegistrationError as error:
             form.add_error(None, error.message)
         else:
-            if result.created:
-                messages.success(
-                    request,
-                    _("Le permis de visite %(number)s a été ajouté à votre espace.")
-                    % {"number": result.registration.permit.number},
-                )
-            else:
-                messages.info(request, _("Ce permis de visite est déjà enregistré sur votre espace."))
+            _registration_message(request, result)
             return redirect("accounts:mon_espace")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -170,7 +170,7 @@ def load_data() -> dict:
     heavy = Relative.objects.get(pk=relatives[0])
     light = Relative.objects.get(pk=relatives[-1])
     for relative, permit_id in ((heavy, permits[0]), (light, permits[-1])):
-        RegisteredPermit.objects.get_or_create(relative=relative, permit_id=permit_id)
+        RegisteredPermit.objects.get_or_create(relative=relative, permit_id=permit_id, defaults={"status": "accepted"})
     missing = TOTAL_TRANSFERS - Transfer.objects.filter(reference__startswith="PDPB").count()
     if missing > 0:
         started = time.perf_counter()

@@ -61,7 +61,7 @@ def make_round(round_no: int, seed: int):
                     valid_from=datetime.date(2024, 1, 1)) for i in range(INITIATIONS)
     )
     RegisteredPermit.objects.bulk_create(
-        RegisteredPermit(relative=r, permit=p) for r, p in zip(relatives, permits, strict=True)
+        RegisteredPermit(relative=r, permit=p, status="accepted") for r, p in zip(relatives, permits, strict=True)
     )
     rng = random.Random(seed)
     drafts = Transfer.objects.bulk_create(

@@ -257,7 +257,7 @@ def run(count: int) -> None:
             holder_first_names="Proche", holder_birth_date=datetime.date(1970, 1, 1), relationship="famille",
             kind=PermitKind.PERMANENT, status=PermitStatus.ACTIVE, valid_from=datetime.date(2026, 1, 1),
         )
-        RegisteredPermit.objects.create(relative=relative, permit=permit)
+        RegisteredPermit.objects.create(relative=relative, permit=permit, status="accepted")
         senders.append((relative, permit))
     amount = Decimal("5.00")
 

@@ -45,7 +45,9 @@ def relative_session_cookie() -> tuple[str, str]:
         "sub": "bench-angela", "given_name": "Angela Claire Louise", "family_name": "DUBOIS",
         "birthdate": datetime.date(1962, 8, 24), "email": "angela.dubois@example.fr",
     })
-    RegisteredPermit.objects.get_or_create(relative=relative, permit=VisitPermit.objects.get(number="PV-2026-000123"))
+    RegisteredPermit.objects.get_or_create(
+        relative=relative, permit=VisitPermit.objects.get(number="PV-2026-000123"), defaults={"status": "accepted"}
+    )
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]

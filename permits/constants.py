@@ -58,3 +58,35 @@ class RegistrationFailure(models.TextChoices):
 # Failed registration attempts allowed per relative within the window, then refused until it passes.
 REGISTRATION_MAX_FAILURES = 5
 REGISTRATION_FAILURE_WINDOW_SECONDS = 3600
+
+
+class RegistrationStatus(models.TextChoices):
+    """Where a relative's registration of a visit permit stands. Only an accepted one gives rights
+    (transfers, parloir): ``RegisteredPermit.grants_rights`` is the one place that says so."""
+
+    PENDING = "pending", _("En attente de vérification par le greffe")
+    ACCEPTED = "accepted", _("Accepté")
+    REFUSED = "refused", _("Refusé par le greffe")
+
+
+class RegistrationMatch(models.TextChoices):
+    """How the relative's FranceConnect identity matched the permit's holder."""
+
+    EXACT = "exact", _("Identité identique")
+    # FranceConnect (INSEE's convention) gives 01 for an unknown day, 01-01 for an unknown day and month:
+    # such a birth date matches the holder's only partly, which the greffe must check.
+    PARTIAL_BIRTH_DATE = "partial_birth_date", _("Date de naissance incomplète à vérifier")
+
+
+class RefusalReason(models.TextChoices):
+    """Why the greffe refused a registration; the label is what the relative reads."""
+
+    NOT_HOLDER = "not_holder", _("Vous n'êtes pas le titulaire de ce permis de visite.")
+    BIRTH_DATE = "birth_date", _(
+        "Votre date de naissance ne correspond pas à celle du titulaire de ce permis de visite."
+    )
+    OTHER = "other", _("Autre motif")
+
+
+# The greffe's note on a decision (required with the reason "Autre motif").
+DECISION_NOTE_MAX_LENGTH = 500

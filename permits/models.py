@@ -1,9 +1,19 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .constants import DetaineeStatus, PermitKind, PermitStatus, RegistrationFailure
+from .constants import (
+    DECISION_NOTE_MAX_LENGTH,
+    DetaineeStatus,
+    PermitKind,
+    PermitStatus,
+    RefusalReason,
+    RegistrationFailure,
+    RegistrationMatch,
+    RegistrationStatus,
+)
 
 
 class Detainee(models.Model):
@@ -94,6 +104,20 @@ class RegisteredPermit(models.Model):
         VisitPermit, verbose_name=_("permis de visite"), on_delete=models.PROTECT, related_name="registrations"
     )
     created_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
+    )
+    match = models.CharField(
+        _("correspondance d'identité"), max_length=20, choices=RegistrationMatch.choices,
+        default=RegistrationMatch.EXACT,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("décidé par"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    refusal_reason = models.CharField(_("motif du refus"), max_length=20, choices=RefusalReason.choices, blank=True)
+    decision_note = models.CharField(_("précisions du greffe"), max_length=DECISION_NOTE_MAX_LENGTH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -102,10 +126,44 @@ class RegisteredPermit(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["relative", "permit"], name="registeredpermit_unique_relative_permit"),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values), name="registeredpermit_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(match__in=RegistrationMatch.values), name="registeredpermit_match_valid"
+            ),
+            # Pending: nobody decided yet. Refused: always with a reason, and only a refusal has one.
+            models.CheckConstraint(
+                condition=~Q(status=RegistrationStatus.PENDING) | Q(decided_by__isnull=True, decided_at__isnull=True),
+                name="registeredpermit_pending_undecided",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RegistrationStatus.REFUSED, refusal_reason__in=RefusalReason.values)
+                    | (~Q(status=RegistrationStatus.REFUSED) & Q(refusal_reason=""))
+                ),
+                name="registeredpermit_refusal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(refusal_reason=RefusalReason.OTHER) | ~Q(decision_note=""),
+                name="registeredpermit_other_reason_explained",
+            ),
+        ]
+        indexes = [
+            # The greffe's queue.
+            models.Index(
+                fields=["created_at"], condition=Q(status=RegistrationStatus.PENDING),
+                name="registeredpermit_pending",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.permit} — {self.relative}"
+
+    @property
+    def grants_rights(self) -> bool:
+        """The one rule: only an accepted registration lets the relative send money or book a parloir."""
+        return self.status == RegistrationStatus.ACCEPTED
 
 
 class RegistrationAttempt(models.Model):

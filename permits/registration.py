@@ -1,11 +1,17 @@
 """A relative registers a visit permit nominative to them ("Ajouter un permis de visite"), and reads
 the permits they registered.
 
-The permit is accepted only when it exists, is active, concerns the detainee whose family name was entered
+The permit is added only when it exists, is active, concerns the detainee whose family name was entered
 and is nominative to the relative: holder's family name, first names and birth date against the
 FranceConnect identity, names compared without case, accents, hyphens or extra spaces. "No such permit"
 and "not yours" get the same answer. Failed attempts are recorded; after REGISTRATION_MAX_FAILURES within
 the window, the relative is told when to retry.
+
+An exact match (names and birth date) is accepted at once. FranceConnect gives 01 for a day of birth it
+does not know and 01-01 when it knows only the year (INSEE's convention): such a birth date matches the
+holder's only partly (a namesake born the same year would match too), so the registration is kept
+*pending* and gives no right until the greffe confirms or refuses it (``permits.services``). Whether a
+registration gives rights is read from its status only (``RegisteredPermit.grants_rights``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from .constants import (
     PermitKind,
     PermitStatus,
     RegistrationFailure,
+    RegistrationMatch,
+    RegistrationStatus,
 )
 from .models import RegisteredPermit, RegistrationAttempt, VisitPermit
 
@@ -57,6 +65,12 @@ class RegistrationRateLimited(RegistrationError):
 class RegistrationResult:
     registration: RegisteredPermit
     created: bool
+    # The status before this attempt (None when created): pending or refused → accepted on an exact match.
+    previous_status: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.created or self.previous_status != self.registration.status
 
 
 def normalize_name(value: str) -> str:
@@ -70,26 +84,37 @@ def normalize_permit_number(value: str) -> str:
     return (value or "").strip().upper()
 
 
-def birthdates_match(*, claimed: datetime.date, recorded: datetime.date) -> bool:
-    """Exact, except that FranceConnect gives ``01`` for an unknown day or month: a claimed day 01 matches
-    any day of the same month, a claimed 01-01 any date of the same year."""
+def birthdate_match(*, claimed: datetime.date, recorded: datetime.date) -> RegistrationMatch | None:
+    """EXACT for the same date. FranceConnect gives ``01`` for an unknown day or month: a claimed day 01
+    matches any day of the same month, a claimed 01-01 any date of the same year, but only PARTIALly
+    (the greffe checks). None otherwise."""
     if claimed == recorded:
-        return True
+        return RegistrationMatch.EXACT
     if claimed.year != recorded.year:
-        return False
-    if claimed.month == 1 and claimed.day == 1:
-        return True
-    return claimed.day == 1 and claimed.month == recorded.month
+        return None
+    if (claimed.month == 1 and claimed.day == 1) or (claimed.day == 1 and claimed.month == recorded.month):
+        return RegistrationMatch.PARTIAL_BIRTH_DATE
+    return None
+
+
+def birthdates_match(*, claimed: datetime.date, recorded: datetime.date) -> bool:
+    """Exactly or partly (see ``birthdate_match``)."""
+    return birthdate_match(claimed=claimed, recorded=recorded) is not None
+
+
+def nominative_match(*, permit: VisitPermit, relative: Relative) -> RegistrationMatch | None:
+    """How the permit's holder matches the relative's FranceConnect identity, or None if not at all."""
+    holder_family = normalize_name(permit.holder_family_name)
+    family_names = {normalize_name(relative.family_name), normalize_name(relative.preferred_username)} - {""}
+    if holder_family not in family_names:
+        return None
+    if normalize_name(permit.holder_first_names) != normalize_name(relative.given_name):
+        return None
+    return birthdate_match(claimed=relative.birthdate, recorded=permit.holder_birth_date)
 
 
 def is_nominative(*, permit: VisitPermit, relative: Relative) -> bool:
-    holder_family = normalize_name(permit.holder_family_name)
-    family_names = {normalize_name(relative.family_name), normalize_name(relative.preferred_username)} - {""}
-    return (
-        holder_family in family_names
-        and normalize_name(permit.holder_first_names) == normalize_name(relative.given_name)
-        and birthdates_match(claimed=relative.birthdate, recorded=permit.holder_birth_date)
-    )
+    return nominative_match(permit=permit, relative=relative) is not None
 
 
 def permit_allows_transfer(permit: VisitPermit) -> bool:
@@ -101,11 +126,26 @@ def permit_allows_transfer(permit: VisitPermit) -> bool:
     return permit.kind == PermitKind.PERMANENT or permit.transfers_authorized
 
 
+def registration_ineligibility(registration: RegisteredPermit) -> list[str]:
+    """Why this registration gives no right yet (French), or nothing once accepted. The transfer pages
+    add the permit's own reasons (``transfers.selectors.registration_ineligibility``)."""
+    if registration.grants_rights:
+        return []
+    if registration.status == RegistrationStatus.PENDING:
+        return [_("Ce permis de visite est en attente de vérification par le greffe.")]
+    return [_("Le greffe a refusé l'enregistrement de ce permis de visite sur votre espace.")]
+
+
+def registration_allows_transfer(registration: RegisteredPermit) -> bool:
+    """What the permit card of "Mon espace" offers: an accepted registration of a permit that allows it."""
+    return registration.grants_rights and permit_allows_transfer(registration.permit)
+
+
 # Reads
 def registered_permits(relative: Relative) -> QuerySet[RegisteredPermit]:
     return (
         RegisteredPermit.objects.filter(relative=relative)
-        .select_related("permit__detainee__establishment")
+        .select_related("relative", "permit__detainee__establishment")
         .order_by("created_at", "pk")
     )
 
@@ -179,11 +219,10 @@ def register_permit(
             failure = (RegistrationFailure.INVALID_INPUT, _("Le numéro de permis ou le nom saisi n'est pas valide."))
         else:
             permit = VisitPermit.objects.select_related("detainee__establishment").filter(number=number).first()
-            if (
-                permit is None
-                or normalize_name(permit.detainee.family_name) != normalize_name(family_name)
-                or not is_nominative(permit=permit, relative=relative)
-            ):
+            match = None
+            if permit is not None and normalize_name(permit.detainee.family_name) == normalize_name(family_name):
+                match = nominative_match(permit=permit, relative=relative)
+            if match is None:
                 failure = (RegistrationFailure.NOT_FOUND_OR_NOT_YOURS, _(NOT_FOUND_MESSAGE))
             elif permit.status != PermitStatus.ACTIVE:
                 failure = (
@@ -192,17 +231,66 @@ def register_permit(
                     % {"status": permit.get_status_display().lower()},
                 )
             else:
-                existing = RegisteredPermit.objects.filter(relative=relative, permit=permit).first()
-                if existing is not None:
-                    return RegistrationResult(registration=existing, created=False)
-                registration = RegisteredPermit(relative=relative, permit=permit)
-                registration._history_user = actor
-                try:
-                    with transaction.atomic():
-                        registration.save()
-                except IntegrityError:  # registered meanwhile by the same relative
-                    existing = RegisteredPermit.objects.get(relative=relative, permit=permit)
-                    return RegistrationResult(registration=existing, created=False)
-                return RegistrationResult(registration=registration, created=True)
+                return _add_or_update(relative=relative, permit=permit, match=match, actor=actor)
         _record_failure(relative=relative, actor=actor, number=number, family_name=family_name, reason=failure[0])
     raise RegistrationError(failure[1])
+
+
+def refused_message(registration: RegisteredPermit) -> str:
+    establishment = registration.permit.detainee.establishment
+    return _(
+        "Le greffe a refusé l'enregistrement du permis de visite %(number)s sur votre espace. Si vous pensez "
+        "qu'il s'agit d'une erreur, contactez le greffe de l'établissement : %(establishment)s."
+    ) % {"number": registration.permit.number, "establishment": establishment.name}
+
+
+def _add_or_update(
+    *, relative: Relative, permit: VisitPermit, match: RegistrationMatch, actor: User
+) -> RegistrationResult:
+    """Within register_permit's transaction (the relative's row locked): add the registration, accepted
+    on an exact match and pending otherwise, or answer about the one that exists.
+
+    Registered already: accepted stays accepted; pending stays pending (no second request to the
+    greffe); refused stays refused and is answered with the refusal (RegistrationError, not counted as a
+    failed attempt). A pending or refused one becomes accepted if the identity now matches exactly (the
+    relative's birth date, completed at INSEE, came with their last FranceConnect login)."""
+    exact = match == RegistrationMatch.EXACT
+    existing = (
+        RegisteredPermit.objects.select_for_update(of=("self",))
+        .select_related("permit__detainee__establishment")
+        .filter(relative=relative, permit=permit)
+        .first()
+    )
+    if existing is not None:
+        previous = existing.status
+        if previous != RegistrationStatus.ACCEPTED and exact:
+            existing.status = RegistrationStatus.ACCEPTED
+            existing.match = RegistrationMatch.EXACT
+            # As a new exact registration would be: the earlier decision stays in the history.
+            existing.refusal_reason, existing.decision_note = "", ""
+            existing.decided_by, existing.decided_at = None, None
+            existing._history_user = actor
+            existing._change_reason = _("Identité FranceConnect identique à celle du titulaire")
+            existing.save()
+        elif previous == RegistrationStatus.REFUSED:
+            raise RegistrationError(refused_message(existing))
+        return RegistrationResult(registration=existing, created=False, previous_status=previous)
+    registration = RegisteredPermit(
+        relative=relative,
+        permit=permit,
+        match=match,
+        status=RegistrationStatus.ACCEPTED if exact else RegistrationStatus.PENDING,
+    )
+    registration._history_user = actor
+    registration._change_reason = (
+        _("Identité FranceConnect identique à celle du titulaire")
+        if exact
+        else _("Date de naissance FranceConnect incomplète : vérification par le greffe")
+    )
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:  # registered meanwhile by the same relative
+        existing = RegisteredPermit.objects.get(relative=relative, permit=permit)
+        return RegistrationResult(registration=existing, created=False, previous_status=existing.status)
+    return RegistrationResult(registration=registration, created=True)

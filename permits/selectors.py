@@ -1,14 +1,17 @@
-"""Reads about detainees and visit permits, for the GENESIS imports and exports."""
+"""Reads about detainees and visit permits, for the GENESIS imports and exports, and the greffe's queue
+of pending registrations."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.db import models
 from django.db.models import F, QuerySet
 
 from establishments.models import Establishment
 
-from .models import Detainee, VisitPermit
+from .constants import RegistrationStatus
+from .models import Detainee, RegisteredPermit, VisitPermit
 
 # Values per IN (...) lookup: large files are looked up in a few queries, never one per row.
 LOOKUP_CHUNK = 5000
@@ -59,3 +62,25 @@ def detainees_for_export() -> QuerySet[Detainee]:
 
 def permits_for_export() -> QuerySet[VisitPermit]:
     return VisitPermit.objects.select_related("detainee__establishment").order_by("number")
+
+
+def registrations_for_review() -> QuerySet[RegisteredPermit]:
+    """Every registration with what the greffe compares (the relative's identity, the permit's holder),
+    the pending ones first, oldest first. The back office scopes it to the user's establishments."""
+    return RegisteredPermit.objects.select_related(
+        "relative", "permit__detainee__establishment", "decided_by"
+    ).order_by(
+        # pending (0) before the others (1)
+        models.Case(models.When(status=RegistrationStatus.PENDING, then=0), default=1),
+        "created_at", "pk",
+    )
+
+
+def other_registrations_of(registration: RegisteredPermit) -> QuerySet[RegisteredPermit]:
+    """The same permit registered by other relatives (a namesake and the holder may both claim it)."""
+    return (
+        RegisteredPermit.objects.filter(permit_id=registration.permit_id)
+        .exclude(pk=registration.pk)
+        .select_related("relative")
+        .order_by("created_at", "pk")
+    )

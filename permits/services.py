@@ -1,21 +1,35 @@
-"""State changes of detainees and visit permits: the GENESIS imports.
+"""State changes of detainees and visit permits: the GENESIS imports; the greffe's decision on a
+relative's pending registration.
 
 The back office (``/gestion/``, import with its preview) and ``manage.py import_genesis`` both end
 here or in the same resources (``permits.resources``): one file, all or nothing, history with the
 importing user.
+
+A registration whose birth date matched only partly (``permits.registration``) waits for the greffe of
+the permit's establishment: ``confirm_registration`` or ``refuse_registration`` (with a reason), each
+with history and an e-mail to the relative.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
-from .constants import MAX_IMPORT_BYTES
+from establishments.selectors import may_see_establishment
+
+from .constants import DECISION_NOTE_MAX_LENGTH, MAX_IMPORT_BYTES, RefusalReason, RegistrationStatus
+from .models import RegisteredPermit
 from .resources import (
     DetaineeResource,
     GenesisFileError,
@@ -30,6 +44,8 @@ if TYPE_CHECKING:
     import tablib
 
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 GENESIS_RESOURCES: dict[str, type[GenesisResource]] = {
     "detainees": DetaineeResource,
@@ -146,3 +162,134 @@ def read_genesis_path(path: str | Path) -> bytes:
             % {"max": MAX_IMPORT_BYTES // (1024 * 1024)}
         )
     return path.read_bytes()
+
+
+# -- the greffe's decision on a pending registration ------------------------------------------
+
+class RegistrationDecisionError(Exception):
+    """The decision was not recorded; ``message`` (French) says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+DECISION_PERMISSION = "permits.change_registeredpermit"
+
+
+def _locked_registration(*, registration_id: int, actor: User) -> RegisteredPermit:
+    """The registration, its row locked, if ``actor`` may decide on it: the greffe's right on
+    registrations and the permit's establishment among theirs. Another establishment's registration
+    answers as one that does not exist."""
+    registration = (
+        RegisteredPermit.objects.select_for_update(of=("self",))
+        .select_related("permit__detainee__establishment", "relative")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or not may_see_establishment(actor, registration.permit.detainee.establishment_id):
+        raise RegistrationDecisionError(_("Cet enregistrement de permis de visite est introuvable."))
+    if not actor.has_perm(DECISION_PERMISSION):
+        raise RegistrationDecisionError(
+            _("Seul le greffe de l'établissement peut confirmer ou refuser l'enregistrement d'un permis de visite.")
+        )
+    return registration
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > DECISION_NOTE_MAX_LENGTH:
+        raise RegistrationDecisionError(
+            _("Les précisions ne doivent pas dépasser %(max)d caractères.") % {"max": DECISION_NOTE_MAX_LENGTH}
+        )
+    return note
+
+
+def confirm_registration(*, registration_id: int, actor: User, note: str = "") -> RegisteredPermit:
+    """The greffe checked that the relative is the permit's holder: the registration gives its rights.
+    A pending registration, or a refused one the greffe reconsiders (the relative contacted them)."""
+    note = _clean_note(note)
+    with transaction.atomic():
+        registration = _locked_registration(registration_id=registration_id, actor=actor)
+        if registration.status == RegistrationStatus.ACCEPTED:
+            raise RegistrationDecisionError(_("Cet enregistrement est déjà confirmé : rien n'a été modifié."))
+        registration.status = RegistrationStatus.ACCEPTED
+        registration.refusal_reason = ""
+        registration.decision_note = note
+        registration.decided_by = actor
+        registration.decided_at = timezone.now()
+        registration._history_user = actor
+        registration._change_reason = _("Confirmé par le greffe") + (f" : {note}" if note else "")
+        registration.save()
+        transaction.on_commit(lambda: _send_decision_quietly(registration.pk))
+    return registration
+
+
+def refuse_registration(*, registration_id: int, actor: User, reason: str, note: str = "") -> RegisteredPermit:
+    """The greffe found that the relative is not the permit's holder (``reason``: a RefusalReason; the
+    note is required with « Autre motif »). Only a pending registration is refused."""
+    note = _clean_note(note)
+    if reason not in RefusalReason.values:
+        raise RegistrationDecisionError(_("Choisissez le motif du refus."))
+    if reason == RefusalReason.OTHER and not note:
+        raise RegistrationDecisionError(_("Précisez le motif du refus."))
+    with transaction.atomic():
+        registration = _locked_registration(registration_id=registration_id, actor=actor)
+        if registration.status != RegistrationStatus.PENDING:
+            raise RegistrationDecisionError(
+                _("Cet enregistrement n'est plus en attente (%(status)s) : rien n'a été modifié.")
+                % {"status": registration.get_status_display().lower()}
+            )
+        registration.status = RegistrationStatus.REFUSED
+        registration.refusal_reason = reason
+        registration.decision_note = note
+        registration.decided_by = actor
+        registration.decided_at = timezone.now()
+        registration._history_user = actor
+        registration._change_reason = _("Refusé par le greffe : %(reason)s") % {
+            "reason": note or RefusalReason(reason).label
+        }
+        registration.save()
+        transaction.on_commit(lambda: _send_decision_quietly(registration.pk))
+    return registration
+
+
+def _send_decision_quietly(registration_id: int) -> None:
+    """The decision is recorded whatever happens to its e-mail: a mail failure is logged only (the
+    relative reads the decision in Mon espace)."""
+    try:
+        send_decision_email(registration_id=registration_id)
+    except Exception:  # noqa: BLE001 - any mail backend failure
+        logger.exception("Registration %s: the decision e-mail could not be sent", registration_id)
+
+
+def send_decision_email(*, registration_id: int) -> bool:
+    """The e-mail telling the relative what the greffe decided, with a link to Mon espace."""
+    registration = RegisteredPermit.objects.select_related("relative", "permit__detainee__establishment").get(
+        pk=registration_id
+    )
+    email = registration.relative.email
+    if not email or registration.status == RegistrationStatus.PENDING:
+        return False
+    accepted = registration.status == RegistrationStatus.ACCEPTED
+    context = {
+        "registration": registration,
+        "permit": registration.permit,
+        "establishment": registration.permit.detainee.establishment,
+        "relative": registration.relative,
+        "mon_espace_url": settings.PORTAL_BASE_URL + reverse("accounts:mon_espace"),
+    }
+    if accepted:
+        subject = _("Votre permis de visite %(number)s est confirmé")
+        template = "permits/email/registration_confirmed.txt"
+    else:
+        subject = _("Votre permis de visite %(number)s n'a pas pu être ajouté à votre espace")
+        template = "permits/email/registration_refused.txt"
+    send_mail(
+        subject=subject % {"number": registration.permit.number},
+        message=render_to_string(template, context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+        fail_silently=False,
+    )
+    return True

@@ -18,6 +18,7 @@ from establishments.models import Bank
 from establishments.selectors import EffectiveCaps, effective_caps
 from permits.constants import DetaineeStatus, PermitKind, PermitStatus
 from permits.registration import normalize_name
+from permits.registration import registration_ineligibility as registration_status_reasons
 
 from .constants import BANK_PENDING_STATUSES, COUNTING_STATUSES, EXPIRABLE_STATUSES, EXPIRY_DELAY, HISTORY_MONTHS
 from .models import Transfer
@@ -166,6 +167,16 @@ def permit_ineligibility(permit, *, today: datetime.date | None = None) -> list[
     if not establishment.transfers_enabled:
         reasons.append(_("L'établissement n'accepte pas les virements pour le moment."))
     return reasons
+
+
+def registration_ineligibility(registration, *, today: datetime.date | None = None) -> list[str]:
+    """Why the relative cannot send money with this registered permit now (French), or nothing: the
+    registration's own status first (pending or refused gives no right), then the permit's reasons.
+    ``registration`` should come with ``permit__detainee__establishment`` selected."""
+    reasons = registration_status_reasons(registration)
+    if reasons:
+        return reasons
+    return permit_ineligibility(registration.permit, today=today)
 
 
 def history_for(relative, *, now: datetime.datetime | None = None) -> QuerySet[Transfer]:

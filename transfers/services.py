@@ -106,9 +106,11 @@ def create_draft(
                 raise TransferRefused(_("Ce formulaire n'est plus valable. Veuillez recommencer."))
             return existing
     permit = VisitPermit.objects.select_related("detainee__establishment").get(pk=permit.pk)
-    if not permit.registrations.filter(relative=relative).exists():
+    registration = permit.registrations.filter(relative=relative).first()
+    if registration is None:
         raise TransferRefused(_("Ce permis de visite n'est pas enregistré sur votre espace."))
-    reasons = selectors.permit_ineligibility(permit)
+    registration.permit = permit
+    reasons = selectors.registration_ineligibility(registration)
     if reasons:
         raise TransferRefused(*reasons)
     amount = Decimal(amount).quantize(Decimal("0.01"))
@@ -170,7 +172,13 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
         if not bank.enabled:
             raise TransferRefused(_("Cette banque n'est pas disponible. Veuillez en choisir une autre."))
         permit = VisitPermit.objects.select_related("detainee__establishment").get(pk=transfer.permit_id)
-        reasons = selectors.permit_ineligibility(permit)
+        # The greffe may have refused the registration since the amount was entered.
+        registration = permit.registrations.filter(relative_id=relative.pk).first()
+        if registration is None:
+            reasons = [_("Ce permis de visite n'est pas enregistré sur votre espace.")]
+        else:
+            registration.permit = permit
+            reasons = selectors.registration_ineligibility(registration)
         if permit.detainee_id != detainee.pk:
             reasons.append(_("Le permis de visite ne concerne plus cette personne détenue."))
         if reasons:

@@ -32,7 +32,7 @@ def _permit_rows(relative) -> list[dict]:
     rows = []
     for registration in registered_permits(relative):
         permit = registration.permit
-        reasons = selectors.permit_ineligibility(permit)
+        reasons = selectors.registration_ineligibility(registration)
         rows.append(
             {
                 "registration": registration,
@@ -75,7 +75,7 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
     if registration is None:
         raise Http404
     permit = registration.permit
-    reasons = selectors.permit_ineligibility(permit)
+    reasons = selectors.registration_ineligibility(registration)
     if reasons:
         for reason in reasons:
             messages.error(request, reason)

@@ -11,9 +11,11 @@ from django.test import Client
 
 from accounts.middleware import LAST_ACTIVITY_KEY
 from accounts.models import Relative, User
-from permits.constants import PermitKind, PermitStatus
+from permits.constants import PermitKind, PermitStatus, RegistrationStatus
 from permits.models import RegisteredPermit, RegistrationAttempt
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
+
+ACCEPTED = RegistrationStatus.ACCEPTED  # an exact match: registered and usable at once
 
 
 def make_relative(sub: str, given_name: str, family_name: str, birthdate: datetime.date) -> Relative:
@@ -78,7 +80,7 @@ def test_a_staff_account_is_not_a_relative(client):
 
 
 def test_accueil_shows_each_permit_with_its_two_services(angela, angela_permit):
-    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
+    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
     page = text(logged_in(angela).get("/mon-espace/"))
     assert "Jean MARTIN" in page and angela_permit.detainee.establishment.name in page and "Actif" in page
     assert "Prendre un rendez-vous parloir" in page and "Bientôt disponible" in page
@@ -87,7 +89,7 @@ def test_accueil_shows_each_permit_with_its_two_services(angela, angela_permit):
 
 
 def test_a_suspended_permit_shows_its_status_and_no_transfer(angela, angela_permit):
-    RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
+    RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
     angela_permit.status = PermitStatus.SUSPENDED
     angela_permit.save()
     page = text(logged_in(angela).get("/mon-espace/"))
@@ -97,7 +99,7 @@ def test_a_suspended_permit_shows_its_status_and_no_transfer(angela, angela_perm
 
 
 def test_a_temporary_permit_without_authorisation_offers_no_transfer(angela, angela_permit):
-    RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
+    RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
     angela_permit.kind = PermitKind.TEMPORARY
     angela_permit.save()
     assert "Faire un virement" not in text(logged_in(angela).get("/mon-espace/"))
@@ -110,8 +112,8 @@ def test_pecule_without_a_permit_offers_to_add_one(angela):
 
 
 def test_a_relative_only_sees_their_own_permits(angela, pierre, angela_permit, pierre_permit):
-    RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
-    theirs = RegisteredPermit.objects.create(relative=pierre, permit=pierre_permit)
+    RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
+    theirs = RegisteredPermit.objects.create(relative=pierre, permit=pierre_permit, status=ACCEPTED)
     client = logged_in(angela)
     assert "PV-2026-000124" not in text(client.get("/mon-espace/"))
     assert client.get(f"/mon-espace/permis/{theirs.pk}/").status_code == 404
@@ -121,7 +123,7 @@ def test_a_relative_only_sees_their_own_permits(angela, pierre, angela_permit, p
 
 
 def test_own_permit_detail_is_shown(angela, angela_permit):
-    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
+    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
     response = logged_in(angela).get(f"/mon-espace/permis/{registration.pk}/")
     assert response.status_code == 200 and "PV-2026-000123" in text(response)
 
@@ -225,10 +227,10 @@ def test_accueil_costs_the_same_queries_for_one_or_many_permits(angela):
             assert client.get("/mon-espace/").status_code == 200
         return len(queries)
 
-    RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory())
+    RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory(), status=ACCEPTED)
     one = count()
     for _ in range(9):
-        RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory())
+        RegisteredPermit.objects.create(relative=angela, permit=VisitPermitFactory(), status=ACCEPTED)
     assert count() == one
 
 
@@ -242,7 +244,7 @@ def test_the_pecule_tab_is_one_route_served_by_the_transfer_flow(angela, angela_
     assert match.view_name == "transfers:pecule" and match.func is transfer_views.pecule
     with pytest.raises(NoReverseMatch):
         reverse("accounts:pecule")  # the dead view's name is gone with it
-    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit)
+    registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
     client = logged_in(angela)
     accueil = text(client.get("/mon-espace/"))
     assert 'href="/mon-espace/pecule/"' in accueil  # the "Pécule" tab

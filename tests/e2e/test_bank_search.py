@@ -32,7 +32,7 @@ def _bank_page_as_angela(walk) -> str:
     expect(page).to_have_url(re.compile(r"/mon-espace/$"))
     relative = Relative.objects.get(family_name="DUBOIS", given_name="Angela Claire Louise")
     permit = VisitPermit.objects.get(number="PV-2026-000123")
-    RegisteredPermit.objects.get_or_create(relative=relative, permit=permit)
+    RegisteredPermit.objects.get_or_create(relative=relative, permit=permit, defaults={"status": "accepted"})
     draft = services.create_draft(relative=relative, permit=permit, amount=Decimal("50"))
     return f"/mon-espace/virements/{draft.reference}/banque/"
 

@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Relative, User
+from permits.constants import RegistrationStatus
 from permits.models import RegisteredPermit
 from tests.establishments.factories import BankFactory
 from tests.permits.factories import VisitPermitFactory
@@ -46,6 +47,7 @@ class RegisteredPermitFactory(factory.django.DjangoModelFactory):
         holder_first_names=factory.SelfAttribute("..relative.given_name"),
         holder_birth_date=factory.SelfAttribute("..relative.birthdate"),
     )
+    status = RegistrationStatus.ACCEPTED
 
 
 class TransferFactory(factory.django.DjangoModelFactory):

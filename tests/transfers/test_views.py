@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Relative, User
 from establishments.models import Bank
+from permits.constants import RegistrationStatus
 from permits.models import RegisteredPermit, VisitPermit
 from sandbox.demo import load_demo
 from sandbox.models import SandboxPaymentRequest
@@ -38,7 +39,7 @@ def demo(live_server, settings):
         birthdate=datetime.date(1962, 8, 24), gender="female", email="angela.dubois@example.fr",
     )
     permit = VisitPermit.objects.get(number="PV-2026-000123")
-    registration = RegisteredPermit.objects.create(relative=angela, permit=permit)
+    registration = RegisteredPermit.objects.create(relative=angela, permit=permit, status=RegistrationStatus.ACCEPTED)
     client = Client()
     client.force_login(user)
     yield client, angela, registration
