@@ -8,16 +8,24 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Relative, User
-from permits.constants import PermitKind, PermitStatus, RegistrationFailure
+from permits.constants import (
+    PermitKind,
+    PermitStatus,
+    RefusalReason,
+    RegistrationFailure,
+    RegistrationMatch,
+    RegistrationStatus,
+)
 from permits.models import RegisteredPermit, RegistrationAttempt
 from permits.registration import (
     NOT_FOUND_MESSAGE,
     RegistrationError,
     RegistrationRateLimited,
-    birthdates_match,
+    birthdate_match,
     normalize_name,
     permit_allows_transfer,
     register_permit,
+    registration_allows_transfer,
 )
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 
@@ -53,27 +61,34 @@ def test_names_are_compared_without_case_accents_hyphens_or_extra_spaces():
     assert normalize_name("DUBOIS") != normalize_name("DUBOST")
 
 
+EXACT, PARTIAL = RegistrationMatch.EXACT, RegistrationMatch.PARTIAL_BIRTH_DATE
+
+
 @pytest.mark.parametrize(
     ("claimed", "recorded", "expected"),
     [
-        ("1962-08-24", "1962-08-24", True),
-        ("1962-08-24", "1962-08-25", False),
-        ("1962-08-01", "1962-08-17", True),  # unknown day at FranceConnect
-        ("1962-01-01", "1962-11-17", True),  # unknown month and day
-        ("1962-08-01", "1962-09-17", False),
-        ("1962-01-01", "1963-01-01", False),
-        ("1962-03-24", "1962-08-24", False),
+        ("1962-08-24", "1962-08-24", EXACT),
+        ("1970-01-01", "1970-01-01", EXACT),  # a true 1 January: exact, whatever FranceConnect's convention
+        ("1962-08-24", "1962-08-25", None),
+        ("1962-08-01", "1962-08-17", PARTIAL),  # unknown day at FranceConnect
+        ("1962-01-01", "1962-11-17", PARTIAL),  # unknown month and day
+        ("1962-08-01", "1962-09-17", None),
+        ("1962-01-01", "1963-01-01", None),
+        ("1962-03-24", "1962-08-24", None),
     ],
 )
-def test_birth_dates_are_exact_except_for_franceconnects_unknown_01(claimed, recorded, expected):
-    assert birthdates_match(
+def test_birth_dates_match_exactly_or_only_in_part_for_franceconnects_unknown_01(claimed, recorded, expected):
+    assert birthdate_match(
         claimed=datetime.date.fromisoformat(claimed), recorded=datetime.date.fromisoformat(recorded)
-    ) is expected
+    ) == expected
 
 
 def test_a_nominative_active_permit_is_added(angela, permit):
     result = register(angela, number=" pv-2026-000123 ", name="  martin ")
     assert result.created
+    assert result.registration.status == RegistrationStatus.ACCEPTED
+    assert result.registration.match == RegistrationMatch.EXACT
+    assert result.registration.grants_rights and registration_allows_transfer(result.registration)
     assert list(RegisteredPermit.objects.filter(relative=angela).values_list("permit__number", flat=True)) == [
         "PV-2026-000123"]
     assert result.registration.history.first().history_user == angela.user
@@ -182,6 +197,92 @@ def test_the_limit_is_per_relative(angela, permit):
         with pytest.raises(RegistrationError):
             register(other, number="PV-2026-999999")
     assert register(angela).created
+
+
+# -- issue 12: a namesake born "01-01" -------------------------------------------------------------
+
+def make_namesake(birthdate=datetime.date(1962, 1, 1), sub="sub-namesake") -> Relative:
+    """Another Angela Claire Louise DUBOIS, whose FranceConnect birth date is known by its year only."""
+    return make_relative(sub=sub, birthdate=birthdate)
+
+
+@pytest.mark.parametrize("birthdate", [datetime.date(1962, 1, 1), datetime.date(1962, 8, 1)])
+def test_a_birth_date_known_in_part_registers_the_permit_as_pending_only(permit, birthdate):
+    namesake = make_namesake(birthdate)
+    result = register(namesake)
+    registration = result.registration
+    assert result.created
+    assert (registration.status, registration.match) == (RegistrationStatus.PENDING, PARTIAL)
+    assert not registration.grants_rights and not registration_allows_transfer(registration)
+    assert (registration.decided_by, registration.decided_at) == (None, None)
+    record = registration.history.get()
+    assert record.history_user == namesake.user and record.status == RegistrationStatus.PENDING
+    assert not RegistrationAttempt.objects.exists()  # not a failed attempt
+
+
+def test_the_demo_relative_born_1_january_matches_his_permit_exactly_and_at_once(db):
+    """Pierre DUPONT is born 1970-01-01 and so is the holder of PV-2026-000124: exact, immediate."""
+    from sandbox.demo import load_demo
+    from sandbox.franceconnect.identities import IDENTITIES
+
+    load_demo()
+    claims = next(claims for claims in IDENTITIES.values() if claims["family_name"] == "DUPONT")
+    pierre = make_relative(sub="sub-pierre", given_name=claims["given_name"], family_name=claims["family_name"],
+                           birthdate=datetime.date.fromisoformat(claims["birthdate"]))
+    result = register(pierre, number="PV-2026-000124")
+    assert result.created and result.registration.status == RegistrationStatus.ACCEPTED
+    assert registration_allows_transfer(result.registration)
+
+
+def test_a_pending_permit_is_not_requested_twice(permit):
+    namesake = make_namesake()
+    first = register(namesake).registration
+    again = register(namesake)
+    assert not again.created and not again.changed
+    assert again.registration.pk == first.pk and again.registration.status == RegistrationStatus.PENDING
+    assert RegisteredPermit.objects.count() == 1 and first.history.count() == 1
+
+
+def test_the_holder_registers_at_once_even_while_a_namesake_waits(angela, permit):
+    register(make_namesake())
+    result = register(angela)
+    assert result.created and result.registration.status == RegistrationStatus.ACCEPTED
+    assert RegisteredPermit.objects.filter(status=RegistrationStatus.PENDING).count() == 1
+
+
+def test_a_refused_permit_is_answered_with_the_refusal_and_nothing_changes(permit):
+    namesake = make_namesake()
+    registration = register(namesake).registration
+    RegisteredPermit.objects.filter(pk=registration.pk).update(
+        status=RegistrationStatus.REFUSED, refusal_reason=RefusalReason.NOT_HOLDER, decided_at=timezone.now()
+    )
+    with pytest.raises(RegistrationError) as error:
+        register(namesake)
+    assert error.value.message == (
+        "Le greffe a refusé l'enregistrement du permis de visite PV-2026-000123 sur votre espace. Si vous pensez "
+        f"qu'il s'agit d'une erreur, contactez le greffe de l'établissement : {permit.detainee.establishment.name}."
+    )
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.REFUSED and registration.history.count() == 1
+    assert not RegistrationAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("status", [RegistrationStatus.PENDING, RegistrationStatus.REFUSED])
+def test_a_birth_date_completed_at_franceconnect_turns_the_request_into_an_exact_match(permit, status):
+    namesake = make_namesake()
+    registration = register(namesake).registration
+    if status == RegistrationStatus.REFUSED:
+        RegisteredPermit.objects.filter(pk=registration.pk).update(
+            status=status, refusal_reason=RefusalReason.BIRTH_DATE, decided_at=timezone.now()
+        )
+    namesake.birthdate = datetime.date(1962, 8, 24)  # INSEE completed it; the next login brought it
+    namesake.save()
+    result = register(namesake)
+    assert not result.created and result.changed
+    registration.refresh_from_db()
+    assert (registration.status, registration.match) == (RegistrationStatus.ACCEPTED, RegistrationMatch.EXACT)
+    assert (registration.refusal_reason, registration.decided_at) == ("", None)
+    assert registration.history.first().history_user == namesake.user
 
 
 @pytest.mark.parametrize(
