@@ -34,11 +34,15 @@ class _StaffOnly:
 
 
 class _Registration(_StaffOnly):
-    def check_can_register(self):
-        """A passkey is added only by a session that has passed its second factor (this one, not merely
-        django-otp's notion of it)."""
-        if not has_second_factor(self.request):
+    def initial(self, request, *args, **kwargs):
+        """A passkey is added only by a session that has passed the portal's second factor (whichever way:
+        TOTP, recovery code, passkey or ProConnect), which is then the proof the library asks for."""
+        if is_staff_account(request.user) and not has_second_factor(request):
             raise SecondFactorFirst()
+        super().initial(request, *args, **kwargs)
+
+    def user_is_mfa_enrolled(self, user) -> bool:
+        return False  # checked above, by the portal's session mark
 
 
 class BeginRegistration(_Registration, webauthn.BeginCredentialRegistrationView):
