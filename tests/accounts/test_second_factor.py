@@ -449,3 +449,9 @@ def test_the_communication_role_is_not_a_back_office_role_after_its_second_facto
     client = login_staff(Client(), user)
     assert client.get("/cms/").status_code == 200
     assert client.get(f"{VERIFY}?next=/gestion/")["Location"] == "/gestion/"
+
+
+def test_the_passkey_script_speaks_french():
+    catalog = Client().get(f"{PASSKEY_API}jsi18n/").content.decode()
+    assert '"Register a Passkey": "Ajouter une cl\\u00e9 d\'acc\\u00e8s"' in catalog
+    assert '"Verification successful!": "V\\u00e9rification r\\u00e9ussie."' in catalog
