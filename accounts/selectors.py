@@ -93,4 +93,4 @@ def may_reset_second_factor(actor: User, target: User | None) -> bool:
         return False
     if not (actor.is_superuser or Role.NATIONAL in actor.role_names):
         return False
-    return hasattr(target, "pk") and not hasattr(target, "relative") and may_manage_account(actor, target)
+    return not hasattr(target, "relative") and may_manage_account(actor, target)
