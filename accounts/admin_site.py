@@ -33,3 +33,14 @@ class PortalAdminConfig(AdminConfig):
             **admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField], "assume_scheme": "https",
         }
         super().ready()
+        # The second factor's devices are managed through the staff account's page (UserAdmin: listed without
+        # their secrets, reset by the national role), never edited as such: django-otp's and
+        # django-otp-webauthn's own admins (which show TOTP keys and QR codes) are taken out.
+        from django.contrib.admin.sites import NotRegistered, site
+
+        for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice", "django_otp_webauthn.WebAuthnCredential",
+                      "django_otp_webauthn.WebAuthnAttestation"):
+            try:
+                site.unregister(self.apps.get_model(label))
+            except (LookupError, NotRegistered):
+                pass

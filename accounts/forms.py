@@ -46,3 +46,56 @@ class AddPermitForm(forms.Form):
                 _("Le nom ne contient que des lettres, des espaces, des tirets et des apostrophes."), code="invalid"
             )
         return name
+
+
+class TotpCodeForm(forms.Form):
+    """The six-digit code of the staff member's authentication application (enrolment and login)."""
+
+    code = forms.RegexField(
+        label=_("Code à 6 chiffres"),
+        help_text=_("Le code affiché par votre application d'authentification, par exemple 123456."),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=12,
+        error_messages={
+            "required": _("Saisissez le code à 6 chiffres de votre application d'authentification."),
+            "invalid": _("Le code compte 6 chiffres, par exemple 123456."),
+            "max_length": _("Le code compte 6 chiffres, par exemple 123456."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "pattern": r"[0-9 ]*", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the ten recovery codes given at enrolment."""
+
+    code = forms.RegexField(
+        label=_("Code de secours"),
+        help_text=_("Un des dix codes de secours remis à l'activation, par exemple abcd2345. "
+                    "Chacun ne sert qu'une fois."),
+        regex=r"^\s*[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4}\s*$",
+        max_length=20,
+        error_messages={
+            "required": _("Saisissez un de vos codes de secours."),
+            "invalid": _("Un code de secours compte 8 lettres et chiffres, par exemple abcd2345."),
+            "max_length": _("Un code de secours compte 8 lettres et chiffres, par exemple abcd2345."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                      "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class SecondFactorResetForm(forms.Form):
+    """The national role's reset of a staff account's second factor: its reason, kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Motif de la réinitialisation"),
+        help_text=_("Par exemple : téléphone perdu, demande de l'agent du 12/03. "
+                    "Il est inscrit dans l'historique du compte."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Indiquez le motif de la réinitialisation."),
+            "max_length": _("Le motif compte au plus %(limit_value)d caractères."),
+        },
+    )

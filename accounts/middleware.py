@@ -1,4 +1,5 @@
-"""A relative's session ends after RELATIVE_SESSION_IDLE_SECONDS without a request (30 minutes)."""
+"""A relative's session ends after RELATIVE_SESSION_IDLE_SECONDS without a request (30 minutes); a staff
+session reaches /gestion/ and /cms/ only after its second factor."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_ACTIVITY_KEY = "relative_last_activity"
@@ -45,3 +48,35 @@ class RelativeSessionMiddleware:
                 request.session[LAST_ACTIVITY_KEY] = now
                 request.session.set_expiry(idle)
         return self.get_response(request)
+
+
+# The staff's pages behind the second factor, and what stays open inside them: the login and logout pages,
+# and the second-factor step itself (its pages, its passkey endpoints). Static files are outside them.
+SECOND_FACTOR_GATED_PREFIXES = ("/gestion/", "/cms/")
+SECOND_FACTOR_OPEN_PATHS = ("/gestion/login/", "/gestion/logout/", "/cms/login/", "/cms/logout/",
+                            "/cms/password_reset/")
+
+
+class StaffSecondFactorMiddleware:
+    """Sends a logged-in staff member who has not passed a second factor in this session to the
+    second-factor step (enrolment when they have none yet), from any page of /gestion/ (reconciliation
+    included) and /cms/. Relatives' pages are not concerned."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        if path.startswith(SECOND_FACTOR_GATED_PREFIXES) and not self._open(path):
+            from .second_factor import has_second_factor
+            from .selectors import is_staff_account
+
+            user = getattr(request, "user", None)
+            if user is not None and is_staff_account(user) and not has_second_factor(request):
+                target = reverse("second_factor:verify")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(path: str) -> bool:
+        return path.startswith(SECOND_FACTOR_OPEN_PATHS) or path.startswith(reverse("second_factor:verify"))

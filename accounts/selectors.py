@@ -1,10 +1,13 @@
-"""Reads about staff accounts: who reaches the back office, and which accounts an administrator may
-change."""
+"""Reads about staff accounts: who reaches the back office, which accounts an administrator may
+change, and their second factor."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .constants import Role
 from .roles import BACK_OFFICE_ROLES
 
 if TYPE_CHECKING:
@@ -22,3 +25,72 @@ def may_use_back_office(user: User) -> bool:
 def may_manage_account(actor: User, target: User | None) -> bool:
     """Only a superuser may change or delete a superuser's account."""
     return target is None or not target.is_superuser or actor.is_superuser
+
+
+def is_staff_account(user: User) -> bool:
+    """A staff account (any role, /gestion/ or /cms/), as opposed to a relative's (FranceConnect) account."""
+    return bool(user.is_authenticated and user.is_active and not hasattr(user, "relative"))
+
+
+def has_second_factor_device(user: User) -> bool:
+    """Whether this staff account has enrolled a second factor (a confirmed TOTP application or a passkey);
+    recovery codes alone do not count: they come with the TOTP application."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return (TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists())
+
+
+def has_passkey(user: User) -> bool:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+
+
+@dataclass(frozen=True)
+class SecondFactorDevice:
+    """One of a staff account's second-factor devices as the back office lists it: never its secret."""
+
+    kind: str
+    name: str
+    created_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+    detail: str = ""
+
+
+def second_factor_devices(user: User) -> list[SecondFactorDevice]:
+    """The confirmed devices of a staff account: its TOTP application, its recovery codes (how many are
+    left) and its passkeys."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    found = [
+        SecondFactorDevice(_("Application d'authentification (TOTP)"), device.name, device.created_at,
+                           device.last_used_at)
+        for device in TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    ]
+    for device in StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk"):
+        left = device.token_set.count()
+        found.append(SecondFactorDevice(
+            _("Codes de secours"), device.name, device.created_at, device.last_used_at,
+            ngettext("%(count)d code non utilisé", "%(count)d codes non utilisés", left) % {"count": left},
+        ))
+    found += [
+        SecondFactorDevice(_("Clé d'accès (passkey)"), device.name, device.created_at, device.last_used_at)
+        for device in WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk")
+    ]
+    return found
+
+
+def may_reset_second_factor(actor: User, target: User | None) -> bool:
+    """The national role (and superusers) reset a staff account's second factor; a superuser's only by a
+    superuser (may_manage_account); never a relative's account, which has none."""
+    if target is None or not (actor.is_authenticated and actor.is_active and actor.is_staff):
+        return False
+    if not (actor.is_superuser or Role.NATIONAL in actor.role_names):
+        return False
+    return not hasattr(target, "relative") and may_manage_account(actor, target)

@@ -1,4 +1,5 @@
-"""State changes of accounts: a relative logging in with FranceConnect."""
+"""State changes of accounts: a relative logging in with FranceConnect; a staff account's second factor
+(enrolment, codes checked, reset by the national role)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,162 @@ def login_relative(*, claims: dict[str, Any]) -> Relative:
         user._history_user = user
         user.save(update_fields=["email"])
     return relative
+
+
+# --- The staff second factor -------------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "Application d'authentification"
+RECOVERY_DEVICE_NAME = "Codes de secours"
+
+
+class SecondFactorError(ValueError):
+    """A code or an action refused; ``message`` is shown to the staff member, in French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _record_on_user(*, user: User, actor: User, reason: str) -> None:
+    """One line of the account's history (simple-history): who did it and why; no field changes."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked._history_user = actor
+    locked._change_reason = reason
+    locked.save(update_fields=["username"])
+
+
+def _clean_code(code: str) -> str:
+    return "".join(str(code).split()).replace("-", "").lower()
+
+
+def _throttled_message(device) -> str | None:
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    until = (data or {}).get("locked_until")
+    seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
+    return _("Trop de codes erronés à la suite. Réessayez dans %(seconds)d secondes.") % {"seconds": seconds}
+
+
+def _check_code(device, code: str) -> None:
+    """``device.verify_token`` with its throttling, committed even when the code is refused (the failure
+    count must survive the refusal); raises SecondFactorError with the French reason."""
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        refused = _throttled_message(device)
+        if refused is None and device.verify_token(code):
+            return
+    raise SecondFactorError(refused or _("Ce code n'est pas valide. Vérifiez-le et réessayez."))
+
+
+def start_totp_enrolment(*, user: User):
+    """The TOTP application being enrolled by ``user`` (unconfirmed until a code proves it): the same one
+    on every visit of the enrolment page, so that the QR code scanned stays valid."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .selectors import has_second_factor_device
+
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        if has_second_factor_device(user):
+            raise SecondFactorError(_("Un second facteur est déjà activé sur ce compte."))
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        return device
+
+
+def _new_recovery_codes(*, user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def confirm_totp_enrolment(*, user: User, code: str) -> list[str]:
+    """Confirm the TOTP application being enrolled with a code it shows; create the ten one-time recovery
+    codes (returned: they are shown once and stored nowhere in clear elsewhere than their device) and write
+    the enrolment in the account's history."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        raise SecondFactorError(_("Aucune activation en cours : rechargez la page pour recommencer."))
+    _check_code(device, _clean_code(code))
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = _new_recovery_codes(user=user)
+        _record_on_user(user=user, actor=user, reason=_(
+            "Second facteur activé : application d'authentification et %(count)d codes de secours"
+        ) % {"count": RECOVERY_CODE_COUNT})
+    return codes
+
+
+def verify_totp(*, user: User, code: str):
+    """Check a code of the staff member's TOTP application; returns the device that accepted it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        raise SecondFactorError(_("Aucune application d'authentification n'est activée sur ce compte."))
+    _check_code(device, _clean_code(code))
+    return device
+
+
+def use_recovery_code(*, user: User, code: str):
+    """Use (and so spend) one of the staff member's recovery codes; writes it in the account's history.
+    Returns the device, whose ``token_set`` holds the codes left."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        raise SecondFactorError(_("Ce compte n'a pas de codes de secours."))
+    _check_code(device, _clean_code(code))
+    with transaction.atomic():
+        left = device.token_set.count()
+        _record_on_user(user=user, actor=user, reason=_(
+            "Connexion avec un code de secours (%(count)d restants)") % {"count": left})
+    return device
+
+
+def record_passkey_added(*, user: User, device) -> None:
+    """A passkey registered by the staff member (django-otp-webauthn created it): written in the account's
+    history."""
+    with transaction.atomic():
+        _record_on_user(user=user, actor=user, reason=_("Clé d'accès ajoutée : %(name)s") % {"name": device.name})
+
+
+def reset_second_factor(*, actor: User, target: User, reason: str) -> int:
+    """Delete every second-factor device of ``target`` (TOTP application, recovery codes, passkeys): they
+    enrol again at their next login. Only the national role (accounts.selectors.may_reset_second_factor);
+    written in the account's history with ``actor`` and ``reason``. Returns how many devices went."""
+    from django_otp import devices_for_user
+
+    from .selectors import may_reset_second_factor
+
+    reason = (reason or "").strip()
+    if not may_reset_second_factor(actor, target):
+        raise SecondFactorError(_("Vous ne pouvez pas réinitialiser le second facteur de ce compte."))
+    if not reason:
+        raise SecondFactorError(_("Indiquez le motif de la réinitialisation."))
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=target.pk)
+        count = 0
+        for device in list(devices_for_user(target, confirmed=None)):
+            device.delete()
+            count += 1
+        _record_on_user(user=target, actor=actor, reason=_(
+            "Second facteur réinitialisé (%(count)d dispositif(s) supprimé(s)) : %(reason)s"
+        ) % {"count": count, "reason": reason[:500]})
+    return count

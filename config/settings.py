@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
+    "django_otp",  # the staff second factor (accounts.second_factor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # Django
     "accounts.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
@@ -115,8 +119,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.RelativeSessionMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",  # /gestion/ and /cms/ only after the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -269,6 +275,25 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Staff second factor (issue 12): TOTP codes (django-otp) with ten one-time recovery codes, and passkeys
+# (django-otp-webauthn, second factor only: never a login without the password). The gate is
+# accounts.middleware.StaffSecondFactorMiddleware; the demo accounts' TOTP secret is in sandbox/demo.py.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portail des proches")
+# Wrong codes in a row wait 1, 2, 4, 8… seconds (times this factor) before the next try is even checked.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# Passkeys need https (or http://localhost) and a domain name: on the embedded default at http://127.0.0.1:8000
+# they are offered at http://localhost:8000 only.
+_PASSKEY_ORIGIN = _origin(PORTAL_BASE_URL)
+if not _PASSKEY_ORIGIN.startswith(("https://", "http://localhost")):
+    _port = _PASSKEY_ORIGIN.rsplit(":", 1)[1] if _PASSKEY_ORIGIN.count(":") == 2 else ""
+    _PASSKEY_ORIGIN = "http://localhost" + (f":{_port}" if _port else "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[_PASSKEY_ORIGIN])
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default=_PASSKEY_ORIGIN.split("://", 1)[1].rsplit(":", 1)[0])
+OTP_WEBAUTHN_RP_NAME = "Portail des proches"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "accounts.passkeys"
 
 # Celery: Redis when CELERY_BROKER_URL is set, else every task runs eagerly in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

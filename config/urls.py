@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import second_factor_urls
 from cms import views as cms_views
 
 from . import views
@@ -17,6 +18,9 @@ admin.site.index_title = "Back office des établissements"
 urlpatterns = [
     # The régie's reconciliation pages, inside the back office (before the admin's catch-all).
     path("gestion/rapprochement/", include("reconciliation.urls")),
+    # The staff's second factor (accounts.second_factor_views), open behind its own gate.
+    path("gestion/second-facteur/", include("accounts.second_factor_urls")),
+    path("gestion/second-facteur/cles-d-acces/api/", include(second_factor_urls.passkey_patterns)),
     path("gestion/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

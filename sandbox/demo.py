@@ -1,9 +1,12 @@
 """The demo data of DESIGN.md, exactly: one establishment, one detainee, two permits, the demo bank
-and the demo staff accounts. Loading twice changes nothing."""
+and the demo staff accounts, each with the documented demo TOTP secret as its second factor. Loading
+twice changes nothing."""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +23,9 @@ from permits.constants import DetaineeStatus, PermitKind, PermitStatus
 from permits.models import Detainee, VisitPermit
 
 DEMO_PASSWORD = "demo-portail"
+# The demo staff accounts' second factor (README): this TOTP secret (base32, for an authenticator app, or
+# `manage.py demo_totp` for the current code). Demo only: load_demo is refused in production.
+DEMO_TOTP_SECRET = "PORTAILDESPROCHESDEMOTOTPSECRET2"
 DEMO_ESTABLISHMENT_CODE = "CPDEMO"
 DEMO_STAFF = (
     # username, role, belongs to CPDEMO, reaches the back office
@@ -166,4 +172,34 @@ def _load_staff(username: str, role: str, establishment, back_office: bool, repo
     if set(user.establishments.all()) != wanted_establishments:
         user.establishments.set(wanted_establishments)
         outcome = "created" if outcome == "created" else "updated"
+    if _load_demo_totp(user):
+        outcome = "created" if outcome == "created" else "updated"
     report.note(f"compte {username} ({role})", outcome)
+
+
+def demo_totp_key() -> str:
+    """The demo TOTP secret as django-otp stores it (hex)."""
+    return base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def demo_totp_code(at: float | None = None) -> str:
+    """The demo accounts' current six-digit code (or at the Unix time ``at``)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(demo_totp_key()))
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():06d}"
+
+
+def _load_demo_totp(user: User) -> bool:
+    """The demo account's one TOTP device, with the demo secret (any other of its devices removed). Returns
+    whether anything changed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = list(TOTPDevice.objects.filter(user=user))
+    if len(devices) == 1 and devices[0].confirmed and devices[0].key == demo_totp_key():
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name="Application d'authentification (démo)", key=demo_totp_key(),
+                              confirmed=True)
+    return True

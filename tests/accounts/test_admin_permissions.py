@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.accounts.factories import StaffFactory
 from tests.accounts.scenario import PAGES, admin_url, make_world
+from tests.accounts.staff_login import login_staff
 
 MODELS = (
     "establishments.establishment",
@@ -72,7 +73,7 @@ def _expected_status(rights: set[str], page: str) -> int:
 def test_role_rights_on_every_admin_page(client, role, model):
     world = make_world()
     user = StaffFactory(role=role, establishments=[world.a.establishment])
-    client.force_login(user)
+    login_staff(client, user)
     obj = _object(world, model)
     rights = EXPECTED[role].get(model, set())
     got, wanted = {}, {}
@@ -102,7 +103,7 @@ def test_anonymous_is_sent_to_the_login_page(client, model):
 def test_communication_team_has_no_access_to_the_back_office(client, is_staff):
     world = make_world()
     user = StaffFactory(role="communication", is_staff=is_staff)
-    client.force_login(user)
+    login_staff(client, user)
     assert client.get(reverse("admin:index")).status_code == 302
     for model in MODELS:
         obj = _object(world, model)
@@ -115,14 +116,14 @@ def test_communication_team_has_no_access_to_the_back_office(client, is_staff):
 @pytest.mark.django_db
 def test_staff_without_any_role_has_no_access(client):
     make_world()
-    client.force_login(StaffFactory())
+    login_staff(client, StaffFactory())
     assert client.get(reverse("admin:index")).status_code == 302
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["greffe", "regie", "national", "auditeur"])
 def test_back_office_roles_reach_the_index_in_french(client, role):
-    client.force_login(StaffFactory(role=role))
+    login_staff(client, StaffFactory(role=role))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     content = response.content.decode()
@@ -134,7 +135,7 @@ def test_back_office_roles_reach_the_index_in_french(client, role):
 @pytest.mark.django_db
 def test_auditor_changes_nothing(client):
     world = make_world()
-    client.force_login(StaffFactory(role="auditeur"))
+    login_staff(client, StaffFactory(role="auditeur"))
     detainee = world.a.detainee
     response = client.post(
         admin_url(detainee, "change"),
@@ -153,7 +154,7 @@ def test_a_history_version_page_never_saves(client, role):
     """simple-history would save a form posted to a version page; the back office refuses it."""
     world = make_world()
     detainee = world.a.detainee
-    client.force_login(StaffFactory(role=role, establishments=[world.a.establishment]))
+    login_staff(client, StaffFactory(role=role, establishments=[world.a.establishment]))
     response = client.post(
         admin_url(detainee, "version"),
         {"establishment": detainee.establishment_id, "ecrou": detainee.ecrou, "family_name": "REVERTI",
@@ -171,7 +172,7 @@ def test_a_history_version_page_never_saves(client, role):
 def test_import_and_export_pages_follow_the_role(client, role, model):
     """Importing changes rows (greffe, national); exporting reads them (every back-office role)."""
     if role:
-        client.force_login(StaffFactory(role=role))
+        login_staff(client, StaffFactory(role=role))
     app_label, model_name = model.split(".")
     rights = EXPECTED.get(role, {}).get(model, set())
     for page, needed in (("import", "change"), ("export", "view")):

@@ -18,6 +18,7 @@ from establishments.models import Bank, Establishment, NationalCeiling
 from permits.models import Detainee, VisitPermit
 from tests.accounts.factories import StaffFactory
 from tests.accounts.scenario import admin_url
+from tests.accounts.staff_login import login_staff
 from tests.establishments.factories import BankFactory, EstablishmentFactory, NationalCeilingFactory
 from tests.permits.factories import DetaineeFactory
 
@@ -33,7 +34,7 @@ def test_every_model_keeps_its_history():
 @pytest.fixture
 def national(client, db):
     user = StaffFactory(role="national")
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 
@@ -92,7 +93,7 @@ def test_national_ceiling_changed_by_national(client, national):
 def test_detainee_and_permit_created_by_greffe(client, db):
     establishment = EstablishmentFactory()
     greffe = StaffFactory(role="greffe", establishments=[establishment])
-    client.force_login(greffe)
+    login_staff(client, greffe)
     response = client.post(reverse("admin:permits_detainee_add"), {
         "establishment": establishment.pk, "ecrou": "654321", "family_name": "BERNARD", "first_name": "Luc",
         "birth_date": "14/03/1985", "status": "detained", "may_receive_money": "on",
@@ -112,7 +113,7 @@ def test_detainee_and_permit_created_by_greffe(client, db):
 
 def test_permit_ending_before_it_starts_is_refused(client, db):
     detainee = DetaineeFactory()
-    client.force_login(StaffFactory(role="greffe", establishments=[detainee.establishment]))
+    login_staff(client, StaffFactory(role="greffe", establishments=[detainee.establishment]))
     response = client.post(reverse("admin:permits_visitpermit_add"), {
         "number": "PV-2026-888888", "detainee": detainee.pk, "holder_family_name": "X", "holder_first_names": "Y",
         "holder_birth_date": "01/02/1960", "kind": "permanent", "valid_from": "01/06/2026",
@@ -168,7 +169,7 @@ def test_auditor_reads_who_changed_what(client, national):
     client.post(admin_url(bank, "change"), {"name": "Banque Auditée", "bic": bank.bic,
                                             "api_base_url": bank.api_base_url, "enabled": ""})
     auditor = StaffFactory(role="auditeur")
-    client.force_login(auditor)
+    login_staff(client, auditor)
     content = client.get(admin_url(bank, "history")).content.decode()
     assert national.username in content
     assert html.escape("Affichée dans la liste des banques") in content

@@ -18,6 +18,7 @@ from cms.constants import EDITORS_GROUP, MODERATORS_GROUP
 from cms.models import ContentPage
 from cms.tasks import publish_scheduled
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.cms.factories import ContentPageFactory
 
 
@@ -61,7 +62,7 @@ def test_wagtail_groups_are_french_and_the_workflow_is_moderated_by_communicatio
 
 @pytest.mark.django_db
 def test_the_communication_account_reaches_cms_not_the_back_office(client, communication, page):
-    client.force_login(communication)
+    login_staff(client, communication)
     response = client.get("/cms/")
     assert response.status_code == 200
     assert '<html lang="fr"' in response.content.decode()
@@ -74,7 +75,7 @@ def test_the_communication_account_reaches_cms_not_the_back_office(client, commu
 @pytest.mark.parametrize("role", ["greffe", "regie"])
 def test_greffe_and_regie_cannot_reach_cms_nor_publish(client, role, page):
     user = StaffFactory(role=role)
-    client.force_login(user)
+    login_staff(client, user)
     assert client.get("/cms/").status_code in (302, 403)
     perms = page.permissions_for_user(user)
     assert not perms.can_publish() and not perms.can_edit()
@@ -87,7 +88,7 @@ def test_greffe_and_regie_cannot_reach_cms_nor_publish(client, role, page):
 @pytest.mark.django_db
 def test_an_editors_change_goes_live_only_after_a_moderator_approves(client, editor, communication, page):
     assert not page.permissions_for_user(editor).can_publish()
-    client.force_login(editor)
+    login_staff(client, editor)
     # "Publish" is not theirs: the change is only saved as a draft.
     assert edit(client, page, "action-publish", title="Titre du rédacteur").status_code == 302
     assert live_title(client, page) == "Ancien titre"
@@ -104,7 +105,7 @@ def test_an_editors_change_goes_live_only_after_a_moderator_approves(client, edi
     page.refresh_from_db()
     assert page.title == "Ancien titre"
 
-    client.force_login(communication)
+    login_staff(client, communication)
     response = client.post(url, {"comment": "Relu, publié."})
     assert response.status_code in (200, 302)
     page.refresh_from_db()
@@ -144,7 +145,7 @@ def test_scheduled_publishing_puts_the_page_live_when_its_date_comes(client, hom
 
 @pytest.mark.django_db
 def test_the_admin_gets_a_relaxed_csp_and_the_public_site_keeps_the_strict_one(client, communication, page):
-    client.force_login(communication)
+    login_staff(client, communication)
     admin = client.get("/cms/")
     assert "'unsafe-inline'" in admin.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in admin.headers["Content-Security-Policy"]
@@ -161,7 +162,7 @@ def test_the_communication_account_opens_every_demo_page_in_the_editor(client, d
 
     from accounts.models import User
 
-    client.force_login(User.objects.get(username="communication"))
+    login_staff(client, User.objects.get(username="communication"))
     for page in Page.objects.filter(depth__gte=2):
         response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
         assert response.status_code == 200, page.title

@@ -16,6 +16,7 @@ from cms.models import TutorialPage
 from cms.pages.tutorial import embed_src
 from establishments.models import Establishment
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.cms.factories import EstablishmentPageFactory, FAQPageFactory, TutorialPageFactory
 from tests.establishments.factories import NationalCeilingFactory
 
@@ -30,7 +31,7 @@ def text(response) -> str:
 @pytest.fixture
 def communication(client, db):
     user = StaffFactory(username="communication", role="communication", is_staff=False)
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 
@@ -142,7 +143,7 @@ def test_the_establishment_page_shows_the_caps_and_follows_a_change_made_in_the_
     # The régie lowers a cap in the back office (/gestion/): the page shows it at once.
     cpdemo = Establishment.objects.get(code="CPDEMO")
     regie = StaffFactory(role="regie", establishments=[cpdemo])
-    client.force_login(regie)
+    login_staff(client, regie)
     response = client.post(reverse("admin:establishments_establishment_change", args=(cpdemo.pk,)), {
         "min_amount": "1.00", "max_per_transfer": "150.00", "max_per_detainee_month": "400.00",
         "max_per_sender_month": "",

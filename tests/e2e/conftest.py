@@ -408,3 +408,38 @@ def walker(browser, portal):
 
 def path_of(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def totp_code(username: str) -> str:
+    """The code that ``username``'s authentication application shows now, from their device's key (the demo
+    accounts': the documented demo secret). A code is accepted once: if this period's code was used
+    already (two logins in the same 30 s), the next period's, which django-otp also accepts."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += (device.last_t - totp.t() + 1) * device.step
+    return f"{totp.token():06d}"
+
+
+def staff_login(walk: Walk, username: str, *, password: str = "demo-portail", site: str = "gestion") -> None:
+    """A staff member logs in as they would: the login page of /gestion/ (or /cms/), their password, then
+    the second-factor page where they type their application's code. Both pages are checked by axe-core."""
+    from playwright.sync_api import expect
+
+    page = walk.page
+    page.goto(f"/{site}/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    walk.visit(f"{site}-connexion")
+    page.locator("input[type=submit], button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/gestion/second-facteur/"))
+    expect(page.get_by_role("heading", name="Vérification en deux étapes")).to_be_visible()
+    walk.visit(f"{site}-second-facteur")
+    page.get_by_label("Code à 6 chiffres").fill(totp_code(username))
+    page.get_by_role("button", name="Vérifier le code").click()
+    page.wait_for_url(re.compile(rf"/{site}/(?!login)"))
+    assert "/second-facteur/" not in page.url, page.url

@@ -21,7 +21,7 @@ from config.celery import app
 from permits.models import RegisteredPermit
 from reconciliation.models import CashierBatch
 from sandbox.models import SandboxPaymentRequest
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, staff_login
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
 
@@ -103,11 +103,7 @@ def eager():
 def regie_walk(walk, transfer: Transfer, tmp_path) -> None:
     """The régie: the sandbox bank's camt.053 of the day imported, the cashier batch and its acknowledgement."""
     page = walk.page
-    page.goto("/gestion/login/")
-    page.locator("#id_username").fill("regie")
-    page.locator("#id_password").fill("demo-portail")
-    walk.visit("gestion-connexion")
-    page.locator("input[type=submit], button[type=submit]").first.click()
+    staff_login(walk, "regie")  # password, then the demo TOTP code on the second-factor page
     page.goto("/gestion/rapprochement/")
     walk.visit("rapprochement")
 

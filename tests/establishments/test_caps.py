@@ -10,6 +10,7 @@ from django.urls import reverse
 from establishments.models import Establishment, NationalCeiling
 from establishments.selectors import EffectiveCaps, effective_caps
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.establishments.factories import EstablishmentFactory, NationalCeilingFactory
 
 CAPS = ("min_amount", "max_per_transfer", "max_per_detainee_month", "max_per_sender_month")
@@ -28,7 +29,7 @@ def establishment(db):
 @pytest.fixture
 def regie(client, establishment):
     user = StaffFactory(role="regie", establishments=[establishment])
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 
@@ -104,7 +105,7 @@ def test_empty_cap_means_none(client, establishment, regie):
 
 def test_national_sets_the_ceiling_once(client, db):
     national = StaffFactory(role="national")
-    client.force_login(national)
+    login_staff(client, national)
     assert client.get(reverse("admin:establishments_nationalceiling_add")).status_code == 200
     response = client.post(
         reverse("admin:establishments_nationalceiling_add"),
@@ -121,7 +122,7 @@ def test_national_sets_the_ceiling_once(client, db):
 
 def test_ceiling_with_minimum_above_maximum_is_refused(client, db):
     ceiling = NationalCeilingFactory()
-    client.force_login(StaffFactory(role="national"))
+    login_staff(client, StaffFactory(role="national"))
     response = client.post(
         reverse("admin:establishments_nationalceiling_change", args=(ceiling.pk,)),
         {"min_amount": "50", "max_per_transfer": "10", "max_per_detainee_month": "", "max_per_sender_month": ""},
@@ -134,7 +135,7 @@ def test_ceiling_with_minimum_above_maximum_is_refused(client, db):
 
 def test_lowering_the_ceiling_warns_and_bounds_existing_caps(client, establishment):
     ceiling = NationalCeilingFactory()
-    client.force_login(StaffFactory(role="national"))
+    login_staff(client, StaffFactory(role="national"))
     response = client.post(
         reverse("admin:establishments_nationalceiling_change", args=(ceiling.pk,)),
         {"min_amount": "", "max_per_transfer": "100", "max_per_detainee_month": "", "max_per_sender_month": ""},

@@ -10,6 +10,7 @@ from django.urls import reverse
 from permits.models import Detainee, VisitPermit
 from tests.accounts.factories import StaffFactory
 from tests.accounts.scenario import PAGES, admin_url, make_world
+from tests.accounts.staff_login import login_staff
 from tests.permits.factories import DetaineeFactory
 
 SCOPED_MODELS = ("establishments.establishment", "permits.detainee", "permits.visitpermit")
@@ -23,7 +24,7 @@ def world(db):
 @pytest.fixture
 def greffe_a(client, world):
     user = StaffFactory(role="greffe", establishments=[world.a.establishment])
-    client.force_login(user)
+    login_staff(client, user)
     return user
 
 
@@ -39,7 +40,7 @@ def _detainee_form(detainee, **changes):
 @pytest.mark.parametrize("role", ["greffe", "regie"])
 @pytest.mark.parametrize("model", SCOPED_MODELS)
 def test_every_url_of_another_establishments_object_is_refused(client, world, role, model):
-    client.force_login(StaffFactory(role=role, establishments=[world.a.establishment]))
+    login_staff(client, StaffFactory(role=role, establishments=[world.a.establishment]))
     theirs = world.b.objects[model]
     for page in PAGES:
         if page in ("changelist", "add"):
@@ -159,14 +160,14 @@ def test_export_contains_only_own_rows(client, world, greffe_a):
 
 def test_national_and_auditor_see_every_establishment(client, world):
     for role in ("national", "auditeur"):
-        client.force_login(StaffFactory(role=role))
+        login_staff(client, StaffFactory(role=role))
         response = client.get(reverse("admin:permits_detainee_changelist"))
         assert {world.a.detainee, world.b.detainee} <= set(response.context["cl"].result_list)
         assert client.get(admin_url(world.b.detainee, "history")).status_code == 200
 
 
 def test_user_of_two_establishments_sees_both(client, world):
-    client.force_login(StaffFactory(role="greffe", establishments=[world.a.establishment, world.b.establishment]))
+    login_staff(client, StaffFactory(role="greffe", establishments=[world.a.establishment, world.b.establishment]))
     response = client.get(reverse("admin:permits_visitpermit_changelist"))
     assert {world.a.permit, world.b.permit} <= set(response.context["cl"].result_list)
 
@@ -175,7 +176,7 @@ def test_inactive_staff_is_refused(client, world):
     user = StaffFactory(role="greffe", establishments=[world.a.establishment])
     user.is_active = False
     user.save()
-    client.force_login(user)
+    login_staff(client, user)
     assert client.get(admin_url(world.a.detainee, "change")).status_code == 302
 
 
@@ -191,7 +192,7 @@ def test_greffe_changes_own_detainee_and_it_shows_in_history(client, world, gref
 
 
 def test_greffe_without_establishment_sees_no_row(client, world):
-    client.force_login(StaffFactory(role="greffe"))
+    login_staff(client, StaffFactory(role="greffe"))
     for model in SCOPED_MODELS:
         response = client.get(admin_url(world.a.objects[model], "changelist"))
         assert list(response.context["cl"].result_list) == []

@@ -14,6 +14,7 @@ from permits.models import VisitPermit
 from permits.resources import DetaineeResource, VisitPermitResource, escape_formula
 from permits.services import import_genesis_file
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 
@@ -26,7 +27,7 @@ FORMULAS = ["=HYPERLINK(\"http://x\")", "+33 1 23", "-2+3", "@SUM(A1:A2)", "\tTA
 
 def export(user, model: str, resource, columns, fmt: str) -> bytes:
     client = Client()
-    client.force_login(user)
+    login_staff(client, user)
     data = {"resource": "0", "format": {"csv": "0", "xlsx": "1"}[fmt]}
     data.update({f"{resource.__name__.lower()}_{c}": "on" for c in columns})
     response = client.post(reverse(f"admin:permits_{model}_export"), data)
@@ -63,7 +64,7 @@ def test_csv_export_has_the_genesis_columns_and_only_the_users_establishments(se
 def test_the_export_and_import_pages_offer_the_genesis_formats_and_columns(setup):
     greffe, _mine = setup
     client = Client()
-    client.force_login(greffe)
+    login_staff(client, greffe)
     for page in ("export", "import"):
         response = client.get(reverse(f"admin:permits_visitpermit_{page}"))
         assert response.status_code == 200

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from permits.models import Detainee, VisitPermit
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 
@@ -31,7 +32,7 @@ def detainee(maxx):
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

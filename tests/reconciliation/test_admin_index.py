@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 
 from .helpers import establishment
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def home(role: str) -> tuple[Client, str]:
     client = Client()
-    client.force_login(StaffFactory(role=role, establishments=[establishment()]))
+    login_staff(client, StaffFactory(role=role, establishments=[establishment()]))
     page = client.get("/gestion/")
     assert page.status_code == 200
     return client, page.content.decode()

@@ -17,7 +17,9 @@ from config.celery import app
 from reconciliation.constants import MatchOutcome, RefundStatus
 from reconciliation.models import BankStatement, Refund, StatementEntry
 from sandbox.bank import services as bank
+from sandbox.demo import demo_totp_code
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.transfers.test_views import demo, pay  # noqa: F401 - the demo fixture and the citizen flow
 from transfers.constants import TransferStatus
 
@@ -68,6 +70,8 @@ def test_done_when(demo, eager, tmp_path):  # noqa: F811 - pytest fixture
 
     regie = Client()
     assert regie.login(username="regie", password="demo-portail")
+    # Its second factor, as the régie would type it: the demo TOTP code.
+    assert regie.post("/gestion/second-facteur/", {"code": demo_totp_code()})["Location"] == "/gestion/"
     with open(statement_file, "rb") as handle:
         upload = regie.post("/gestion/rapprochement/releves/importer/", {"file": handle})
     assert upload.status_code == 302
@@ -114,7 +118,7 @@ def test_done_when(demo, eager, tmp_path):  # noqa: F811 - pytest fixture
     assert "une autre personne doit l'approuver" in text(refused)
     second = StaffFactory(username="regie2", role="regie", establishments=[cpdemo])
     other = Client()
-    other.force_login(second)
+    login_staff(other, second)
     other.post(f"/gestion/rapprochement/remboursements/fichiers/{refund.file_id}/approuver/")
     xml = other.get(f"/gestion/rapprochement/remboursements/fichiers/{refund.file_id}.xml")
     assert b"pain.001.001.03" in xml.content and b"35.00" in xml.content

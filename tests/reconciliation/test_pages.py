@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from reconciliation import jobs, tasks
 from reconciliation.models import BankStatement
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 
 from .camt_files import build, credit, write
 from .helpers import establishment, executed_transfer, receive, today
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    login_staff(client, user)
     return client
 
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from tests.transfers.factories import RegisteredPermitFactory, TransferFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.django_db
 # sprite, the admin's JavaScript catalogue, Wagtail's page-password forms.
 PUBLIC_IN_BACK_OFFICE = re.compile(
     r"^/(gestion|cms)/(login|logout|password_reset|jsi18n|autocomplete|sprite)|^/_util/"
+    # The passkey script's French messages (a translation catalogue, like Wagtail's jsi18n).
+    r"|^/gestion/second-facteur/cles-d-acces/api/jsi18n/$"
 )
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 LEAK = ("Traceback", "django/core/handlers", "site-packages")
@@ -135,7 +138,7 @@ def test_another_relative_sees_nothing_of_the_first(world):
 def test_staff_of_another_establishment_sees_nothing_of_it(world, role):
     staff = StaffFactory(role=role, establishments=[world["other_establishment"]])
     client = Client(raise_request_exception=False)
-    client.force_login(staff)
+    login_staff(client, staff)
     values = values_for(world)
     transfer = world["transfer"]
     ids = {

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from tests.accounts.factories import PASSWORD, StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.accounts.staff_login import login_staff
 from transfers.constants import TransferStatus
 
 from .factories import TransferFactory
@@ -12,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user):
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
+    return login_staff(Client(), user)
 
 
 def test_regie_sees_its_establishment_only_and_cannot_change_anything():
