@@ -216,7 +216,8 @@ def test_the_transaction_amount_is_read_rather_than_the_amount_instructed_in_ano
          '<TxDtls><Amt Ccy="EUR">5.00</Amt></TxDtls></NtryDtls></Ntry>',
          r"Nombre illisible \(écriture n° 2, Btch/NbOfTxs\)"),
         ('<Ntry><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><Btch><TtlAmt Ccy="USD">5.00</TtlAmt>'
-         '</Btch><TxDtls><Amt Ccy="EUR">5.00</Amt></TxDtls></NtryDtls></Ntry>', r"L'écriture n° 2 est en EUR mais son lot \(Btch\) en USD"),
+         '</Btch><TxDtls><Amt Ccy="EUR">5.00</Amt></TxDtls></NtryDtls></Ntry>',
+         r"L'écriture n° 2 est en EUR mais son lot \(Btch\) en USD"),
     ],
 )
 def test_inconsistent_details_are_refused_with_the_entry_s_number(entry, message):
