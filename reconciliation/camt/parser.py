@@ -381,27 +381,26 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
         else:  # NtryDtls: its transaction details, and its batch figures if any
             own = []
             for sub in child:
-                if sub.tag == n.TxDtls:
+                tag = sub.tag
+                if tag == n.TxDtls:
                     own.append(sub)
-                elif sub.tag == n.Btch:
+                elif tag == n.Btch:
                     batches.append((sub, own))
             details += own
 
-    name = _entry_name(entry_index, servicer_ref, entry_ref)
-
-    def where() -> str:
-        return name
+    def where() -> str:  # the entry's name, built only for an error
+        return _entry_name(entry_index, servicer_ref, entry_ref)
 
     if amount_el is None:
-        raise _refuse(name, _("n'a pas de montant."))
+        raise _refuse(where(), _("n'a pas de montant."))
     entry_amount, currency = _amount(amount_el, where)
     if not currency:
-        raise _refuse(name, _("n'indique pas la devise de son montant (Ccy)."))
+        raise _refuse(where(), _("n'indique pas la devise de son montant (Ccy)."))
     if header.currency and currency != header.currency:
-        raise _refuse(name, _("est en %(ccy)s, le compte en %(account)s : refusé."), ccy=currency,
+        raise _refuse(where(), _("est en %(ccy)s, le compte en %(account)s : refusé."), ccy=currency,
                       account=header.currency)
     if credit_debit not in ("CRDT", "DBIT"):
-        raise _refuse(name, _("n'indique pas si elle est au crédit ou au débit."))
+        raise _refuse(where(), _("n'indique pas si elle est au crédit ou au débit."))
     if credit_debit == "CRDT":
         header.credit_count += 1
         header.credit_sum += entry_amount
@@ -420,26 +419,26 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
             )
         ]
     lines = []
-    total = Decimal("0.00")
+    total = entry_amount
     amounts: dict[int, Decimal] | None = {} if batches else None
     for index, detail in enumerate(details, start=1):
         end_to_end, tx_amount, debtor, iban, bic, remittance, returned, side = _detail(detail, n)
         if tx_amount is not None:
             amount, tx_currency = _amount(tx_amount, where)
             if not tx_currency:
-                raise _refuse(name, _("a un détail (n° %(d)s) qui n'indique pas la devise de son montant (Ccy)."),
+                raise _refuse(where(), _("a un détail (n° %(d)s) qui n'indique pas la devise de son montant (Ccy)."),
                               d=index)
             if tx_currency != currency:
-                raise _refuse(name, _("est en %(ccy)s mais son détail n° %(d)s en %(other)s."),
+                raise _refuse(where(), _("est en %(ccy)s mais son détail n° %(d)s en %(other)s."),
                               ccy=currency, d=index, other=tx_currency)
         elif len(details) == 1:
             amount = entry_amount
         else:
-            raise _refuse(name, _("a plusieurs détails sans montant chacun."))
+            raise _refuse(where(), _("a plusieurs détails sans montant chacun."))
         if side and side != credit_debit:
-            raise _refuse(name, _("est %(side)s mais son détail n° %(d)s est %(other)s."),
+            raise _refuse(where(), _("est %(side)s mais son détail n° %(d)s est %(other)s."),
                           side=_side(credit_debit), d=index, other=_side(side))
-        total += amount
+        total = amount if index == 1 else total + amount
         if amounts is not None:
             amounts[id(detail)] = amount
         if end_to_end.upper() == NOT_PROVIDED:
@@ -456,30 +455,30 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
             )
         )
     if total != entry_amount:
-        raise _refuse(name, _("est de %(amount)s mais ses détails totalisent %(total)s."),
+        raise _refuse(where(), _("est de %(amount)s mais ses détails totalisent %(total)s."),
                       amount=format_euros(entry_amount), total=format_euros(total))
     for batch, own in batches:
-        _check_batch(batch, own, amounts, name, currency, n)
+        _check_batch(batch, own, amounts, where, currency, n)
     return lines
 
 
-def _check_batch(batch, details: list, amounts: dict, name: str, currency: str, n: _Names) -> None:
+def _check_batch(batch, details: list, amounts: dict, where, currency: str, n: _Names) -> None:
     """A batch booking's figures (``NtryDtls/Btch``: number of transactions, total) against its details."""
     count = total = None
     for child in batch:
         if child.tag == n.NbOfTxs:
-            count = _count(_stripped(child), lambda: _("%(entry)s, Btch/NbOfTxs") % {"entry": name})
+            count = _count(_stripped(child), lambda: _("%(entry)s, Btch/NbOfTxs") % {"entry": where()})
         elif child.tag == n.TtlAmt:
-            total, ccy = _amount(child, lambda: _("%(entry)s, Btch/TtlAmt") % {"entry": name})
+            total, ccy = _amount(child, lambda: _("%(entry)s, Btch/TtlAmt") % {"entry": where()})
             if ccy and ccy != currency:
-                raise _refuse(name, _("est en %(ccy)s mais son lot (Btch) en %(other)s."), ccy=currency, other=ccy)
+                raise _refuse(where(), _("est en %(ccy)s mais son lot (Btch) en %(other)s."), ccy=currency, other=ccy)
     if count is not None and count != len(details):
-        raise _refuse(name, _("annonce %(count)s opérations mais en détaille %(n)s (Btch/NbOfTxs)."),
+        raise _refuse(where(), _("annonce %(count)s opérations mais en détaille %(n)s (Btch/NbOfTxs)."),
                       count=count, n=len(details))
     if total is not None and details:
         found = sum((amounts[id(d)] for d in details), Decimal("0.00"))
         if found != total:
-            raise _refuse(name, _("annonce un total de %(total)s mais ses détails totalisent %(found)s "
+            raise _refuse(where(), _("annonce un total de %(total)s mais ses détails totalisent %(found)s "
                                   "(Btch/TtlAmt)."), total=format_euros(total), found=format_euros(found))
 
 
