@@ -14,6 +14,7 @@ from reconciliation.models import BankStatement, ReconciliationJob, StatementEnt
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
 from tests.establishments.factories import EstablishmentFactory
+from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 from tests.transfers.factories import TransferFactory
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -28,7 +29,8 @@ IBAN_B = "FR7630004000000001234567942"
 @pytest.fixture
 def executed():
     est = EstablishmentFactory(code="ETABA", regie_iban=IBAN_A)
-    t = TransferFactory(amount=Decimal("50.00"))
+    # The detainee in ``est``: no second establishment with the same régie IBAN.
+    t = TransferFactory(amount=Decimal("50.00"), permit=VisitPermitFactory(detainee=DetaineeFactory(establishment=est)))
     Transfer.objects.filter(pk=t.pk).update(establishment=est)
     return t
 

@@ -13,6 +13,7 @@ from reconciliation.constants import MatchOutcome, Resolution
 from reconciliation.models import BankStatement, StatementEntry
 from tests.accounts.factories import StaffFactory
 from tests.establishments.factories import EstablishmentFactory
+from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 from tests.transfers.factories import TransferFactory
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -32,6 +33,9 @@ def est():
 
 
 def transfer(est, amount="50.00", status=S.EXECUTED, **kw):
+    # The detainee in ``est``: no second establishment holding the same régie IBAN, which the import
+    # might take for the statement's.
+    kw.setdefault("permit", VisitPermitFactory(detainee=DetaineeFactory(establishment=est)))
     t = TransferFactory(amount=Decimal(amount), status=status, **kw)
     Transfer.objects.filter(pk=t.pk).update(establishment=est)
     t.refresh_from_db()
