@@ -499,7 +499,12 @@ def _balance(element, header: StatementHeader) -> None:
         header.other_currencies.add(currency)
     if _text(flat, "CdtDbtInd") == "DBIT":
         amount = -amount
-    header.balances.setdefault(code, amount)
+    known = header.balances.setdefault(code, amount)
+    if known != amount:
+        raise CamtError(
+            _("Le relevé indique deux soldes %(code)s différents : %(a)s et %(b)s.")
+            % {"code": code, "a": format_euros(known), "b": format_euros(amount)}
+        )
     balance_date = _date(flat, "Dt")
     if balance_date:
         header.balance_dates.setdefault(code, balance_date)

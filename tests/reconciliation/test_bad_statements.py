@@ -276,3 +276,12 @@ def test_the_back_office_upload_shows_the_refusal_naming_the_entry(tmp_path, exe
     assert any(message in m for m in status["messages"]), status["messages"]
     assert escape(message) in page
     refused_nothing_written()
+
+
+@pytest.mark.parametrize("code", ["OPBD", "CLBD"])
+def test_a_balance_given_twice_with_two_amounts(tmp_path, executed, code):
+    """Which one would the check believe? Neither: the file is refused."""
+    second = (f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">999.00</Amt>'
+              "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-06-10</Dt></Dt></Bal>")
+    content = build(iban=IBAN_A, entries=[credit("50.00", executed.reference)], summary=second)
+    refused(tmp_path, content, f"Le relevé indique deux soldes {code} différents : .* et 999,00\u00a0€")
