@@ -9,7 +9,13 @@ per field, and the versions' small differences (``Sts`` as text or ``Sts/Cd``, `
 
 ``parse_statement`` yields the statement's header first (a ``StatementHeader``, once the elements
 before the first entry are read), then each ``EntryLine``; the header's balances and the checks of
-the whole file come at the end (``StatementHeader.finished``)."""
+the whole file come at the end (``StatementHeader.finished``).
+
+A statement must prove what it claims: each entry is checked as it is read, with its details in hand
+(their amounts add up to the entry's, their currency and side are the entry's, the entry's currency
+is the account's, a batch booking's ``Btch`` figures agree), and counted in a few running totals that
+the statement's summary (``TxsSummry``), when it has one, must match at the end. No second pass,
+nothing kept per entry. A refusal names the entry: its position, ``AcctSvcrRef`` and ``NtryRef``."""
 
 from __future__ import annotations
 
