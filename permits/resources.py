@@ -36,6 +36,7 @@ from import_export.results import InvalidRow, Result, RowResult
 from import_export.widgets import Widget
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.spreadsheets import escape_formula
 from establishments.selectors import establishments_for
 
 from . import selectors
@@ -54,8 +55,6 @@ from .models import Detainee, VisitPermit
 PREVIEW_ROWS = 500
 # Rows written per INSERT/UPDATE statement.
 BATCH_SIZE = 2000
-# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class GenesisFileError(Exception):
@@ -208,13 +207,6 @@ def missing_columns_message(dataset: tablib.Dataset, columns: tuple[str, ...]) -
         "columns": ", ".join(missing),
         "expected": ";".join(columns),
     }
-
-
-def escape_formula(value):
-    """A text cell a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 # --- Formats (admin) -------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ class _Matcher:
         }
         debit_refs = {r for line, refs in zip(lines, references, strict=True) if line.credit_debit != "CRDT"
                       for r in refs}
-        refund_refs = {row[0] for row in rows_by_key(Refund, "end_to_end_id", debit_refs, ("end_to_end_id",))}
+        refund_amounts = dict(rows_by_key(Refund, "end_to_end_id", debit_refs, ("end_to_end_id", "amount")))
         statement_id = self.statement.pk
         establishment_id = self.statement.establishment_id
         # Transfer id → status once this chunk is applied (a transfer paid twice in the chunk). The
@@ -183,8 +183,12 @@ class _Matcher:
             if line.entry_status not in ("BOOK", ""):
                 outcome = M.NOT_BOOKED
             elif line.credit_debit == CreditDebit.DEBIT or (line.reversal and line.credit_debit == CreditDebit.CREDIT):
+                refund_ref = next((r for r in candidates if r in refund_amounts), None)
                 if transfer and _is_return(line) and line.credit_debit == CreditDebit.DEBIT:
-                    if status == S.CREDITED:
+                    if line.amount != transfer[2]:
+                        # Only the transfer's own amount returns it: anything else waits for a person.
+                        outcome = M.AMOUNT_MISMATCH
+                    elif status == S.CREDITED:
                         outcome = M.UNEXPECTED_STATUS
                     else:
                         outcome = M.RETURNED
@@ -192,8 +196,8 @@ class _Matcher:
                         row[_RESOLVED_AT] = timezone.now()
                         returns.append((transfer_id, row))
                         taken[transfer_id] = S.REFUNDED
-                elif line.credit_debit == CreditDebit.DEBIT and any(r in refund_refs for r in candidates):
-                    outcome = M.REFUND_SENT
+                elif line.credit_debit == CreditDebit.DEBIT and refund_ref is not None:
+                    outcome = M.REFUND_SENT if line.amount == refund_amounts[refund_ref] else M.AMOUNT_MISMATCH
                 else:
                     outcome = M.OTHER
             elif transfer is None:

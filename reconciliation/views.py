@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.spreadsheets import escaped_row
 from establishments.selectors import establishments_for, may_see_establishment
 
 from . import jobs, selectors, services, tasks
@@ -272,7 +273,7 @@ def report_export(request, fmt: str):
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
         for row in rows + [()] + daily:
-            writer.writerow([f"{v:.2f}" if hasattr(v, "quantize") else v for v in row])
+            writer.writerow([f"{v:.2f}" if hasattr(v, "quantize") else v for v in escaped_row(row)])
         response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -283,10 +284,10 @@ def report_export(request, fmt: str):
         sheet = book.active
         sheet.title = _("Rapprochement")
         for row in rows:
-            sheet.append([v if not isinstance(v, str) or v[:1] not in "=+-@" else "'" + v for v in row])
+            sheet.append(escaped_row(row))
         days = book.create_sheet(_("30 jours"))
         for row in daily:
-            days.append(list(row))
+            days.append(escaped_row(row))
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

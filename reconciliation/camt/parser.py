@@ -9,7 +9,13 @@ per field, and the versions' small differences (``Sts`` as text or ``Sts/Cd``, `
 
 ``parse_statement`` yields the statement's header first (a ``StatementHeader``, once the elements
 before the first entry are read), then each ``EntryLine``; the header's balances and the checks of
-the whole file come at the end (``StatementHeader.finished``)."""
+the whole file come at the end (``StatementHeader.finished``).
+
+A statement must prove what it claims: each entry is checked as it is read, with its details in hand
+(their amounts add up to the entry's, their currency and side are the entry's, the entry's currency
+is the account's, a batch booking's ``Btch`` figures agree), and counted in a few running totals that
+the statement's summary (``TxsSummry``), when it has one, must match at the end. No second pass,
+nothing kept per entry. A refusal names the entry: its position, ``AcctSvcrRef`` and ``NtryRef``."""
 
 from __future__ import annotations
 
@@ -21,7 +27,10 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from lxml import etree
+
+from transfers.formats import format_euros
 
 from ..constants import CAMT053_NAMESPACE_PREFIX, CAMT053_VERSIONS, MAX_STATEMENT_BYTES, NOT_PROVIDED
 
@@ -45,6 +54,13 @@ class StatementHeader:
     statement_count: int = 0
     other_currencies: set[str] = field(default_factory=set)
     entry_count: int = 0
+    # The entries' own totals, counted as they are read (every entry, whatever its status), and what
+    # the statement's summary (TxsSummry) announces, when it has one: compared once the file is read.
+    credit_count: int = 0
+    credit_sum: Decimal = Decimal("0.00")
+    debit_count: int = 0
+    debit_sum: Decimal = Decimal("0.00")
+    summary: dict[str, int | Decimal] = field(default_factory=dict)
     finished: bool = False
 
     @property
@@ -140,6 +156,7 @@ class _Names:
         "BkTxCd", "Domn", "Fmly", "Cd", "SubFmlyCd", "Prtry", "NtryDtls", "TxDtls", "Refs", "EndToEndId",
         "AmtDtls", "TxAmt", "InstdAmt", "RltdPties", "Dbtr", "Nm", "Pty", "DbtrAcct", "IBAN", "RltdAgts",
         "DbtrAgt", "BICFI", "BIC", "RmtInf", "Ustrd", "Strd", "CdtrRefInf", "Ref", "RtrInf", "AddtlInf",
+        "Btch", "NbOfTxs", "TtlAmt",
     )
 
     def __init__(self, namespace: str):
@@ -153,7 +170,7 @@ class _Names:
         }
         self.detail_children = {
             self.Refs: 0, self.Amt: 1, self.AmtDtls: 2, self.RltdPties: 3, self.RltdAgts: 4, self.RmtInf: 5,
-            self.RtrInf: 6,
+            self.RtrInf: 6, self.CdtDbtInd: 7,
         }
 
 
@@ -252,10 +269,10 @@ def _transaction_code(element, n: _Names) -> str:
 
 
 def _detail(detail, n: _Names) -> tuple:
-    """The fields of one TxDtls, read by walking its children:
-    (end-to-end id, amount element, debtor, debtor IBAN, debtor BIC, remittance parts, return parts)."""
-    end_to_end = debtor = iban = bic = ""
-    amount = None
+    """The fields of one TxDtls, read by walking its children: (end-to-end id, amount element, debtor,
+    debtor IBAN, debtor BIC, remittance parts, return parts, credit or debit as the detail says)."""
+    end_to_end = debtor = iban = bic = side = ""
+    amount = instructed = None
     remittance: list[str] = []
     returned: list[str] = []
     kinds = n.detail_children
@@ -298,25 +315,52 @@ def _detail(detail, n: _Names) -> tuple:
                         for leaf in institution:
                             if leaf.tag == n.BICFI or leaf.tag == n.BIC:
                                 bic = _stripped(leaf)
-        elif kind == 2:  # AmtDtls: the transaction's (or instructed) amount, unless Amt gave it
+        elif kind == 2:  # AmtDtls: the transaction's amount (else the instructed one), unless Amt gave it
             if amount is None:
                 for sub in child:
-                    if sub.tag == n.TxAmt or sub.tag == n.InstdAmt:
-                        found = next(sub.iterchildren(n.Amt), None)
-                        if found is not None:
-                            amount = found
-                            break
+                    if sub.tag == n.TxAmt:
+                        amount = next(sub.iterchildren(n.Amt), None)
+                    elif sub.tag == n.InstdAmt:
+                        instructed = next(sub.iterchildren(n.Amt), None)
         elif kind == 6:  # RtrInf
             returned += [_stripped(sub) for sub in child.iter(n.Cd, n.AddtlInf)]
-    return end_to_end, amount, debtor, iban, bic, remittance, returned
+        elif kind == 7:  # CdtDbtInd (001.08 and later)
+            side = _stripped(child)
+    return end_to_end, amount if amount is not None else instructed, debtor, iban, bic, remittance, returned, side
 
 
-def _entry_lines(entry, entry_index: int, n: _Names) -> list[EntryLine]:
+def _entry_name(entry_index: int, servicer_ref: str, entry_ref: str) -> str:
+    """``écriture n° 3 (réf. banque BANK3, réf. écriture 3)``: its position in the file and the
+    references the bank gave it, so that the staff find it in the bank's own file."""
+    refs = []
+    if servicer_ref:
+        refs.append(_("réf. banque %(ref)s") % {"ref": servicer_ref[:35]})
+    if entry_ref:
+        refs.append(_("réf. écriture %(ref)s") % {"ref": entry_ref[:35]})
+    name = _("écriture n° %(n)s") % {"n": entry_index}
+    return f"{name} ({', '.join(refs)})" if refs else name
+
+
+def _refuse(entry_name: str, message: str, **values) -> CamtError:
+    """A refusal naming the entry: ``L'écriture n° 3 (…) <message>``."""
+    return CamtError(_("L'%(entry)s %(message)s") % {"entry": entry_name, "message": message % values})
+
+
+def _side(credit_debit: str) -> str:
+    return _("au crédit") if credit_debit == "CRDT" else _("au débit")
+
+
+def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) -> list[EntryLine]:
+    """The lines of one entry (one per transaction detail), once the entry is proved consistent: its
+    currency is the account's, its details' currency and side are the entry's, their amounts add up
+    to the entry's amount, and its batch figures (``Btch``), if any, agree. Counts the entry in the
+    header's totals (for the statement's summary)."""
     amount_el = None
     credit_debit = status = entry_ref = servicer_ref = code = ""
     reversal = False
     booking = value = None
     details = []
+    batches = []
     kinds = n.entry_children
     for child in entry:
         kind = kinds.get(child.tag)
@@ -340,17 +384,35 @@ def _entry_lines(entry, entry_index: int, n: _Names) -> list[EntryLine]:
             value = _parse_date(_first_text(child))
         elif kind == 8:
             code = _transaction_code(child, n)
-        else:
-            details += child.iterchildren(n.TxDtls)
+        else:  # NtryDtls: its transaction details, and its batch figures if any
+            own = []
+            for sub in child:
+                tag = sub.tag
+                if tag == n.TxDtls:
+                    own.append(sub)
+                elif tag == n.Btch:
+                    batches.append((sub, own))
+            details += own
 
-    def where() -> str:
-        return _("écriture n° %(n)s") % {"n": entry_index}
+    def where() -> str:  # the entry's name, built only for an error
+        return _entry_name(entry_index, servicer_ref, entry_ref)
 
     if amount_el is None:
-        raise CamtError(_("L'écriture n° %(n)s n'a pas de montant.") % {"n": entry_index})
+        raise _refuse(where(), _("n'a pas de montant."))
     entry_amount, currency = _amount(amount_el, where)
+    if not currency:
+        raise _refuse(where(), _("n'indique pas la devise de son montant (Ccy)."))
+    if header.currency and currency != header.currency:
+        raise _refuse(where(), _("est en %(ccy)s, le compte en %(account)s : refusé."), ccy=currency,
+                      account=header.currency)
     if credit_debit not in ("CRDT", "DBIT"):
-        raise CamtError(_("L'écriture n° %(n)s n'indique pas si elle est au crédit ou au débit.") % {"n": entry_index})
+        raise _refuse(where(), _("n'indique pas si elle est au crédit ou au débit."))
+    if credit_debit == "CRDT":
+        header.credit_count += 1
+        header.credit_sum += entry_amount
+    else:
+        header.debit_count += 1
+        header.debit_sum += entry_amount
     entry_ref = entry_ref[:35]
     servicer_ref = servicer_ref[:35]
     status = status[:10]
@@ -363,16 +425,28 @@ def _entry_lines(entry, entry_index: int, n: _Names) -> list[EntryLine]:
             )
         ]
     lines = []
+    total = entry_amount
+    amounts: dict[int, Decimal] | None = {} if batches else None
     for index, detail in enumerate(details, start=1):
-        end_to_end, tx_amount, debtor, iban, bic, remittance, returned = _detail(detail, n)
+        end_to_end, tx_amount, debtor, iban, bic, remittance, returned, side = _detail(detail, n)
         if tx_amount is not None:
             amount, tx_currency = _amount(tx_amount, where)
+            if not tx_currency:
+                raise _refuse(where(), _("a un détail (n° %(d)s) qui n'indique pas la devise de son montant (Ccy)."),
+                              d=index)
+            if tx_currency != currency:
+                raise _refuse(where(), _("est en %(ccy)s mais son détail n° %(d)s en %(other)s."),
+                              ccy=currency, d=index, other=tx_currency)
         elif len(details) == 1:
-            amount, tx_currency = entry_amount, currency
+            amount = entry_amount
         else:
-            raise CamtError(
-                _("L'écriture n° %(n)s a plusieurs détails sans montant chacun.") % {"n": entry_index}
-            )
+            raise _refuse(where(), _("a plusieurs détails sans montant chacun."))
+        if side and side != credit_debit:
+            raise _refuse(where(), _("est %(side)s mais son détail n° %(d)s est %(other)s."),
+                          side=_side(credit_debit), d=index, other=_side(side))
+        total = amount if index == 1 else total + amount
+        if amounts is not None:
+            amounts[id(detail)] = amount
         if end_to_end.upper() == NOT_PROVIDED:
             end_to_end = ""
         if iban:
@@ -380,13 +454,44 @@ def _entry_lines(entry, entry_index: int, n: _Names) -> list[EntryLine]:
         lines.append(
             EntryLine(
                 entry_index, index, entry_ref, servicer_ref, booking, value, status, credit_debit, reversal, code,
-                amount, tx_currency or currency, entry_amount, end_to_end[:35],
+                amount, currency, entry_amount, end_to_end[:35],
                 (" ".join(r for r in remittance if r) if len(remittance) != 1 else remittance[0])[:500],
                 debtor[:140], iban[:34], bic[:11],
                 " ".join(r for r in returned if r)[:105] if returned else "",
             )
         )
+    if total != entry_amount:
+        raise _refuse(where(), _("est de %(amount)s mais ses détails totalisent %(total)s."),
+                      amount=format_euros(entry_amount), total=format_euros(total))
+    for batch, own in batches:
+        _check_batch(batch, own, amounts, where, currency, n)
     return lines
+
+
+def _check_batch(batch, details: list, amounts: dict, where, currency: str, n: _Names) -> None:
+    """A batch booking's figures (``NtryDtls/Btch``: number of transactions, total) against its details."""
+    count = total = None
+    for child in batch:
+        if child.tag == n.NbOfTxs:
+            count = _count(_stripped(child), lambda: _("%(entry)s, Btch/NbOfTxs") % {"entry": where()})
+        elif child.tag == n.TtlAmt:
+            total, ccy = _amount(child, lambda: _("%(entry)s, Btch/TtlAmt") % {"entry": where()})
+            if ccy and ccy != currency:
+                raise _refuse(where(), _("est en %(ccy)s mais son lot (Btch) en %(other)s."), ccy=currency, other=ccy)
+    if count is not None and count != len(details):
+        raise _refuse(where(), _("annonce %(count)s opérations mais en détaille %(n)s (Btch/NbOfTxs)."),
+                      count=count, n=len(details))
+    if total is not None and details:
+        found = sum((amounts[id(d)] for d in details), Decimal("0.00"))
+        if found != total:
+            raise _refuse(where(), _("annonce un total de %(total)s mais ses détails totalisent %(found)s "
+                                  "(Btch/TtlAmt)."), total=format_euros(total), found=format_euros(found))
+
+
+def _count(raw: str, what) -> int:
+    if not raw.isdigit() or len(raw) > 15:
+        raise CamtError(_("Nombre illisible (%(what)s) : « %(raw)s ».") % {"what": what(), "raw": raw[:40]})
+    return int(raw)
 
 
 def _balance(element, header: StatementHeader) -> None:
@@ -400,7 +505,12 @@ def _balance(element, header: StatementHeader) -> None:
         header.other_currencies.add(currency)
     if _text(flat, "CdtDbtInd") == "DBIT":
         amount = -amount
-    header.balances.setdefault(code, amount)
+    known = header.balances.setdefault(code, amount)
+    if known != amount:
+        raise CamtError(
+            _("Le relevé indique deux soldes %(code)s différents : %(a)s et %(b)s.")
+            % {"code": code, "a": format_euros(known), "b": format_euros(amount)}
+        )
     balance_date = _date(flat, "Dt")
     if balance_date:
         header.balance_dates.setdefault(code, balance_date)
@@ -418,7 +528,75 @@ def check_size(path: str, max_bytes: int = MAX_STATEMENT_BYTES) -> int:
     return size
 
 
-_EVENT_TAGS = ("{*}Ntry", "{*}GrpHdr", "{*}Acct", "{*}Bal", "{*}FrToDt", "{*}Stmt")
+_EVENT_TAGS = ("{*}Ntry", "{*}GrpHdr", "{*}Acct", "{*}Bal", "{*}TxsSummry", "{*}FrToDt", "{*}Stmt")
+
+# The figures of a statement's summary (TxsSummry) that are compared with its entries, by their path.
+_SUMMARY_COUNTS = ("TtlNtries/NbOfNtries", "TtlCdtNtries/NbOfNtries", "TtlDbtNtries/NbOfNtries")
+_SUMMARY_SUMS = ("TtlNtries/Sum", "TtlCdtNtries/Sum", "TtlDbtNtries/Sum")
+
+
+def _summary(element, header: StatementHeader) -> None:
+    """Read the statement's summary: numbers of entries and totals (all, credits, debits) and the net
+    total (``TtlNetNtry/Amt`` + ``CdtDbtInd`` from 001.03, ``TtlNetNtryAmt`` + ``CdtDbtInd`` before).
+    The totals per bank transaction code are not the statement's: not read."""
+    flat = _flatten(element)
+
+    def what(path: str):
+        return lambda: _("résumé du relevé, %(path)s") % {"path": path}
+
+    for path in _SUMMARY_COUNTS:
+        raw = _text(flat, path)
+        if raw:
+            header.summary[path] = _count(raw, what(path))
+    for path in _SUMMARY_SUMS:
+        if _text(flat, path):
+            header.summary[path] = _check_amount(_text(flat, path), what(path))
+    for path, side in (("TtlNtries/TtlNetNtry/Amt", "TtlNtries/TtlNetNtry/CdtDbtInd"),
+                       ("TtlNtries/TtlNetNtryAmt", "TtlNtries/CdtDbtInd")):
+        raw = _text(flat, path)
+        if raw:
+            net = _check_amount(raw, what(path))
+            header.summary["net"] = -net if _text(flat, side) == "DBIT" else net
+            break
+
+
+def _check_summary(header: StatementHeader) -> None:
+    """The summary, when the statement has one, must describe the entries the file holds."""
+    summary = header.summary
+    if not summary:
+        return
+    found = {
+        "TtlNtries/NbOfNtries": header.credit_count + header.debit_count,
+        "TtlCdtNtries/NbOfNtries": header.credit_count,
+        "TtlDbtNtries/NbOfNtries": header.debit_count,
+        "TtlNtries/Sum": header.credit_sum + header.debit_sum,
+        "TtlCdtNtries/Sum": header.credit_sum,
+        "TtlDbtNtries/Sum": header.debit_sum,
+        "net": header.credit_sum - header.debit_sum,
+    }
+    counts = {
+        "TtlNtries/NbOfNtries": lambda n: ngettext("%(n)s écriture", "%(n)s écritures", n) % {"n": n},
+        "TtlCdtNtries/NbOfNtries": lambda n: ngettext(
+            "%(n)s écriture au crédit", "%(n)s écritures au crédit", n) % {"n": n},
+        "TtlDbtNtries/NbOfNtries": lambda n: ngettext(
+            "%(n)s écriture au débit", "%(n)s écritures au débit", n) % {"n": n},
+    }
+    sums = {
+        "TtlNtries/Sum": _("un total des écritures de %(a)s, mais le relevé totalise %(b)s"),
+        "TtlCdtNtries/Sum": _("un total au crédit de %(a)s, mais le relevé totalise %(b)s"),
+        "TtlDbtNtries/Sum": _("un total au débit de %(a)s, mais le relevé totalise %(b)s"),
+        "net": _("un solde net des écritures de %(a)s, mais le relevé donne %(b)s"),
+    }
+    for key, announced in summary.items():
+        actual = found[key]
+        if announced == actual:
+            continue
+        if key in counts:
+            claim = _("%(announced)s, mais le relevé en contient %(n)s") % {
+                "announced": counts[key](announced), "n": actual}
+        else:
+            claim = sums[key] % {"a": format_euros(announced), "b": format_euros(actual)}
+        raise CamtError(_("Le résumé du relevé (TxsSummry) annonce %(claim)s : refusé.") % {"claim": claim})
 
 
 def parse_statement(
@@ -459,7 +637,7 @@ def parse_statement(
             if parent is statement and statement is not None and element.tag == names.Ntry:
                 # The entry of the statement: the common case, recognised at the least cost.
                 entry_index += 1
-                yield from _entry_lines(element, entry_index, names)
+                yield from _entry_lines(element, entry_index, names, header)
                 element.clear()
                 while element.getprevious() is not None:
                     del parent[0]
@@ -474,7 +652,7 @@ def parse_statement(
                     announced = True
                     yield header
                 entry_index += 1
-                yield from _entry_lines(element, entry_index, names)
+                yield from _entry_lines(element, entry_index, names, header)
                 element.clear()
                 while element.getprevious() is not None:
                     del parent[0]
@@ -500,6 +678,8 @@ def parse_statement(
                 header.to_date = _iso_date(_text(flat, "ToDtTm"))
             elif parent_name == "Stmt" and name == "Bal":
                 _balance(element, header)
+            elif parent_name == "Stmt" and name == "TxsSummry":
+                _summary(element, header)
     except etree.XMLSyntaxError as exc:
         if "entity" in str(exc).lower():
             raise CamtError(DOCTYPE_REFUSED()) from exc
@@ -515,6 +695,7 @@ def parse_statement(
     if header.statement_count == 0:
         raise CamtError(_("Le fichier ne contient aucun relevé (Stmt)."))
     header.entry_count = entry_index
+    _check_summary(header)
     header.finished = True
     yield header
 

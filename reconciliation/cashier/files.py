@@ -1,4 +1,5 @@
-"""The cashier system's files (DESIGN.md): the batch CSV (UTF-8, ``;``, header row) and the
+"""The cashier system's files (DESIGN.md): the batch CSV (UTF-8, ``;``, header row, formulas written as
+text by ``core.spreadsheets``) and the
 acknowledgement CSV (reference, CREDITED or REJECTED, cashier operation id, reason; optionally the
 amount credited, checked against the batch)."""
 
@@ -10,6 +11,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from core.spreadsheets import escaped_row
 
 from ..constants import ACK_COLUMNS, ACK_OPTIONAL_COLUMNS, BATCH_COLUMNS, MAX_ACK_BYTES, AckStatus
 from . import AckItem, BatchItem
@@ -24,11 +27,12 @@ class FileCashier:
         writer = csv.writer(out, delimiter=";", lineterminator="\n")
         writer.writerow(BATCH_COLUMNS)
         for item in items:
-            writer.writerow([
+            # People open the batch too (downloaded from the back office): names written as text.
+            writer.writerow(escaped_row([
                 item.establishment_code, item.ecrou, item.family_name, item.first_name,
                 f"{item.amount:.2f}", item.currency, item.reference, item.payer_name,
                 item.received_on.isoformat(),
-            ])
+            ]))
         return out.getvalue()
 
     def read_acknowledgement(self, data: bytes) -> list[AckItem]:

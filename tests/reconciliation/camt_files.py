@@ -15,6 +15,8 @@ class Tx:
     remittance: str = ""
     debtor: str = "Angela DUBOIS"
     debtor_iban: str = "FR7630004000000001234567845"
+    currency: str = ""  # the entry's, unless given
+    credit: bool | None = None  # v08's TxDtls/CdtDbtInd: the entry's side, unless given
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Entry:
     subfamily: str = "ESCT"
     currency: str = "EUR"
     return_reason: str = ""
+    batch: tuple[int, str] | None = None  # NtryDtls/Btch: (NbOfTxs, TtlAmt)
 
 
 def credit(amount: str, end_to_end: str = "NOTPROVIDED", remittance: str = "", **kw) -> Entry:
@@ -44,7 +47,9 @@ def build(
     closing: str | None = None,
     currency: str = "EUR",
     day: str = "2026-06-10",
+    summary: str = "",
 ) -> bytes:
+    """``summary``: the statement's TxsSummry, as written (after the balances)."""
     ns = f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}"
     if closing is None:
         total = Decimal(opening)
@@ -68,6 +73,7 @@ def build(
         f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>{currency}</Ccy></Acct>",
         bal("OPBD", opening),
         bal("CLBD", closing),
+        summary,
     ]
     for index, e in enumerate(entries, start=1):
         status = f"<Sts>{e.status}</Sts>" if v2 else f"<Sts><Cd>{e.status}</Cd></Sts>"
@@ -80,18 +86,25 @@ def build(
             f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{e.family}</Cd><SubFmlyCd>{e.subfamily}</SubFmlyCd></Fmly>"
             f"</Domn></BkTxCd>"
         )
-        side = "CRDT" if e.credit else "DBIT"
         if e.txs:
             parts.append("<NtryDtls>")
+            if e.batch:
+                parts.append(
+                    f"<Btch><NbOfTxs>{e.batch[0]}</NbOfTxs><TtlAmt Ccy=\"{e.currency}\">{e.batch[1]}</TtlAmt></Btch>"
+                )
             for tx in e.txs:
+                side = "CRDT" if (e.credit if tx.credit is None else tx.credit) else "DBIT"
+                ccy = tx.currency or e.currency
                 debtor = (
                     f"<Dbtr><Nm>{escape(tx.debtor)}</Nm></Dbtr>" if v2
                     else f"<Dbtr><Pty><Nm>{escape(tx.debtor)}</Nm></Pty></Dbtr>"
                 )
                 amount = (
-                    f"<AmtDtls><TxAmt><Amt Ccy=\"{e.currency}\">{tx.amount}</Amt></TxAmt></AmtDtls>" if v2
-                    else f"<Amt Ccy=\"{e.currency}\">{tx.amount}</Amt><CdtDbtInd>{side}</CdtDbtInd>"
+                    f"<AmtDtls><TxAmt><Amt Ccy=\"{ccy}\">{tx.amount}</Amt></TxAmt></AmtDtls>" if v2
+                    else f"<Amt Ccy=\"{ccy}\">{tx.amount}</Amt><CdtDbtInd>{side}</CdtDbtInd>"
                 )
+                if not tx.amount:  # a detail without an amount of its own
+                    amount = ""
                 ret = (
                     f"<RtrInf><Rsn><Cd>{e.return_reason}</Cd></Rsn></RtrInf>" if e.return_reason else ""
                 )

@@ -192,3 +192,46 @@ def test_a_file_that_is_not_a_camt053_statement():
         read(document("", ns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.99"))
     with pytest.raises(CamtError, match="aucun relevé"):
         read(f'<?xml version="1.0"?><Document xmlns="{NS08}"><BkToCstmrStmt/></Document>')
+
+
+def test_the_transaction_amount_is_read_rather_than_the_amount_instructed_in_another_currency():
+    """A payment instructed in dollars and booked in euros: the detail's amount is the booked one."""
+    entry = f"""<Ntry><Amt Ccy="EUR">12.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <NtryDtls><TxDtls><Refs><EndToEndId>{REF_A}</EndToEndId></Refs>
+        <AmtDtls><InstdAmt><Amt Ccy="USD">13.50</Amt></InstdAmt><TxAmt><Amt Ccy="EUR">12.00</Amt></TxAmt></AmtDtls>
+      </TxDtls></NtryDtls></Ntry>"""
+    _header, [line] = read(document(entry, ns=NS02))
+    assert (line.amount, line.currency, line.end_to_end_id) == (Decimal("12.00"), "EUR", REF_A)
+    only_instructed = entry.replace('<TxAmt><Amt Ccy="EUR">12.00</Amt></TxAmt>', "")
+    with pytest.raises(CamtError, match="L'écriture n° 1 est en EUR mais son détail n° 1 en USD"):
+        read(document(only_instructed, ns=NS02))
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('<Ntry><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><TxDtls><Amt>5.00</Amt></TxDtls>'
+         "</NtryDtls></Ntry>", r"L'écriture n° 2 a un détail \(n° 1\) qui n'indique pas la devise"),
+        ('<Ntry><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><Btch><NbOfTxs>deux</NbOfTxs></Btch>'
+         '<TxDtls><Amt Ccy="EUR">5.00</Amt></TxDtls></NtryDtls></Ntry>',
+         r"Nombre illisible \(écriture n° 2, Btch/NbOfTxs\)"),
+        ('<Ntry><Amt Ccy="EUR">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><Btch><TtlAmt Ccy="USD">5.00</TtlAmt>'
+         '</Btch><TxDtls><Amt Ccy="EUR">5.00</Amt></TxDtls></NtryDtls></Ntry>',
+         r"L'écriture n° 2 est en EUR mais son lot \(Btch\) en USD"),
+    ],
+)
+def test_inconsistent_details_are_refused_with_the_entry_s_number(entry, message):
+    good = '<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry>'
+    with pytest.raises(CamtError, match=message):
+        read(document(good + entry))
+
+
+def test_a_batch_booking_whose_figures_agree_is_read():
+    entry = """<Ntry><AcctSvcrRef>B-1</AcctSvcrRef><Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+      <NtryDtls><Btch><NbOfTxs>2</NbOfTxs><TtlAmt Ccy="EUR">30.00</TtlAmt><CdtDbtInd>CRDT</CdtDbtInd></Btch>
+        <TxDtls><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>
+        <TxDtls><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls></NtryDtls></Ntry>"""
+    header, lines = read(document(entry))
+    assert [(line.amount, line.entry_amount) for line in lines] == [
+        (Decimal("10.00"), Decimal("30.00")), (Decimal("20.00"), Decimal("30.00"))]
+    assert (header.credit_count, header.credit_sum, header.debit_count) == (1, Decimal("30.00"), 0)

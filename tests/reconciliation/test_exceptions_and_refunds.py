@@ -154,3 +154,17 @@ def test_executed_transfers_unseen_after_three_business_days_are_flagged():
     assert list(selectors.unseen_transfers(now=tuesday - datetime.timedelta(days=1))) == []
     staff_other = StaffFactory(role="regie", establishments=[establishment("ETABB", "FR7630004000000001234567942")])
     assert not selectors.unseen_transfers(staff_other, now=tuesday).exists()
+
+
+def test_debit_naming_a_refund_for_another_amount_waits_in_the_queue(tmp_path, queue):
+    est, staff, _w, entries = queue
+    refund = services.mark_entry_for_refund(entry_id=entries[1].pk, reason="Inconnu", user=staff)
+    from .camt_files import Entry, Tx, build, write
+
+    content = build(iban=est.regie_iban, opening="127.00", msg_id="MSG-DEBIT", entries=[
+        Entry("9.90", [Tx("9.90", refund.end_to_end_id)], credit=False, family="ICDT", subfamily="ESCT"),
+    ])
+    services.import_statement(path=write(tmp_path, content, "debit.xml"))
+    entry = StatementEntry.objects.get(end_to_end_id=refund.end_to_end_id)
+    assert entry.outcome == MatchOutcome.AMOUNT_MISMATCH
+    assert entry in selectors.exceptions_queue(staff)

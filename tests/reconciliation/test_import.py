@@ -13,6 +13,7 @@ from reconciliation.constants import MatchOutcome, Resolution
 from reconciliation.models import BankStatement, StatementEntry
 from tests.accounts.factories import StaffFactory
 from tests.establishments.factories import EstablishmentFactory
+from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 from tests.transfers.factories import TransferFactory
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -32,6 +33,9 @@ def est():
 
 
 def transfer(est, amount="50.00", status=S.EXECUTED, **kw):
+    # The detainee in ``est``: no second establishment holding the same régie IBAN, which the import
+    # might take for the statement's.
+    kw.setdefault("permit", VisitPermitFactory(detainee=DetaineeFactory(establishment=est)))
     t = TransferFactory(amount=Decimal(amount), status=status, **kw)
     Transfer.objects.filter(pk=t.pk).update(establishment=est)
     t.refresh_from_db()
@@ -178,3 +182,51 @@ def test_a_statement_read_in_many_chunks_gives_the_same_outcomes_as_in_one(tmp_p
         assert t.history.filter(status=S.RECEIVED).count() == 1
     size = os.path.getsize(path)
     assert len(steps) >= 3 and steps == sorted(steps) and steps[-1] == (size, size)
+
+
+def test_a_return_of_another_amount_never_moves_the_transfer(tmp_path, est):
+    """A debit returning a transfer must return its amount: 0.01 € naming a received 50 € transfer
+    waits in the exceptions queue, the transfer stays received (to be credited)."""
+    received = transfer(est, status=S.RECEIVED)
+    executed = transfer(est, "20.00")
+    content = build(iban=IBAN_A, opening="500.00", entries=[
+        Entry("0.01", [Tx("0.01", received.reference)], credit=False, subfamily="RRTN", return_reason="AC04"),
+        Entry("2.00", [Tx("2.00", executed.reference)], credit=False, reversal=True),
+    ])
+    result = services.import_statement(path=write(tmp_path, content))
+    received.refresh_from_db()
+    executed.refresh_from_db()
+    assert (received.status, executed.status) == (S.RECEIVED, S.EXECUTED)
+    rows = list(StatementEntry.objects.order_by("entry_index").values_list("outcome", "resolution", "transfer"))
+    assert rows == [(M.AMOUNT_MISMATCH, "", received.pk), (M.AMOUNT_MISMATCH, "", executed.pk)]
+    assert result.counts == {M.AMOUNT_MISMATCH: 2}
+    assert not Transfer.history.filter(status=S.REFUNDED).exists()
+
+
+def test_an_entry_without_details_moves_no_transfer(tmp_path, est):
+    """With no details, an entry names no transfer (its amount equal to a transfer's or not): the
+    exceptions queue."""
+    t = transfer(est)
+    content = build(iban=IBAN_A, opening="100.00", entries=[
+        Entry("50.00", []), Entry("50.00", [], credit=False, subfamily="RRTN"),
+    ])
+    services.import_statement(path=write(tmp_path, content))
+    t.refresh_from_db()
+    assert t.status == S.EXECUTED
+    assert list(StatementEntry.objects.order_by("entry_index").values_list("outcome", "transfer")) == [
+        (M.UNKNOWN_REFERENCE, None), (M.OTHER, None)]
+
+
+def test_each_detail_of_a_batch_booking_is_matched_on_its_own_amount(tmp_path, est):
+    """A batch booking (one entry, several details that add up): a detail matching its transfer's
+    amount receives it, one that does not waits in the queue, even though the entry adds up."""
+    paid, other = transfer(est, "30.00"), transfer(est, "25.00")
+    content = build(iban=IBAN_A, entries=[
+        Entry("50.00", [Tx("30.00", paid.reference), Tx("20.00", other.reference)], batch=(2, "50.00")),
+    ])
+    services.import_statement(path=write(tmp_path, content))
+    paid.refresh_from_db()
+    other.refresh_from_db()
+    assert (paid.status, other.status) == (S.RECEIVED, S.EXECUTED)
+    assert list(StatementEntry.objects.order_by("detail_index").values_list("amount", "outcome")) == [
+        (Decimal("30.00"), M.MATCHED), (Decimal("20.00"), M.AMOUNT_MISMATCH)]
