@@ -22,3 +22,20 @@ def may_use_back_office(user: User) -> bool:
 def may_manage_account(actor: User, target: User | None) -> bool:
     """Only a superuser may change or delete a superuser's account."""
     return target is None or not target.is_superuser or actor.is_superuser
+
+
+def accounts_with_email(email: str):
+    """Every account whose e-mail is ``email``, whatever its case (staff and relatives alike)."""
+    from .models import User
+
+    return User.objects.filter(email__iexact=email).select_related("relative", "proconnect").order_by("pk")
+
+
+def is_staff_account(user: User) -> bool:
+    """A staff account: a superuser, or an account the national administration gave a role (greffe, régie,
+    national, auditeur, communication…); never a relative's."""
+    from .constants import Role
+
+    if hasattr(user, "relative"):
+        return False
+    return user.is_superuser or bool(user.role_names & set(Role.values))

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.proconnect import views as proconnect_views
 from cms import views as cms_views
 
 from . import views
@@ -18,6 +19,8 @@ urlpatterns = [
     # The régie's reconciliation pages, inside the back office (before the admin's catch-all).
     path("gestion/rapprochement/", include("reconciliation.urls")),
     path("gestion/", admin.site.urls),
+    # Wagtail's logout, through ProConnect's session/end for a staff session opened with ProConnect.
+    path("cms/logout/", proconnect_views.cms_logout),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),

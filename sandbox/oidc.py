@@ -11,6 +11,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -52,6 +53,7 @@ class StandinProvider:
         default=lambda request, provider: provider.supported_acr[0]
     )
     claims_parameter_supported: bool = False
+    acr_labels: dict[str, str] = field(default_factory=dict)  # the levels a tester may pick, with their labels
 
     # Addresses
     def issuer(self) -> str:
@@ -157,9 +159,19 @@ def _authorize_params(provider: StandinProvider, data) -> tuple[dict | None, Htt
         return None, back("invalid_scope", "scope must contain openid")
     if len(params["state"]) < MIN_STATE_LENGTH or len(params["nonce"]) < MIN_STATE_LENGTH:
         return None, back("invalid_request", "state and nonce are required (32 characters at least)")
+    if params.get("claims") and not _claims_parameter_valid(params["claims"]):
+        return None, back("invalid_request", "claims must be a JSON object")
     if not set(params["acr_values"].split()) & set(provider.supported_acr):
         return None, back("invalid_request", f"acr_values must be one of {' '.join(provider.supported_acr)}")
     return params, None
+
+
+def _claims_parameter_valid(value: str) -> bool:
+    try:
+        claims = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(claims, dict) and all(isinstance(claims.get(part, {}), dict) for part in ("id_token", "userinfo"))
 
 
 def authorize(provider: StandinProvider, request: HttpRequest) -> HttpResponse:
@@ -172,7 +184,7 @@ def authorize(provider: StandinProvider, request: HttpRequest) -> HttpResponse:
             request,
             provider.template,
             {"title": provider.title, "params": params, "identities": identities,
-             "acr_choices": provider.supported_acr},
+             "acr_labels": list(provider.acr_labels.items())},
         )
     if "cancel" in request.POST:
         query = {"error": "access_denied", "error_description": "User cancelled", "state": params["state"]}
