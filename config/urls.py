@@ -20,7 +20,7 @@ urlpatterns = [
     path("gestion/rapprochement/", include("reconciliation.urls")),
     path("gestion/", admin.site.urls),
     # Wagtail's logout, through ProConnect's session/end for a staff session opened with ProConnect.
-    path("cms/logout/", proconnect_views.cms_logout),
+    path("cms/logout/", proconnect_views.cms_logout, name="cms_logout"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),
