@@ -436,3 +436,14 @@ def test_other_roles_may_not_remove_a_link(client):
     login_staff(client, StaffFactory(role="regie"))
     assert client.post(f"/gestion/accounts/proconnectaccount/{link.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ProConnectAccount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value, kept",
+    [("/cms/pages/", "/cms/pages/"), ("/gestion/", "/gestion/"), ("https://evil.example/", ""),
+     ("//evil.example/", ""), ("/\\evil.example", ""), ("http://testserver/gestion/", ""), ("", "")],
+)
+def test_only_a_path_of_the_portal_is_kept_as_where_to_go_after_login(rf, value, kept):
+    from accounts.proconnect.views import _safe_next
+
+    assert _safe_next(rf.get("/"), value) == kept
