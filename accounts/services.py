@@ -198,10 +198,20 @@ def login_staff_with_proconnect(*, claims: dict[str, Any]) -> User:
     try:
         with transaction.atomic():
             link.save()
-    except IntegrityError as error:  # the same first login at once in another request: it linked first
-        raise StaffLoginRefused(
-            _("La connexion avec ProConnect n'a pas pu être vérifiée. Veuillez recommencer."), "concurrent link"
-        ) from error
+    except IntegrityError:
+        # The same first login at once in another request (a double click) linked first: PostgreSQL waited
+        # for it, and its row is now visible. The same account and sub: this login goes on; anything else
+        # is the refusal the other request's link would have given.
+        link = ProConnectAccount.objects.select_for_update().filter(user=user, sub=sub).first()
+        if link is None:
+            raise StaffLoginRefused(
+                _("Cette identité ProConnect est déjà rattachée à un autre compte agent. Contactez "
+                  "l'administration nationale du portail."),
+                "concurrent link",
+            ) from None
+        link.last_login_at = timezone.now()
+        link._history_user = user
+        link.save(update_fields=["last_login_at"])
     return user
 
 

@@ -447,3 +447,46 @@ def test_only_a_path_of_the_portal_is_kept_as_where_to_go_after_login(rf, value,
     from accounts.proconnect.views import _safe_next
 
     assert _safe_next(rf.get("/"), value) == kept
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_first_logins_link_once_and_both_go_on():
+    """A double click on ProConnect's page: two threads, each its own PostgreSQL connection, both find no link
+    before either inserts (a barrier in the insert's pre_save); the second insert waits for the first to
+    commit, hits the unique constraints and goes on with the first one's link."""
+    import threading
+
+    from django.db import connection
+    from django.db.models.signals import pre_save
+
+    agent = staff()
+    barrier = threading.Barrier(2)
+
+    def wait_for_the_other(sender, instance, **kwargs):
+        if instance.pk is None:
+            barrier.wait(timeout=20)
+
+    pre_save.connect(wait_for_the_other, sender=ProConnectAccount, weak=False)
+    users, errors = [], []
+
+    def first_login():
+        try:
+            users.append(login_staff_with_proconnect(claims=claims()))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first_login) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        pre_save.disconnect(wait_for_the_other, sender=ProConnectAccount)
+
+    assert errors == []
+    assert [user.pk for user in users] == [agent.pk, agent.pk]
+    assert ProConnectAccount.objects.get().sub == "sub-1"
