@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .admin_mixins import HistoryReadOnlyAdmin
 from .forms import SecondFactorResetForm
-from .models import Relative, User
+from .models import ProConnectAccount, Relative, User
 from .selectors import may_manage_account, may_reset_second_factor, second_factor_devices
+from .services import unlink_proconnect
 
 
 @admin.register(User)
@@ -111,3 +112,31 @@ class RelativeAdmin(HistoryReadOnlyAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ProConnectAccount)
+class ProConnectAccountAdmin(HistoryReadOnlyAdmin):
+    """The staff accounts' ProConnect identities: read only; removing one lets its agent's next ProConnect login
+    (matched by e-mail) remember a new identity (a change of identity provider changes it)."""
+
+    list_display = ("user", "email", "idp_id", "linked_at", "last_login_at", "last_acr")
+    search_fields = ("user__username", "email")
+    readonly_fields = tuple(f.name for f in ProConnectAccount._meta.fields)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or may_manage_account(request.user, obj.user)
+        )
+
+    def delete_model(self, request, obj):
+        unlink_proconnect(link=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for link in queryset:
+            unlink_proconnect(link=link, actor=request.user)

@@ -1,5 +1,6 @@
 """The staff back office (/gestion/): Django's admin, open only to the back-office roles."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import options as admin_options
 from django.contrib.admin.apps import AdminConfig
@@ -17,6 +18,16 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return may_use_back_office(request.user)
+
+    def logout(self, request, extra_context=None):
+        """A session opened with ProConnect is also closed at ProConnect (session/end)."""
+        if request.method == "POST":
+            from .proconnect.views import end_proconnect_session
+
+            response = end_proconnect_session(request, login_page=settings.LOGIN_URL)
+            if response is not None:
+                return response
+        return super().logout(request, extra_context)
 
 
 class PortalAdminConfig(AdminConfig):

@@ -60,3 +60,28 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class ProConnectAccount(models.Model):
+    """The ProConnect identity (``sub``) of a staff account, remembered at its first ProConnect login (matched
+    by e-mail) and required from then on. ProConnect gives one ``sub`` per agent, service and identity
+    provider: an agent who changes identity provider needs the national administration to remove this link."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="proconnect", verbose_name=_("compte agent")
+    )
+    sub = models.CharField(_("identifiant ProConnect (sub)"), max_length=255, unique=True)
+    email = models.EmailField(_("adresse électronique transmise"), max_length=254)
+    idp_id = models.CharField(_("fournisseur d'identité (idp_id)"), max_length=255, blank=True)
+    siret = models.CharField(_("SIRET transmis"), max_length=14, blank=True)
+    linked_at = models.DateTimeField(_("rattaché le"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("dernière connexion ProConnect"), null=True, blank=True)
+    last_acr = models.CharField(_("dernier niveau d'authentification (acr)"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identité ProConnect")
+        verbose_name_plural = _("identités ProConnect")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.email})"

@@ -44,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.NATIONAL: {
         "accounts.user": ("view", "add", "change"),
+        "accounts.proconnectaccount": ("view", "delete"),
         "accounts.relative": VIEW,
         "auth.group": VIEW,
         "establishments.establishment": ("view", "add", "change", "delete"),

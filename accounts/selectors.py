@@ -94,3 +94,20 @@ def may_reset_second_factor(actor: User, target: User | None) -> bool:
     if not (actor.is_superuser or Role.NATIONAL in actor.role_names):
         return False
     return not hasattr(target, "relative") and may_manage_account(actor, target)
+
+
+def accounts_with_email(email: str):
+    """Every account whose e-mail is ``email``, whatever its case (staff and relatives alike)."""
+    from .models import User
+
+    return User.objects.filter(email__iexact=email).select_related("relative", "proconnect").order_by("pk")
+
+
+def holds_staff_role(user: User) -> bool:
+    """A staff account the national administration gave a role (greffe, régie, national, auditeur,
+    communication…), or a superuser; never a relative's, active or not (ProConnect's matching rule)."""
+    from .constants import Role
+
+    if hasattr(user, "relative"):
+        return False
+    return user.is_superuser or bool(user.role_names & set(Role.values))

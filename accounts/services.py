@@ -261,3 +261,122 @@ def reset_second_factor(*, actor: User, target: User, reason: str) -> int:
             "Second facteur réinitialisé (%(count)d dispositif(s) supprimé(s)) : %(reason)s"
         ) % {"count": count, "reason": reason[:500]})
     return count
+
+# Staff logging in with ProConnect.
+
+
+class StaffLoginRefused(ValueError):
+    """A ProConnect identity that opens no staff session; ``message`` is shown to the agent, ``reason`` logged."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(f"{reason}: {message}")
+        self.message = message
+        self.reason = reason
+
+
+def _proconnect_claim(claims: dict[str, Any], name: str, max_length: int) -> str:
+    value = claims.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise StaffLoginRefused(_("Les informations transmises par ProConnect sont incomplètes."), f"bad {name}")
+    return value.strip()[:max_length]
+
+
+@transaction.atomic
+def login_staff_with_proconnect(*, claims: dict[str, Any]) -> User:
+    """The staff account of this ProConnect identity: the one active staff account whose e-mail is ProConnect's
+    (any case), created beforehand by the national administration (never here). Its first ProConnect login
+    remembers the ``sub``; later ones must bring the same. Anything else is refused and changes nothing."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from .models import ProConnectAccount
+    from .selectors import accounts_with_email, holds_staff_role
+
+    sub = claims.get("sub")
+    email = _proconnect_claim(claims, "email", 254)
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if not isinstance(sub, str) or not sub or len(sub) > 255 or not email:
+        raise StaffLoginRefused(_("Les informations transmises par ProConnect sont incomplètes."), "incomplete")
+    matches = list(accounts_with_email(email))
+    staff = [user for user in matches if holds_staff_role(user)]
+    if len(staff) > 1:
+        raise StaffLoginRefused(
+            _("Plusieurs comptes agents portent l'adresse électronique transmise par ProConnect : la connexion est "
+              "impossible. Contactez l'administration nationale du portail."),
+            "several accounts",
+        )
+    if not staff:
+        if any(hasattr(user, "relative") for user in matches):
+            raise StaffLoginRefused(
+                _("L'adresse électronique transmise par ProConnect est celle d'un compte de proche, pas d'un "
+                  "compte agent. Contactez l'administration nationale du portail."),
+                "relative account",
+            )
+        if matches:
+            raise StaffLoginRefused(
+                _("Votre compte n'a aucun rôle dans le portail. Contactez l'administration nationale du portail."),
+                "no role",
+            )
+        raise StaffLoginRefused(
+            _("Aucun compte agent ne correspond à l'adresse électronique transmise par ProConnect. Demandez à "
+              "l'administration nationale du portail de créer votre compte avec cette adresse."),
+            "unknown e-mail",
+        )
+    user = staff[0]
+    if not user.is_active:
+        raise StaffLoginRefused(
+            _("Votre compte agent est désactivé. Contactez l'administration nationale du portail."), "inactive"
+        )
+    link = ProConnectAccount.objects.select_for_update().filter(user=user).first()
+    if link is not None and link.sub != sub:
+        raise StaffLoginRefused(
+            _("Votre compte agent est rattaché à une autre identité ProConnect. Si vous avez changé de fournisseur "
+              "d'identité, demandez à l'administration nationale du portail de retirer l'ancien rattachement."),
+            "sub mismatch",
+        )
+    if link is None:
+        if ProConnectAccount.objects.filter(sub=sub).exists():
+            raise StaffLoginRefused(
+                _("Cette identité ProConnect est déjà rattachée à un autre compte agent. Contactez l'administration "
+                  "nationale du portail."),
+                "sub of another account",
+            )
+        link = ProConnectAccount(user=user, sub=sub)
+    link.email = email
+    link.idp_id = _proconnect_claim(claims, "idp_id", 255)
+    link.siret = _proconnect_claim(claims, "siret", 14)
+    acr = claims.get("acr")
+    link.last_acr = acr[:100] if isinstance(acr, str) else ""
+    link.last_login_at = timezone.now()
+    link._history_user = user
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:
+        # The same first login at once in another request (a double click) linked first: PostgreSQL waited
+        # for it, and its row is now visible. The same account and sub: this login goes on; anything else
+        # is the refusal the other request's link would have given.
+        link = ProConnectAccount.objects.select_for_update().filter(user=user, sub=sub).first()
+        if link is None:
+            raise StaffLoginRefused(
+                _("Cette identité ProConnect est déjà rattachée à un autre compte agent. Contactez "
+                  "l'administration nationale du portail."),
+                "concurrent link",
+            ) from None
+        link.last_login_at = timezone.now()
+        link._history_user = user
+        link.save(update_fields=["last_login_at"])
+    return user
+
+
+@transaction.atomic
+def unlink_proconnect(*, link, actor: User) -> None:
+    """Forget a staff account's ProConnect identity (e.g. the agent changed identity provider, hence ``sub``):
+    its next ProConnect login, matched by e-mail again, remembers the new one."""
+    link._history_user = actor
+    link.delete()

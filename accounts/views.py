@@ -29,6 +29,7 @@ from .forms import AddPermitForm
 from .franceconnect import FranceConnectClient, FranceConnectError
 from .franceconnect.client import random_token
 from .middleware import LAST_ACTIVITY_KEY
+from .oidc import remember_pending_login, take_pending_login
 from .services import IdentityError, login_relative
 
 logger = logging.getLogger(__name__)
@@ -36,8 +37,6 @@ logger = logging.getLogger(__name__)
 PENDING_LOGINS_KEY = "franceconnect_pending"
 ID_TOKEN_KEY = "franceconnect_id_token"
 LOGOUT_STATE_KEY = "franceconnect_logout_state"
-MAX_PENDING_LOGINS = 5
-PENDING_LOGIN_SECONDS = 15 * 60
 
 # Errors FranceConnect may return to the callback (OIDC core §3.1.2.6), in French.
 CALLBACK_ERRORS = {
@@ -77,29 +76,15 @@ def franceconnect_login(request: HttpRequest) -> HttpResponse:
     except FranceConnectError as error:
         logger.warning("FranceConnect login not started: %s", error.detail)
         return _error_page(request, error.message, 503)
-    now = int(time.time())
-    pending = {
-        state: entry
-        for state, entry in request.session.get(PENDING_LOGINS_KEY, {}).items()
-        if now - entry["at"] < PENDING_LOGIN_SECONDS
-    }
-    pending[login_request.state] = {"nonce": login_request.nonce, "at": now}
-    # Keep the most recent few (several tabs), never an unbounded list.
-    recent = sorted(pending.items(), key=lambda item: item[1]["at"])[-MAX_PENDING_LOGINS:]
-    request.session[PENDING_LOGINS_KEY] = dict(recent)
+    remember_pending_login(request, PENDING_LOGINS_KEY, state=login_request.state, nonce=login_request.nonce)
     return redirect(login_request.url)
 
 
 @require_GET
 @never_cache
 def franceconnect_callback(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    pending = request.session.get(PENDING_LOGINS_KEY, {})
-    entry = pending.pop(state, None) if state else None  # single use, whatever happens next
-    request.session[PENDING_LOGINS_KEY] = pending
-    # Saved now: Django does not save the session with a 5xx answer, and a state must never serve twice.
-    request.session.save()
-    if entry is None or int(time.time()) - entry["at"] >= PENDING_LOGIN_SECONDS:
+    entry = take_pending_login(request, PENDING_LOGINS_KEY, request.GET.get("state", ""))
+    if entry is None:
         logger.warning("FranceConnect callback with an unknown, replayed or expired state")
         return _error_page(
             request, _("Cette demande de connexion n'est plus valable. Veuillez vous identifier à nouveau."), 400

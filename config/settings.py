@@ -66,6 +66,23 @@ FRANCECONNECT_HTTP_TIMEOUT = env.float("FRANCECONNECT_HTTP_TIMEOUT", default=10.
 # A relative's session ends after this many seconds without a request.
 RELATIVE_SESSION_IDLE_SECONDS = env.int("RELATIVE_SESSION_IDLE_SECONDS", default=30 * 60)
 
+# ProConnect (OIDC, the State agents' identity federation): the staff's production login on /gestion/login/ and
+# /cms/login/. The issuer (discovery at ``{ISSUER}/.well-known/openid-configuration``; ProConnect's is
+# ``https://{domain}/api/v2``), the client id and secret; an empty issuer hides the button. The embedded default
+# points at the stand-in of sandbox/ (/sandbox/proconnect/). A login whose id_token ``acr`` is one of
+# PROCONNECT_TWO_FACTOR_ACR counts as the staff's second factor; any other asks for the local one.
+PROCONNECT_ISSUER = env.str(
+    "PROCONNECT_ISSUER", default="" if PRODUCTION else f"{PORTAL_BASE_URL}/sandbox/proconnect"
+).rstrip("/")
+PROCONNECT_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="" if PRODUCTION else "portail-des-proches-agents")
+PROCONNECT_CLIENT_SECRET = env.str(
+    "PROCONNECT_CLIENT_SECRET", default="" if PRODUCTION else "sandbox-agents-secret-not-for-production"
+)
+PROCONNECT_HTTP_TIMEOUT = env.float("PROCONNECT_HTTP_TIMEOUT", default=10.0)
+PROCONNECT_TWO_FACTOR_ACR = [
+    value.strip() for value in env.list("PROCONNECT_TWO_FACTOR_ACR", default=["eidas2", "eidas3"]) if value.strip()
+]
+
 INSTALLED_APPS = [
     "accounts",
     "establishments",
@@ -270,6 +287,8 @@ CONTENT_SECURITY_POLICY = {
             *env.list("CSP_FORM_ACTION_EXTRA", default=[]),
             # The login and logout buttons post to the portal, which redirects to FranceConnect.
             *([_origin(FRANCECONNECT_ISSUER)] if FRANCECONNECT_ISSUER else []),
+            # The staff's ProConnect button and logout, likewise.
+            *([_origin(PROCONNECT_ISSUER)] if PROCONNECT_ISSUER else []),
         ],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import second_factor_urls
+from accounts.proconnect import views as proconnect_views
 from cms import views as cms_views
 
 from . import views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("gestion/second-facteur/", include("accounts.second_factor_urls")),
     path("gestion/second-facteur/cles-d-acces/api/", include(second_factor_urls.passkey_patterns)),
     path("gestion/", admin.site.urls),
+    # Wagtail's logout, through ProConnect's session/end for a staff session opened with ProConnect.
+    path("cms/logout/", proconnect_views.cms_logout, name="cms_logout"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),

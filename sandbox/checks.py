@@ -8,7 +8,7 @@ def sandbox_off_in_production(app_configs, **kwargs):
     if settings.SANDBOX_ENABLED:
         return [
             Warning(
-                "Les services simulés (sandbox) sont activés : FranceConnect, les banques et la caisse "
+                "Les services simulés (sandbox) sont activés : FranceConnect, ProConnect, les banques et la caisse "
                 "sont remplacés par des bouchons.",
                 hint="Mettez SANDBOX_ENABLED=false (DJANGO_ENV=production le fait par défaut).",
                 id="sandbox.W001",

@@ -37,6 +37,14 @@ DEMO_STAFF = (
 )
 
 
+DEMO_STAFF_EMAIL_DOMAIN = "demo.justice.gouv.fr"
+
+
+def demo_staff_email(username: str) -> str:
+    """A demo staff account's e-mail (the stand-in ProConnect's test agents bring it): regie@demo.justice.gouv.fr."""
+    return f"{username}@{DEMO_STAFF_EMAIL_DOMAIN}"
+
+
 @dataclass
 class DemoReport:
     created: list[str] = field(default_factory=list)
@@ -158,6 +166,8 @@ def _load_staff(username: str, role: str, establishment, back_office: bool, repo
         user = User(username=username)
         outcome = "created"
     wanted = {"is_staff": back_office, "is_active": True, "is_superuser": False}
+    if not user.email:  # an e-mail given since is kept
+        wanted["email"] = demo_staff_email(username)
     if any(getattr(user, k) != v for k, v in wanted.items()) or not user.check_password(DEMO_PASSWORD):
         for k, v in wanted.items():
             setattr(user, k, v)

@@ -6,7 +6,8 @@ from simple_history.models import HistoricalRecords
 
 
 class FranceConnectKey(models.Model):
-    """The stand-in FranceConnect's signing key, generated on first use."""
+    """A stand-in OpenID Connect provider's signing key (FranceConnect's, ProConnect's: ``name``), generated on
+    first use."""
 
     name = models.CharField(_("nom"), max_length=50, unique=True)
     kid = models.CharField(_("identifiant de clé (kid)"), max_length=100, unique=True)
@@ -24,8 +25,10 @@ class FranceConnectKey(models.Model):
 
 
 class FranceConnectGrant(models.Model):
-    """An authorization code of the stand-in FranceConnect, then the access token it was exchanged for."""
+    """An authorization code of a stand-in OpenID Connect provider (FranceConnect's, ProConnect's:
+    ``provider``), then the access token it was exchanged for."""
 
+    provider = models.CharField(_("fournisseur simulé"), max_length=20, default="franceconnect")
     code = models.CharField(_("code"), max_length=100, unique=True)
     client_id = models.CharField(_("client"), max_length=255)
     redirect_uri = models.URLField(_("adresse de retour"), max_length=1000)

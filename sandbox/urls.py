@@ -5,5 +5,6 @@ from django.urls import include, path
 app_name = "sandbox"
 urlpatterns: list = [
     path("franceconnect/", include("sandbox.franceconnect.urls")),
+    path("proconnect/", include("sandbox.proconnect.urls")),
     path("banque/", include("sandbox.bank.urls")),
 ]
