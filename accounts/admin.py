@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_lockouts  # noqa: F401  (the staff login lockouts' admin)
 from .admin_mixins import HistoryReadOnlyAdmin
 from .models import Relative, User
 from .selectors import may_manage_account

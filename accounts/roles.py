@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.NATIONAL: {
         "accounts.user": ("view", "add", "change"),
         "accounts.relative": VIEW,
+        "accounts.stafflockout": ("view", "unlock"),
         "auth.group": VIEW,
         "establishments.establishment": ("view", "add", "change", "delete"),
         "establishments.nationalceiling": ("view", "add", "change"),

@@ -22,3 +22,11 @@ def may_use_back_office(user: User) -> bool:
 def may_manage_account(actor: User, target: User | None) -> bool:
     """Only a superuser may change or delete a superuser's account."""
     return target is None or not target.is_superuser or actor.is_superuser
+
+
+def may_unlock_staff_logins(user: User) -> bool:
+    """Lifting a staff login lockout is for the national administration (and superusers)."""
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff
+        and (user.is_superuser or user.has_perm("accounts.unlock_stafflockout"))
+    )
