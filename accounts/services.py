@@ -10,7 +10,7 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,15 +113,18 @@ def record_staff_lockout(
     *, username: str | None, ip_address: str | None, path: str, failures: int | None
 ) -> StaffLockout:
     """Note that django-axes refused a staff login for ``username`` from ``ip_address``: a new lockout, or,
-    while the same one is still on (every refused attempt renews its cool-off), its latest attempt."""
+    while one on the same account or the same address is still on (every refused attempt renews its
+    cool-off), its latest attempt; a sprayer trying a thousand accounts from one address makes one."""
     now = timezone.now()
     username = (username or "")[:255]
+    same = models.Q(pk__in=[])
+    if username:
+        same |= models.Q(username=username)
+    if ip_address:
+        same |= models.Q(ip_address=ip_address)
     lockout = (
         StaffLockout.objects.select_for_update()
-        .filter(
-            username=username, ip_address=ip_address or None, unlocked_at__isnull=True,
-            last_failure_at__gt=now - settings.AXES_COOLOFF_TIME,
-        )
+        .filter(same, unlocked_at__isnull=True, last_failure_at__gt=now - settings.AXES_COOLOFF_TIME)
         .order_by("-locked_at")
         .first()
     )

@@ -8,6 +8,7 @@ import datetime
 import html
 
 import pytest
+import requests
 from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -16,8 +17,10 @@ from freezegun import freeze_time
 
 from accounts.models import StaffLockout
 from accounts.services import unlock_staff_lockouts
+from sandbox.demo import load_demo
 from tests.accounts.factories import PASSWORD, StaffFactory
 from tests.accounts.staff_login import login_staff
+from tests.accounts.test_mon_espace_flow import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +275,28 @@ def test_a_superuser_unlocks_too(greffe):
     fail(GESTION_LOGIN, "greffe", LIMIT)
     root = StaffFactory(is_superuser=True)
     assert unlock_staff_lockouts(lockout_ids=[StaffLockout.objects.get().pk], actor=root) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_relative_logs_in_with_franceconnect_from_a_locked_address(live_server, settings):
+    """Over real HTTP (the live server, its FranceConnect stand-in): the address is locked for staff
+    logins, and FranceConnect's flow is neither refused nor counted."""
+    settings.PORTAL_BASE_URL = live_server.url
+    settings.FRANCECONNECT_ISSUER = f"{live_server.url}/sandbox/franceconnect"
+    settings.FRANCECONNECT_CLIENT_ID = "portail-des-proches-sandbox"
+    settings.FRANCECONNECT_CLIENT_SECRET = "sandbox-secret-not-for-production"
+    load_demo()
+    for n in range(LIMIT):
+        fail(GESTION_LOGIN, f"inconnu{n}", 1, address="127.0.0.1")
+    assert attempt(Client(), GESTION_LOGIN, "greffe", "demo-portail", address="127.0.0.1").status_code == 429
+    attempts = list(AccessAttempt.objects.values_list("username", "failures_since_start"))
+
+    browser = requests.Session()
+    espace = login_as(browser, live_server.url, "angela-dubois")
+    assert espace.status_code == 200 and espace.url == f"{live_server.url}/mon-espace/"
+    assert "Bonjour Angela Claire Louise, vous êtes connecté(e)." in html.unescape(espace.text)
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == attempts
+    assert StaffLockout.objects.count() == 1
 
 
 # The login redirect.
