@@ -9,14 +9,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .middleware import _duration
+from .middleware import duration_in_words
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     in_cms = request.path.startswith(reverse("wagtailadmin_home"))
     context = {
         "title": _("Connexion bloquée"),
-        "cool_off": _duration(int(settings.AXES_COOLOFF_TIME.total_seconds())),
+        "cool_off": duration_in_words(int(settings.AXES_COOLOFF_TIME.total_seconds())),
         "login_url": reverse("wagtailadmin_login") if in_cms else settings.LOGIN_URL,
     }
     template = "accounts/lockout_cms.html" if in_cms else "accounts/lockout.html"

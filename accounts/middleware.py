@@ -101,12 +101,12 @@ class StaffSessionMiddleware:
             session[STAFF_LAST_ACTIVITY_KEY] = now
             return None
         if now - int(started) > settings.STAFF_SESSION_MAX_SECONDS:
-            return _("Votre session a atteint sa durée maximale de %(hours)s. Veuillez vous reconnecter.") % {
-                "hours": _duration(settings.STAFF_SESSION_MAX_SECONDS)
+            return _("Votre session a atteint sa durée maximale de %(limit)s. Veuillez vous reconnecter.") % {
+                "limit": duration_in_words(settings.STAFF_SESSION_MAX_SECONDS)
             }
         if now - int(last) > settings.STAFF_SESSION_IDLE_SECONDS:
             return _("Votre session a expiré après %(idle)s d'inactivité. Veuillez vous reconnecter.") % {
-                "idle": _duration(settings.STAFF_SESSION_IDLE_SECONDS)
+                "idle": duration_in_words(settings.STAFF_SESSION_IDLE_SECONDS)
             }
         if now - int(last) >= TOUCH_INTERVAL_SECONDS:
             session[STAFF_LAST_ACTIVITY_KEY] = now
@@ -123,7 +123,7 @@ class StaffSessionMiddleware:
         return redirect(login_url)
 
 
-def _duration(seconds: int) -> str:
+def duration_in_words(seconds: int) -> str:
     """``30 minutes``, ``12 heures``, ``1 heure 30 minutes``, in French."""
     hours, minutes = divmod(seconds // 60, 60)
     parts = []

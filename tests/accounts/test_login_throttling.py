@@ -188,6 +188,8 @@ def test_each_lockout_is_kept_once_with_its_account_address_and_page(greffe):
     assert lockout.failures == LIMIT + 5 and lockout.is_active and lockout.unlocked_at is None
     assert lockout.history.first().history_type in {"+", "~"}
     assert lockout.history.last().history_type == "+"
+    stored = AccessAttempt.objects.values_list("post_data", flat=True)
+    assert stored and all("pas-le-bon-mot-de-passe" not in data for data in stored)  # passwords masked
 
 
 def test_failures_below_the_limit_leave_no_lockout(greffe):

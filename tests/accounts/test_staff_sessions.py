@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime
 import html
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -166,3 +169,18 @@ def test_a_relatives_session_keeps_its_own_idle_timeout_and_lasting_cookie():
         response = client.get("/mon-espace/")
         assert user_id(client) is None
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("AXES_FAILURE_LIMIT", "0", "AXES_FAILURE_LIMIT et AXES_COOLOFF_MINUTES doivent être des entiers positifs."),
+    ("AXES_COOLOFF_MINUTES", "-5", "AXES_FAILURE_LIMIT et AXES_COOLOFF_MINUTES doivent être des entiers positifs."),
+    ("STAFF_SESSION_IDLE_SECONDS", "5", "STAFF_SESSION_IDLE_SECONDS doit valoir au moins 60"),
+    ("STAFF_SESSION_MAX_SECONDS", "600", "STAFF_SESSION_MAX_SECONDS au moins autant"),
+])
+def test_a_meaningless_limit_is_refused_at_start(variable, value, message):
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", variable: value},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode != 0 and message in out.stderr
