@@ -11,7 +11,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import (
+    admin_lockouts,  # noqa: F401  (the staff login lockouts' admin)
+    services,
+)
 from .admin_mixins import HistoryReadOnlyAdmin
 from .forms import SecondFactorResetForm
 from .models import ProConnectAccount, Relative, User

@@ -13,3 +13,4 @@ class AccountsConfig(AppConfig):
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+        from . import signals  # noqa: F401  (login signals: staff sessions, lockouts)

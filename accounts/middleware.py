@@ -1,5 +1,8 @@
-"""A relative's session ends after RELATIVE_SESSION_IDLE_SECONDS without a request (30 minutes); a staff
-session reaches /gestion/ and /cms/ only after its second factor."""
+"""Session lifetimes and the staff's second factor. A relative's session ends after
+RELATIVE_SESSION_IDLE_SECONDS without a request (30 minutes). A staff session ends after
+STAFF_SESSION_IDLE_SECONDS without a request (30 minutes) and STAFF_SESSION_MAX_SECONDS after its login
+(12 hours), its cookie ends with the browser, and it reaches /gestion/ and /cms/ only after its second
+factor."""
 
 from __future__ import annotations
 
@@ -13,19 +16,35 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .selectors import is_staff_account
 
 LAST_ACTIVITY_KEY = "relative_last_activity"
+STAFF_LOGIN_AT_KEY = "staff_login_at"
+STAFF_LAST_ACTIVITY_KEY = "staff_last_activity"
 # The activity timestamp (and the session's expiry with it) is rewritten at most this often: a write on
 # every request would cost a database write and commit per page. The idle timeout is thus between
-# RELATIVE_SESSION_IDLE_SECONDS - TOUCH_INTERVAL_SECONDS and RELATIVE_SESSION_IDLE_SECONDS.
+# the idle setting - TOUCH_INTERVAL_SECONDS and the idle setting.
 TOUCH_INTERVAL_SECONDS = 60
+
+
+def start_staff_session(request: HttpRequest, user) -> None:
+    """At a staff login, whatever its path (receiver of ``user_logged_in``): the session's start, for the
+    absolute limit, and a cookie that ends with the browser."""
+    if request is None or not hasattr(request, "session") or not is_staff_account(user):
+        return
+    now = int(time.time())
+    request.session[STAFF_LOGIN_AT_KEY] = now
+    request.session[STAFF_LAST_ACTIVITY_KEY] = now
+    request.session.set_expiry(0)
 
 
 class RelativeSessionMiddleware:
     """Logs a relative out after the idle timeout and refreshes the timestamp (at most once a minute) on
     every other request.
 
-    Staff sessions are left to Django's own settings."""
+    Staff sessions are StaffSessionMiddleware's."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,6 +69,70 @@ class RelativeSessionMiddleware:
         return self.get_response(request)
 
 
+class StaffSessionMiddleware:
+    """Logs a staff member out after the idle timeout or the absolute limit, and sends them to the login
+    page of where they were (/cms/ or /gestion/) with a message; refreshes the activity timestamp at most
+    once a minute. A session seen without its start (opened before this middleware) starts now.
+
+    After the view, a staff session whose cookie would outlive the browser (Wagtail's "remember me" asks
+    for SESSION_COOKIE_AGE) is put back to a browser-session cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_staff_account(getattr(request, "user", None)):
+            expired = self._expired(request)
+            if expired:
+                return self._send_to_login(request, expired)
+        response = self.get_response(request)
+        if is_staff_account(getattr(request, "user", None)) and not request.session.get_expire_at_browser_close():
+            request.session.set_expiry(0)
+        return response
+
+    @staticmethod
+    def _expired(request: HttpRequest) -> str | None:
+        now = int(time.time())
+        session = request.session
+        started, last = session.get(STAFF_LOGIN_AT_KEY), session.get(STAFF_LAST_ACTIVITY_KEY)
+        if started is None or last is None:
+            session[STAFF_LOGIN_AT_KEY] = started if started is not None else now
+            session[STAFF_LAST_ACTIVITY_KEY] = now
+            return None
+        if now - int(started) > settings.STAFF_SESSION_MAX_SECONDS:
+            return _("Votre session a atteint sa durée maximale de %(limit)s. Veuillez vous reconnecter.") % {
+                "limit": duration_in_words(settings.STAFF_SESSION_MAX_SECONDS)
+            }
+        if now - int(last) > settings.STAFF_SESSION_IDLE_SECONDS:
+            return _("Votre session a expiré après %(idle)s d'inactivité. Veuillez vous reconnecter.") % {
+                "idle": duration_in_words(settings.STAFF_SESSION_IDLE_SECONDS)
+            }
+        if now - int(last) >= TOUCH_INTERVAL_SECONDS:
+            session[STAFF_LAST_ACTIVITY_KEY] = now
+        return None
+
+    @staticmethod
+    def _send_to_login(request: HttpRequest, message: str) -> HttpResponse:
+        logout(request)
+        messages.warning(request, message)
+        cms_prefix = reverse("wagtailadmin_home")
+        login_url = reverse("wagtailadmin_login") if request.path.startswith(cms_prefix) else settings.LOGIN_URL
+        if request.method == "GET":
+            login_url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(login_url)
+
+
+def duration_in_words(seconds: int) -> str:
+    """``30 minutes``, ``12 heures``, ``1 heure 30 minutes``, in French."""
+    hours, minutes = divmod(seconds // 60, 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(count)d heure", "%(count)d heures", hours) % {"count": hours})
+    if minutes or not hours:
+        parts.append(ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
+    return " ".join(parts)
+
+
 # The staff's pages behind the second factor, and what stays open inside them: the login and logout pages,
 # and the second-factor step itself (its pages, its passkey endpoints). Static files are outside them.
 SECOND_FACTOR_GATED_PREFIXES = ("/gestion/", "/cms/")
@@ -69,7 +152,6 @@ class StaffSecondFactorMiddleware:
         path = request.path_info
         if path.startswith(SECOND_FACTOR_GATED_PREFIXES) and not self._open(path):
             from .second_factor import has_second_factor
-            from .selectors import is_staff_account
 
             user = getattr(request, "user", None)
             if user is not None and is_staff_account(user) and not has_second_factor(request):

@@ -1,7 +1,9 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -85,3 +87,52 @@ class ProConnectAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.email})"
+
+
+class StaffLockout(models.Model):
+    """A staff login lockout (django-axes): the account and the address whose failed logins reached the
+    limit, until the cool-off after the last refused attempt or until someone unlocks it. Kept for the
+    auditors; the lock itself lives in axes' attempts."""
+
+    username = models.CharField(_("identifiant saisi"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    path = models.CharField(_("page de connexion"), max_length=255, blank=True)
+    locked_at = models.DateTimeField(_("bloqué le"))
+    last_failure_at = models.DateTimeField(_("dernière tentative refusée le"))
+    failures = models.PositiveIntegerField(_("tentatives échouées"))
+    unlocked_at = models.DateTimeField(_("débloqué le"), null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        User, verbose_name=_("débloqué par"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("blocage de connexion")
+        verbose_name_plural = _("blocages de connexion")
+        ordering = ["-locked_at"]
+        permissions = [("unlock_stafflockout", _("Peut débloquer une connexion bloquée"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unlocked_by__isnull=True) | models.Q(unlocked_at__isnull=False),
+                name="stafflockout_unlocked_by_with_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_failure_at__gte=models.F("locked_at")),
+                name="stafflockout_last_failure_after_lock",
+            ),
+        ]
+        indexes = [models.Index(fields=["username", "ip_address", "unlocked_at"], name="stafflockout_open")]
+
+    def __str__(self) -> str:
+        return _("%(username)s depuis %(address)s") % {
+            "username": self.username or "—", "address": self.ip_address or "—",
+        }
+
+    @property
+    def cool_off_ends_at(self):
+        """When the lock lifts by itself: the cool-off after the last refused attempt."""
+        return self.last_failure_at + settings.AXES_COOLOFF_TIME
+
+    @property
+    def is_active(self) -> bool:
+        return self.unlocked_at is None and timezone.now() < self.cool_off_ends_at

@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "accounts.user": ("view", "add", "change"),
         "accounts.proconnectaccount": ("view", "delete"),
         "accounts.relative": VIEW,
+        "accounts.stafflockout": ("view", "unlock"),
         "auth.group": VIEW,
         "establishments.establishment": ("view", "add", "change", "delete"),
         "establishments.nationalceiling": ("view", "add", "change"),

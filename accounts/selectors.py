@@ -29,7 +29,7 @@ def may_manage_account(actor: User, target: User | None) -> bool:
 
 def is_staff_account(user: User) -> bool:
     """A staff account (any role, /gestion/ or /cms/), as opposed to a relative's (FranceConnect) account."""
-    return bool(user.is_authenticated and user.is_active and not hasattr(user, "relative"))
+    return bool(user is not None and user.is_authenticated and user.is_active and not hasattr(user, "relative"))
 
 
 def has_second_factor_device(user: User) -> bool:
@@ -111,3 +111,11 @@ def holds_staff_role(user: User) -> bool:
     if hasattr(user, "relative"):
         return False
     return user.is_superuser or bool(user.role_names & set(Role.values))
+
+
+def may_unlock_staff_logins(user: User) -> bool:
+    """Lifting a staff login lockout is for the national administration (and superusers)."""
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff
+        and (user.is_superuser or user.has_perm("accounts.unlock_stafflockout"))
+    )

@@ -1,5 +1,6 @@
 """State changes of accounts: a relative logging in with FranceConnect; a staff account's second factor
-(enrolment, codes checked, reset by the national role)."""
+(enrolment, codes checked, reset by the national role); a staff login with ProConnect; staff login
+lockouts recorded and lifted."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import datetime
 import hashlib
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .constants import Gender
-from .models import Relative, User
+from .models import Relative, StaffLockout, User
+from .selectors import may_unlock_staff_logins
 
 RELATIVE_USERNAME_PREFIX = "fc-"
 CLAIM_MAX_LENGTHS = {"given_name": 255, "family_name": 255, "preferred_username": 255, "birthplace": 5,
@@ -380,3 +385,62 @@ def unlink_proconnect(*, link, actor: User) -> None:
     its next ProConnect login, matched by e-mail again, remembers the new one."""
     link._history_user = actor
     link.delete()
+
+@transaction.atomic
+def record_staff_lockout(
+    *, username: str | None, ip_address: str | None, path: str, failures: int | None
+) -> StaffLockout:
+    """Note that django-axes refused a staff login for ``username`` from ``ip_address``: a new lockout, or,
+    while one on the same account or the same address is still on (every refused attempt renews its
+    cool-off), its latest attempt; a sprayer trying a thousand accounts from one address makes one."""
+    now = timezone.now()
+    username = (username or "")[:255]
+    same = models.Q(pk__in=[])
+    if username:
+        same |= models.Q(username=username)
+    if ip_address:
+        same |= models.Q(ip_address=ip_address)
+    lockout = (
+        StaffLockout.objects.select_for_update()
+        .filter(same, unlocked_at__isnull=True, last_failure_at__gt=now - settings.AXES_COOLOFF_TIME)
+        .order_by("-locked_at")
+        .first()
+    )
+    failures = failures or settings.AXES_FAILURE_LIMIT
+    if lockout is None:
+        lockout = StaffLockout(
+            username=username, ip_address=ip_address or None, path=path[:255], locked_at=now,
+            last_failure_at=now, failures=failures,
+        )
+    else:
+        lockout.last_failure_at = now
+        lockout.failures = max(lockout.failures, failures)
+    lockout._history_user = None  # nobody logged in: the lockout is the system's own
+    lockout.save()
+    return lockout
+
+
+@transaction.atomic
+def unlock_staff_lockouts(*, lockout_ids: list[int], actor: User) -> int:
+    """Lift the lockouts ``lockout_ids`` that are still on: their account may log in again from any
+    address, and their address on any account (axes forgets their failures). Each lockout keeps who
+    lifted it, when. Returns how many were lifted (those already lifted or cooled off are left alone)."""
+    if not may_unlock_staff_logins(actor):
+        raise PermissionDenied(_("Seule l'administration nationale peut débloquer une connexion."))
+    now = timezone.now()
+    lifted = 0
+    lockouts = StaffLockout.objects.select_for_update().filter(
+        pk__in=lockout_ids, unlocked_at__isnull=True, last_failure_at__gt=now - settings.AXES_COOLOFF_TIME
+    )
+    for lockout in lockouts.order_by("pk"):
+        # One call each: axes' reset with neither an address nor a user name would forget every failure.
+        if lockout.username:
+            axes_reset(username=lockout.username)
+        if lockout.ip_address:
+            axes_reset(ip=lockout.ip_address)
+        lockout.unlocked_at = now
+        lockout.unlocked_by = actor
+        lockout._history_user = actor
+        lockout.save(update_fields=["unlocked_at", "unlocked_by"])
+        lifted += 1
+    return lifted

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "axes",
     # Django
     "accounts.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
@@ -139,6 +140,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.RelativeSessionMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",  # staff sessions' idle and absolute limits, before the gate
     "accounts.middleware.StaffSecondFactorMiddleware",  # /gestion/ and /cms/ only after the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,6 +148,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: relaxes the CSP for Wagtail's admin (/cms/) only, before CSPMiddleware writes the header.
     "cms.middleware.CmsAdminSecurityMiddleware",
+    # After every other: turns a staff login refused by django-axes into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -185,7 +189,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.PortalBackend"]  # with django-axes' lockout check
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -193,6 +197,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/gestion/login/"
+# After a staff login without "next": the back office (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_REDIRECT_URL = "/gestion/"
 
 # Language and time: French, Europe/Paris.
 LANGUAGE_CODE = "fr"
@@ -261,6 +267,36 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
+
+# Staff login throttling (django-axes) and staff sessions (issue 12).
+# A staff login (/gestion/login/, /cms/login/) is refused, with the lockout page, once AXES_FAILURE_LIMIT
+# failures came either for one account (from any address: a targeted account) or from one address (on any
+# account: password spraying), the address read as TRUSTED_PROXY_COUNT says. The lock lifts
+# AXES_COOLOFF_MINUTES after the last failure, or when the national administration unlocks it in the back
+# office (accounts.StaffLockout keeps every lockout and who lifted it). FranceConnect logins are not counted.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT et AXES_COOLOFF_MINUTES doivent être des entiers positifs.")
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "cms.pages.contact.client_address"  # the portal's one reading of X-Forwarded-For
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+AXES_COOLOFF_MESSAGE = AXES_PERMALOCK_MESSAGE = (
+    "Trop de tentatives de connexion infructueuses : la connexion est bloquée pour ce compte ou depuis cette adresse."
+)
+AXES_RESET_ON_SUCCESS = False  # a success would also wipe its address's failures (on other accounts)
+AXES_DISABLE_ACCESS_LOG = True  # no record of each successful login (the relatives' included)
+AXES_ENABLE_ADMIN = False  # the lockouts' admin is accounts.admin_lockouts
+AXES_VERBOSE = False  # no banner at every start (the operator commands' output stays theirs)
+# A staff session ends after STAFF_SESSION_IDLE_SECONDS without a request, and STAFF_SESSION_MAX_SECONDS
+# after its login whatever the activity; its cookie ends with the browser.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60 * 60)
+if STAFF_SESSION_IDLE_SECONDS < 60 or STAFF_SESSION_MAX_SECONDS < STAFF_SESSION_IDLE_SECONDS:
+    raise ImproperlyConfigured(
+        "STAFF_SESSION_IDLE_SECONDS doit valoir au moins 60 et STAFF_SESSION_MAX_SECONDS au moins autant."
+    )
 
 
 def _origin(url: str) -> str:
