@@ -105,6 +105,13 @@ class Establishment(models.Model):
                     "Les virements ne peuvent être ouverts sans le compte de la régie (IBAN et titulaire)."
                 ),
             ),
+            # A statement is attributed to its establishment by the account's IBAN: never two with one account.
+            models.UniqueConstraint(
+                fields=["regie_iban"],
+                condition=~Q(regie_iban=""),
+                name="establishment_regie_iban_unique",
+                violation_error_message=_("Ce compte de régie (IBAN) est déjà celui d'un autre établissement."),
+            ),
         ]
 
     def __str__(self) -> str:

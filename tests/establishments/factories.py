@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import factory
+from schwifty import IBAN
 
 from establishments.constants import Disp, EstablishmentKind
 from establishments.models import Bank, Establishment, NationalCeiling
@@ -16,7 +17,10 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
     kind = EstablishmentKind.MAISON_ARRET
     disp = Disp.LYON
     city = "Lyon"
-    regie_iban = "FR7610071750000000100012302"
+    # One régie account per establishment (a database constraint): valid French IBANs, none the demo's.
+    regie_iban = factory.Sequence(
+        lambda n: str(IBAN.generate("FR", bank_code="10071", branch_code="75000", account_code=f"{500000 + n:011d}"))
+    )
     regie_bic = "TRPUFRP1"
     regie_holder = "REGIE DES COMPTES NOMINATIFS"
     transfers_enabled = True
