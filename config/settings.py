@@ -44,7 +44,14 @@ else:
     DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 # The portal's public address (links in e-mails, PSD2 return URLs, the sandbox bank's API URL).
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required in production, over https: e-mail links, the banks' return addresses, the OIDC redirect URIs and
+# the passkeys' origin all derive from it.
+if PRODUCTION:
+    PORTAL_BASE_URL = _required("PORTAL_BASE_URL").rstrip("/")
+    if not PORTAL_BASE_URL.startswith("https://"):
+        raise ImproperlyConfigured("PORTAL_BASE_URL doit être une adresse en https:// en production.")
+else:
+    PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The stand-ins of sandbox/ replace FranceConnect, the banks and the cashier system.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not PRODUCTION)

@@ -17,10 +17,11 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "proches.justice.gouv.fr",
     "DATABASE_URL": "postgres://portail@db.internal:5432/portail",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "PORTAL_BASE_URL": "https://proches.justice.gouv.fr",
 }
 # Variables of this machine that must not leak into the production process under test.
 CLEARED = ("DJANGO_ENV", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL",
-           "CELERY_RESULT_BACKEND", "DJANGO_DEBUG", "SANDBOX_ENABLED", "CACHE_URL",
+           "CELERY_RESULT_BACKEND", "DJANGO_DEBUG", "PORTAL_BASE_URL", "SANDBOX_ENABLED", "CACHE_URL",
            # set by the browser tests' session (Playwright's event loop); never in a deployment
            "DJANGO_ALLOW_ASYNC_UNSAFE")
 
@@ -43,12 +44,20 @@ def test_check_deploy_passes_without_any_warning():
     assert "WARNING" not in out.stderr.upper()
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"])
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL", "PORTAL_BASE_URL"]
+)
 @pytest.mark.parametrize("value", [None, ""])
 def test_production_refuses_to_start_without_a_required_variable(variable, value):
     out = _run(["manage.py", "check"], **{variable: value})
     assert out.returncode != 0
     assert f"La variable d'environnement {variable} est obligatoire en production." in out.stderr
+
+
+def test_production_refuses_a_portal_address_without_https():
+    out = _run(["manage.py", "check"], PORTAL_BASE_URL="http://proches.justice.gouv.fr")
+    assert out.returncode != 0
+    assert "PORTAL_BASE_URL doit être une adresse en https:// en production." in out.stderr
 
 
 def test_production_settings_turn_debug_sandbox_and_demo_off():
