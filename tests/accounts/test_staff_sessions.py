@@ -184,3 +184,10 @@ def test_a_meaningless_limit_is_refused_at_start(variable, value, message):
         capture_output=True, text=True, timeout=120,
     )
     assert out.returncode != 0 and message in out.stderr
+
+
+def test_the_cms_login_offers_no_remember_me(client):
+    """A staff session ends with the browser: the CMS's login page does not offer to remember it."""
+    page = client.get("/cms/login/").content.decode()
+    assert 'name="password"' in page
+    assert 'name="remember"' not in page and "Se souvenir de moi" not in page
