@@ -108,6 +108,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Bad input refused before anything reads it (config.middleware): oversized public bodies, NUL bytes; and
+    # input that a view let reach the database unchecked (a malformed id, a date out of range): a 400, not a 500.
+    "config.middleware.PublicRequestSizeMiddleware",
+    "config.middleware.NulByteMiddleware",
+    "config.middleware.BadLookupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -347,7 +352,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt", "mp4", "webm"]
 # Tutorial videos and their captions are read by the browser's player, not downloaded.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt", "video/mp4", "video/webm"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, with what visitors and staff type made safe for SQLite's full-text syntax (cms.search).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search"}}
 # Scheduled publishing (cms): pages whose date has come go live, expired ones go offline.
 CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {"task": "cms.publish_scheduled", "schedule": 60.0}
 

@@ -18,6 +18,8 @@ urlpatterns = [
     # The régie's reconciliation pages, inside the back office (before the admin's catch-all).
     path("gestion/rapprochement/", include("reconciliation.urls")),
     path("gestion/", admin.site.urls),
+    # Wagtail's page reordering, guarded against the tree's root (cms.views.set_page_position).
+    path("cms/pages/<int:page_to_move_id>/set_position/", cms_views.set_page_position, name="cms_set_page_position"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),
