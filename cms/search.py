@@ -14,11 +14,6 @@ from __future__ import annotations
 import re
 
 from modelsearch.backends.database import SearchBackend as database_backend
-from modelsearch.backends.database.sqlite.sqlite import (
-    SQLiteAutocompleteQueryCompiler,
-    SQLiteSearchBackend,
-    SQLiteSearchQueryCompiler,
-)
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 
 MAX_TERMS = 32
@@ -50,24 +45,11 @@ def fts_safe(query):
     return query
 
 
-class SafeSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
-    def __init__(self, queryset, query, *args, **kwargs):
-        super().__init__(queryset, fts_safe(query), *args, **kwargs)
-
-
-class SafeSQLiteAutocompleteQueryCompiler(SQLiteAutocompleteQueryCompiler):
-    def __init__(self, queryset, query, *args, **kwargs):
-        super().__init__(queryset, fts_safe(query), *args, **kwargs)
-
-
-class SafeSQLiteSearchBackend(SQLiteSearchBackend):
-    query_compiler_class = SafeSQLiteSearchQueryCompiler
-    autocomplete_query_compiler_class = SafeSQLiteAutocompleteQueryCompiler
-
-
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for)
     """Wagtail's database backend for the default database, the FTS5-safe one on SQLite."""
     backend = database_backend(params)
-    if isinstance(backend, SQLiteSearchBackend):
+    if type(backend).__name__ == "SQLiteSearchBackend":  # its module cannot be imported on another database
+        from .search_sqlite import SafeSQLiteSearchBackend
+
         return SafeSQLiteSearchBackend(params)
     return backend

@@ -9,7 +9,8 @@
 ``BadLookupMiddleware`` answers the same 400 page when a view (often a third party's: the admin's history pages,
 Wagtail's choosers and filters, import-export's export) lets the request's input reach the database unchecked
 and it cannot be turned into a query value: a malformed id in the path (``/history/'"/``), a date out of the
-database's range (year 1 in Paris time is year 0 in UTC), the admin's lookup parameters outside its changelist.
+database's range (year 1 in Paris time is year 0 in UTC), the admin's lookup parameters outside its changelist, a
+page number that does not exist (Wagtail's workflow page, ``?p=-1``).
 Only those exceptions, recognised by where they were raised; each is logged with its traceback (a warning), so
 that a view of ours that should have checked its input is still seen.
 """
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.paginator import InvalidPage
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
@@ -117,7 +119,7 @@ class BadLookupMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        bad_input = isinstance(exception, (OverflowError, IncorrectLookupParameters)) or (
+        bad_input = isinstance(exception, (OverflowError, IncorrectLookupParameters, InvalidPage)) or (
             isinstance(exception, (ValueError, TypeError, ValidationError)) and _raised_preparing_a_lookup(exception)
         )
         if not bad_input:

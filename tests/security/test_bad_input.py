@@ -179,11 +179,13 @@ def test_a_cashier_batch_for_a_day_out_of_range_gets_a_french_error_and_makes_no
     "/cms/documents/chooser/chosen/%27%22/",  # Wagtail's chooser, a malformed id
     "/cms/forms/?latest_revision_created_at_from=0001-01-01",  # Wagtail's filter, year 0 in UTC
     "/gestion/transfers/transfer/?created_at__gte=0001-01-01",  # the admin's date filter, year 0 in UTC
+    "/cms/workflows/edit/1/?p=-1",  # Wagtail's paginator, a page that does not exist
 ])
-def test_input_a_third_party_view_lets_reach_the_database_is_a_400(url, superuser_client, settings):
+def test_input_a_third_party_view_lets_reach_the_database_is_not_a_500(url, superuser_client, settings):
+    """A 400 with the French page where SQLite fails (PostgreSQL takes year 1 and answers the page itself)."""
     settings.DEBUG = False
     response = superuser_client.get(url)
-    assert response.status_code in (302, 400), response.status_code
+    assert response.status_code < 500, response.status_code
     if response.status_code == 400:
         assert REFUSED in text(response)
 
