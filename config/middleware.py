@@ -38,8 +38,20 @@ BACK_OFFICE_PREFIXES = ("/gestion/", "/cms/")
 
 
 def refusal(*, status: int, reason: str = "") -> HttpResponse:
-    """The French error page of a refused request; rendered without the request (no database, no session)."""
-    return HttpResponse(render_to_string("400.html", {"status": status, "reason": reason}), status=status)
+    """The French error page of a refused request; rendered without the request (no database, no session). The
+    middleware that refuse sit before the ones that write the security headers: the page carries its own (the
+    same policy: nothing framed, nothing but the portal's own style sheets)."""
+    response = HttpResponse(render_to_string("400.html", {"status": status, "reason": reason}), status=status)
+    response["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+    response["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _has_nul(values: Iterable[str]) -> bool:

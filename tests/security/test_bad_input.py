@@ -59,6 +59,9 @@ def test_a_nul_byte_in_the_path_or_the_query_is_refused_with_a_french_400(url, s
     body = text(response)
     assert REFUSED in body and "Erreur 400" in body and "Traceback" not in body
     assert '<html lang="fr">' in body
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_nul_byte_in_a_posted_form_changes_nothing(client, settings):
