@@ -12,6 +12,10 @@ CONTACT_RATE_LIMIT = 5
 CONTACT_RATE_WINDOW = 60 * 60
 # The hidden field a human never fills in (a bot does).
 CONTACT_HONEYPOT_FIELD = "site_internet"
+# The longest text the public may type in a field of a Wagtail form (cms.pages.contact.PortalFormBuilder): a
+# message, any other text (a line, an address, a hidden value).
+FORM_MESSAGE_MAX_LENGTH = 5000
+FORM_TEXT_MAX_LENGTH = 255
 
 # Video hosts the tutorial pages may embed (the CSP's frame-src allows exactly these).
 EMBED_HOSTS = {

@@ -137,6 +137,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Bad input refused before anything reads it (config.middleware): oversized public bodies, NUL bytes; and
+    # input that a view let reach the database unchecked (a malformed id, a date out of range): a 400, not a 500.
+    "config.middleware.PublicRequestSizeMiddleware",
+    "config.middleware.NulByteMiddleware",
+    "config.middleware.BadLookupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,8 +193,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"].setdefault("OPTIONS", {})  # the lock's timeout and mode: "Bad input and concurrency" below
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -235,6 +239,19 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# Bad input and concurrency (issue 12).
+# The embedded default's SQLite serves a small office's concurrency: each transaction takes the write lock when
+# it begins (IMMEDIATE: two transactions that read then write no longer fail at once with "database is
+# locked"), waits up to SQLITE_TIMEOUT_SECONDS for it, and readers do not block the writer (write-ahead log).
+SQLITE_TIMEOUT_SECONDS = env.float("SQLITE_TIMEOUT_SECONDS", default=20.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", SQLITE_TIMEOUT_SECONDS)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+# The largest body a public request (outside /gestion/ and /cms/) may send; a larger one is refused with a
+# French error page before it is read (config.middleware): nothing stored nor e-mailed.
+PUBLIC_REQUEST_MAX_BYTES = env.int("PUBLIC_REQUEST_MAX_BYTES", default=64 * 1024)
 
 # Cache: Redis when given (shared by every node), else local memory.
 CACHE_URL = env.str("CACHE_URL", default="")
@@ -422,7 +439,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt", "mp4", "webm"]
 # Tutorial videos and their captions are read by the browser's player, not downloaded.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "text/plain", "text/vtt", "video/mp4", "video/webm"]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, with what visitors and staff type made safe for SQLite's full-text syntax (cms.search).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "cms.search"}}
 # Scheduled publishing (cms): pages whose date has come go live, expired ones go offline.
 CELERY_BEAT_SCHEDULE["cms-publish-scheduled"] = {"task": "cms.publish_scheduled", "schedule": 60.0}
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
     # Wagtail's logout, through ProConnect's session/end for a staff session opened with ProConnect.
     path("cms/logout/", proconnect_views.cms_logout, name="cms_logout"),
+    # Wagtail's page reordering, guarded against the tree's root (cms.views.set_page_position).
+    path("cms/pages/<int:page_to_move_id>/set_position/", cms_views.set_page_position, name="cms_set_page_position"),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import DayField
 from establishments.selectors import establishments_for
 
 from .constants import MAX_ACK_BYTES, MAX_STATEMENT_BYTES
@@ -34,7 +35,7 @@ class AckUploadForm(forms.Form):
 
 class EstablishmentDayForm(forms.Form):
     establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None)
-    day = forms.DateField(label=_("Jour"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    day = DayField(label=_("Jour"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,6 @@ exceptions queue, transfers not seen on a statement, cashier batches and acknowl
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 from django.contrib import admin, messages
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.dates import parse_day
 from core.spreadsheets import escaped_row
 from establishments.selectors import establishments_for, may_see_establishment
 
@@ -237,10 +237,8 @@ def _report_args(request):
     establishment = establishments.filter(code=code).first() if code else establishments.first()
     if code and establishment is None:
         raise Http404
-    try:
-        day = datetime.date.fromisoformat(request.GET["jour"]) if request.GET.get("jour") else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
+    # A day that is not one, or out of the portal's range (?jour=0001-01-01 overflowed 30 days back): today.
+    day = parse_day(request.GET.get("jour")) or timezone.localdate()
     return establishments, establishment, day
 
 

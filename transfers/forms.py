@@ -25,4 +25,7 @@ class AmountForm(forms.Form):
 
 
 class BankSearchForm(forms.Form):
-    q = forms.CharField(label=_("Rechercher votre banque"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Rechercher votre banque"), max_length=100, required=False,
+        error_messages={"max_length": _("Le nom de la banque compte au plus %(limit_value)d caractères.")},
+    )

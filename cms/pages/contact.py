@@ -12,10 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
-from ..constants import CONTACT_HONEYPOT_FIELD
+from ..constants import CONTACT_HONEYPOT_FIELD, FORM_MESSAGE_MAX_LENGTH, FORM_TEXT_MAX_LENGTH
 from .base import PortalPageMixin
 
 
@@ -42,6 +43,36 @@ def client_address(request) -> str:
         return remote
 
 
+def _bounded(options: dict, limit: int) -> dict:
+    """``options`` of a text field with at most ``limit`` characters, and the French error beyond."""
+    messages = {**options.get("error_messages", {}), "max_length": _(
+        "Ce champ compte au plus %(limit_value)d caractères (actuellement %(show_value)d)."
+    )}
+    return {**options, "max_length": limit, "error_messages": messages}
+
+
+class PortalFormBuilder(FormBuilder):
+    """Wagtail's form builder with every free text the public can send bounded (a 4 MB message was stored and
+    e-mailed): a message at FORM_MESSAGE_MAX_LENGTH characters, any other text at FORM_TEXT_MAX_LENGTH."""
+
+    def create_singleline_field(self, field, options):
+        return forms.CharField(**_bounded(options, FORM_TEXT_MAX_LENGTH))
+
+    def create_multiline_field(self, field, options):
+        options.setdefault("widget", forms.Textarea)
+        return forms.CharField(**_bounded(options, FORM_MESSAGE_MAX_LENGTH))
+
+    def create_email_field(self, field, options):
+        return forms.EmailField(**_bounded(options, 254))
+
+    def create_url_field(self, field, options):
+        return super().create_url_field(field, _bounded(options, FORM_TEXT_MAX_LENGTH))
+
+    def create_hidden_field(self, field, options):
+        options.setdefault("widget", forms.HiddenInput)
+        return forms.CharField(**_bounded(options, FORM_TEXT_MAX_LENGTH))
+
+
 class ContactFormField(AbstractFormField):
     page = ParentalKey("ContactPage", on_delete=models.CASCADE, related_name="form_fields")
 
@@ -62,6 +93,7 @@ class ContactPage(PortalPageMixin, AbstractForm):
     subpage_types: list[str] = []
     max_count = 1
     template = "cms/contact_page.html"
+    form_builder = PortalFormBuilder
     landing_page_template = "cms/contact_page_landing.html"
 
     class Meta:
@@ -72,7 +104,7 @@ class ContactPage(PortalPageMixin, AbstractForm):
         base = super().get_form_class()
         return type("ContactForm", (base,), {
             CONTACT_HONEYPOT_FIELD: forms.CharField(
-                label=_("Ne pas remplir ce champ"), required=False,
+                label=_("Ne pas remplir ce champ"), required=False, max_length=FORM_TEXT_MAX_LENGTH,
                 widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
             ),
         })

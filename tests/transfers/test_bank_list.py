@@ -96,12 +96,25 @@ def test_no_match_says_so_and_hides_the_list(bank_page):
     assert not any(listed(page).values())
 
 
-@pytest.mark.parametrize("query", ["x" * 101, "x" * 10_000, "\x00", "<script>alert(1)</script>", "%", "_"])
+@pytest.mark.parametrize("query", ["x" * 101, "x" * 10_000, "<script>alert(1)</script>", "%", "_", "'\"«"])
 def test_odd_searches_are_answered_calmly(bank_page, query):
     page = bank_page(q=query)
     assert "<script>alert" not in page  # echoed escaped in the search box, never as markup
     assert count_message(page) in ("5 banques disponibles", "Aucune banque ne correspond à votre recherche.")
     assert set(listed(page)) == set(BANKS)
+    if len(query) > 100:
+        assert "Le nom de la banque compte au plus 100 caractères." in page
+
+
+def test_a_nul_byte_in_the_search_is_refused_before_the_page(db):
+    """Like any request with a NUL byte (config.middleware): a French 400 page, the list is not even read."""
+    registration = RegisteredPermitFactory()
+    transfer = TransferFactory(relative=registration.relative, permit=registration.permit,
+                               status=TransferStatus.DRAFT, bank=None, initiated_at=None)
+    client = Client()
+    client.force_login(registration.relative.user)
+    response = client.get(f"/mon-espace/virements/{transfer.reference}/banque/", {"q": "\x00"})
+    assert response.status_code == 400 and "Requête invalide" in response.content.decode()
 
 
 def test_the_script_is_a_static_file_not_inline(bank_page):
