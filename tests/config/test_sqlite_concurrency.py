@@ -48,7 +48,7 @@ for i in range(int(sys.argv[1])):
                                         holder_family_name=f"COURSE{i}", holder_first_names="Marie",
                                         holder_birth_date=datetime.date(1970, 1, 1),
                                         valid_from=datetime.date(2024, 1, 1))
-    registrations.append(RegisteredPermit.objects.create(relative=relative, permit=permit))
+    registrations.append(RegisteredPermit.objects.create(relative=relative, permit=permit, status="accepted"))
 connection.close()
 
 barrier = threading.Barrier(len(registrations))
