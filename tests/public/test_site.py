@@ -79,6 +79,7 @@ def test_production_cookies_are_secure_and_http_only():
         **os.environ, "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 60,
         "DJANGO_ALLOWED_HOSTS": "proches.example.fr", "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3", "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PORTAL_BASE_URL": "https://proches.example.fr",
     }
     code = (
         "from django.conf import settings as s; "
