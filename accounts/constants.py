@@ -19,3 +19,11 @@ NATIONAL_SCOPE_ROLES = frozenset({Role.NATIONAL, Role.AUDITEUR})
 class Gender(models.TextChoices):
     FEMALE = "female", _("Femme")
     MALE = "male", _("Homme")
+
+
+# The staff's password reset by e-mail (/cms/password_reset/): at most this many requests per client address,
+# and e-mails per account, within the window (seconds); beyond, the address is refused, the account's
+# mailbox is left alone (the page says the same as when an e-mail went, so nobody learns who has an account).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+PASSWORD_RESET_WINDOW = 60 * 60

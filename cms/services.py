@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.contrib.forms.models import FormSubmission
+
+from core.ratelimit import allow
 
 from .constants import CONTACT_RATE_LIMIT, CONTACT_RATE_WINDOW
 
@@ -35,14 +36,7 @@ def submit_contact_message(*, page, data: dict, honeypot: str, client_address: s
     if honeypot.strip():
         logger.info("Message de contact refusé (champ piège rempli) depuis %s", client_address)
         raise ContactRefused(_("Votre message n'a pas pu être envoyé."), status=400)
-    key = _rate_key(client_address)
-    cache.add(key, 0, timeout=CONTACT_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=CONTACT_RATE_WINDOW)
-        count = 1
-    if count > CONTACT_RATE_LIMIT:
+    if not allow(_rate_key(client_address), limit=CONTACT_RATE_LIMIT, window=CONTACT_RATE_WINDOW):
         raise ContactRefused(
             _("Vous avez envoyé trop de messages. Réessayez dans une heure ou écrivez à %(email)s.")
             % {"email": settings.SUPPORT_EMAIL},

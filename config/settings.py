@@ -304,7 +304,7 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured("AXES_FAILURE_LIMIT et AXES_COOLOFF_MINUTES doivent être des entiers positifs.")
 AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "cms.pages.contact.client_address"  # the portal's one reading of X-Forwarded-For
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"  # the portal's one reading of X-Forwarded-For
 AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
 AXES_COOLOFF_MESSAGE = AXES_PERMALOCK_MESSAGE = (
     "Trop de tentatives de connexion infructueuses : la connexion est bloquée pour ce compte ou depuis cette adresse."

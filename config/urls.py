@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import second_factor_urls
+from accounts.password_reset import ThrottledPasswordResetView
 from accounts.proconnect import views as proconnect_views
 from cms import views as cms_views
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
     # Wagtail's logout, through ProConnect's session/end for a staff session opened with ProConnect.
     path("cms/logout/", proconnect_views.cms_logout, name="cms_logout"),
+    # Wagtail's password reset by e-mail, throttled per address and per account (accounts.password_reset).
+    path("cms/password_reset/", ThrottledPasswordResetView.as_view(), name="cms_password_reset"),
     # Wagtail's page reordering, guarded against the tree's root (cms.views.set_page_position).
     path("cms/pages/<int:page_to_move_id>/set_position/", cms_views.set_page_position, name="cms_set_page_position"),
     path("cms/", include(wagtailadmin_urls)),

@@ -3,10 +3,7 @@ honeypot and a rate limit, e-mailed to settings.SUPPORT_EMAIL and stored for the
 
 from __future__ import annotations
 
-import ipaddress
-
 from django import forms
-from django.conf import settings
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -16,31 +13,10 @@ from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
+from core.ratelimit import client_address
+
 from ..constants import CONTACT_HONEYPOT_FIELD, FORM_MESSAGE_MAX_LENGTH, FORM_TEXT_MAX_LENGTH
 from .base import PortalPageMixin
-
-
-def client_address(request) -> str:
-    """The address the message comes from, for the rate limit. Behind ``TRUSTED_PROXY_COUNT`` proxies,
-    each appending the address it saw to X-Forwarded-For, it is that many entries from the right (what
-    the client put on the left is ignored); a chain shorter than that, or not an address there, did not
-    come through the proxies: REMOTE_ADDR then."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if len(hops) < count:
-        return remote
-    hop = hops[-count]
-    if hop.startswith("[") and "]" in hop:  # [2001:db8::1]:443
-        hop = hop[1:hop.index("]")]
-    elif hop.count(":") == 1:  # 203.0.113.7:51234
-        hop = hop.partition(":")[0]
-    try:
-        return str(ipaddress.ip_address(hop))
-    except ValueError:
-        return remote
 
 
 def _bounded(options: dict, limit: int) -> dict:

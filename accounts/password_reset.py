@@ -1,0 +1,36 @@
+"""The staff's password reset by e-mail (Wagtail's, at /cms/password_reset/), throttled: it logs nobody in
+(the second factor is still asked after it), but unthrottled it would let anyone flood an agent's mailbox
+or try addresses by the thousand."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+from wagtail.admin.views.account import PasswordResetView
+
+from core.ratelimit import allow, client_address
+
+from .constants import PASSWORD_RESET_LIMIT_PER_ACCOUNT, PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_WINDOW
+
+logger = logging.getLogger(__name__)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    def form_valid(self, form):
+        address = client_address(self.request)
+        if not allow(f"accounts:password-reset:address:{address or 'inconnue'}",
+                     limit=PASSWORD_RESET_LIMIT_PER_ADDRESS, window=PASSWORD_RESET_WINDOW):
+            logger.warning("Réinitialisation de mot de passe refusée : trop de demandes depuis %s", address)
+            form.add_error(None, _("Trop de demandes de réinitialisation depuis votre connexion. Réessayez dans "
+                                   "une heure, ou demandez à l'administration nationale du portail."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        email = form.cleaned_data["email"].strip().lower()
+        if not allow(f"accounts:password-reset:account:{email}",
+                     limit=PASSWORD_RESET_LIMIT_PER_ACCOUNT, window=PASSWORD_RESET_WINDOW):
+            logger.warning("Réinitialisation de mot de passe : plus d'e-mail pour ce compte cette heure-ci")
+            return HttpResponseRedirect(self.get_success_url())  # as if sent: nobody learns who has an account
+        return super().form_valid(form)
