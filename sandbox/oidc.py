@@ -305,3 +305,24 @@ def session_end(provider: StandinProvider, request: HttpRequest) -> HttpResponse
     if claims.get("iss") != provider.issuer() or claims.get("aud") != provider.client_id:
         return HttpResponseBadRequest("id_token_hint invalide.")
     return redirect(f"{target}?{urlencode({'state': state})}")
+
+
+def provider_urls(provider: StandinProvider) -> list:
+    """The six endpoints of a stand-in provider, named ``{provider.name}_discovery`` and so on (included by
+    sandbox.urls under /sandbox/{provider.name}/)."""
+    from django.urls import path
+    from django.views.decorators.cache import never_cache
+    from django.views.decorators.csrf import csrf_exempt
+    from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+    endpoints = [
+        (".well-known/openid-configuration", "discovery", require_GET(lambda request: discovery(provider))),
+        ("authorize", "authorize",
+         never_cache(require_http_methods(["GET", "POST"])(lambda request: authorize(provider, request)))),
+        ("token", "token", csrf_exempt(require_POST(lambda request: token(provider, request)))),
+        ("userinfo", "userinfo",
+         csrf_exempt(require_http_methods(["GET", "POST"])(lambda request: userinfo(provider, request)))),
+        ("jwks", "jwks", require_GET(lambda request: jwks(provider))),
+        ("session/end", "session_end", never_cache(require_GET(lambda request: session_end(provider, request)))),
+    ]
+    return [path(route, view, name=f"{provider.name}_{name}") for route, name, view in endpoints]

@@ -5,11 +5,6 @@ endpoint."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-
 from sandbox import oidc
 
 from .identities import IDENTITIES, SCOPE_CLAIMS
@@ -28,37 +23,3 @@ PROVIDER = oidc.StandinProvider(
     supported_acr=("eidas1",),
     template="sandbox/franceconnect_authorize.html",
 )
-
-
-@require_GET
-def discovery(request: HttpRequest) -> JsonResponse:
-    return oidc.discovery(PROVIDER)
-
-
-@require_GET
-def jwks(request: HttpRequest) -> JsonResponse:
-    return oidc.jwks(PROVIDER)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def authorize(request: HttpRequest) -> HttpResponse:
-    return oidc.authorize(PROVIDER, request)
-
-
-@csrf_exempt
-@require_POST
-def token(request: HttpRequest) -> JsonResponse:
-    return oidc.token(PROVIDER, request)
-
-
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def userinfo(request: HttpRequest) -> HttpResponse:
-    return oidc.userinfo(PROVIDER, request)
-
-
-@never_cache
-@require_GET
-def session_end(request: HttpRequest) -> HttpResponse:
-    return oidc.session_end(PROVIDER, request)

@@ -5,10 +5,7 @@ authentication at the token endpoint."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.http import HttpRequest
 
 from sandbox import oidc
 
@@ -36,37 +33,3 @@ PROVIDER = oidc.StandinProvider(
     claims_parameter_supported=True,
     acr_labels=ACR_CHOICES,
 )
-
-
-@require_GET
-def discovery(request: HttpRequest) -> JsonResponse:
-    return oidc.discovery(PROVIDER)
-
-
-@require_GET
-def jwks(request: HttpRequest) -> JsonResponse:
-    return oidc.jwks(PROVIDER)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def authorize(request: HttpRequest) -> HttpResponse:
-    return oidc.authorize(PROVIDER, request)
-
-
-@csrf_exempt
-@require_POST
-def token(request: HttpRequest) -> JsonResponse:
-    return oidc.token(PROVIDER, request)
-
-
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def userinfo(request: HttpRequest) -> HttpResponse:
-    return oidc.userinfo(PROVIDER, request)
-
-
-@never_cache
-@require_GET
-def session_end(request: HttpRequest) -> HttpResponse:
-    return oidc.session_end(PROVIDER, request)
