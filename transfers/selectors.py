@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from establishments.models import Bank
@@ -24,6 +25,7 @@ from .constants import BANK_PENDING_STATUSES, COUNTING_STATUSES, EXPIRABLE_STATU
 from .models import Transfer
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 
 def month_bounds(at: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
@@ -66,6 +68,8 @@ class Allowance:
     caps: EffectiveCaps
     detainee_total: Decimal
     sender_total: Decimal
+    # The first instant of the next calendar month (Europe/Paris): when the monthly caps start afresh.
+    next_month: datetime.datetime | None = None
 
     @property
     def left_for_detainee(self) -> Decimal | None:
@@ -84,6 +88,61 @@ class Allowance:
         bounds = [b for b in candidates if b is not None]
         return min(bounds) if bounds else None
 
+    @property
+    def can_send_now(self) -> bool:
+        """Whether some amount would pass every cap right now (at least the minimum amount)."""
+        most = self.max_now
+        return most is None or most >= max(self.caps.min_amount or CENT, CENT)
+
+    @property
+    def explanation(self) -> str:
+        """What the relative can send now and why, in plain French (the card of the "Pécule" tab and
+        the amount page both show it)."""
+        caps, most = self.caps, self.max_now
+        if most is None:
+            return _("Aucun plafond ne limite vos virements pour le moment.")
+        floor = max(caps.min_amount or CENT, CENT)
+        for_detainee, for_sender = self.left_for_detainee, self.left_for_sender
+        if not self.can_send_now:
+            when = _first_of_month(self.next_month)
+            if for_detainee is not None and for_detainee < floor:
+                return _(
+                    "Le plafond du mois pour cette personne détenue est atteint (%(cap)s par mois, tous "
+                    "expéditeurs confondus) : prochain virement possible le %(date)s."
+                ) % {"cap": _euros(caps.max_per_detainee_month), "date": when}
+            if for_sender is not None and for_sender < floor:
+                return _(
+                    "Votre plafond du mois est atteint (%(cap)s par mois et par expéditeur) : prochain "
+                    "virement possible le %(date)s."
+                ) % {"cap": _euros(caps.max_per_sender_month), "date": when}
+            # The caps leave less than the minimum amount of a transfer.
+            return _(
+                "Il reste moins que le montant minimum d'un virement (%(min)s) : prochain virement possible "
+                "le %(date)s."
+            ) % {"min": _euros(floor), "date": when}
+        if most == caps.max_per_transfer:
+            text = _("Vous pouvez envoyer jusqu'à %(amount)s en un virement (plafond par virement)") % {
+                "amount": _euros(most)
+            }
+            if for_sender is not None and (for_detainee is None or for_sender <= for_detainee):
+                text += _(" ; il reste %(left)s sur votre plafond du mois.") % {"left": _euros(for_sender)}
+            elif for_detainee is not None:
+                text += _(" ; il reste %(left)s ce mois-ci sur le plafond de cette personne détenue.") % {
+                    "left": _euros(for_detainee)
+                }
+            else:
+                text += "."
+            return text
+        if most == for_sender and (for_detainee is None or for_sender <= for_detainee):
+            return _(
+                "Vous pouvez envoyer jusqu'à %(amount)s : c'est ce qu'il vous reste ce mois-ci sur votre "
+                "plafond de %(cap)s par mois."
+            ) % {"amount": _euros(most), "cap": _euros(caps.max_per_sender_month)}
+        return _(
+            "Vous pouvez envoyer jusqu'à %(amount)s : c'est ce qu'il reste ce mois-ci sur le plafond de "
+            "%(cap)s par mois de cette personne détenue, tous expéditeurs confondus."
+        ) % {"amount": _euros(most), "cap": _euros(caps.max_per_detainee_month)}
+
 
 def allowance(*, relative, detainee, establishment=None, at: datetime.datetime | None = None) -> Allowance:
     establishment = establishment or detainee.establishment
@@ -91,7 +150,17 @@ def allowance(*, relative, detainee, establishment=None, at: datetime.datetime |
         caps=effective_caps(establishment),
         detainee_total=counted_this_month(detainee_id=detainee.pk, at=at),
         sender_total=counted_this_month(relative_id=relative.pk, establishment_id=establishment.pk, at=at),
+        next_month=month_bounds(at)[1],
     )
+
+
+def _first_of_month(moment: datetime.datetime | None) -> str:
+    """``1er décembre`` (with the year when it is not this year's)."""
+    moment = moment or month_bounds()[1]
+    text = _("1er %(month)s") % {"month": MONTHS[moment.month]}
+    if moment.year != (moment - datetime.timedelta(days=1)).year:
+        text += f" {moment.year}"
+    return text
 
 
 def _euros(value: Decimal) -> str:
