@@ -377,13 +377,23 @@ def _contact(home: HomePage, report) -> ContactPage:
 
 def _set_services(home: HomePage, guide: GuidePage) -> None:
     if home.services.raw_data:
+        # A home page set up before a service could lead a logged-in relative to their space:
+        # "Faire un virement" now leads them to the "Pécule" tab (the rest is left as the team set it).
+        raw = list(home.services.raw_data)
+        missing = [item for item in raw if item["value"].get("title") == "Faire un virement"
+                   and "relative_destination" not in item["value"]]
+        if missing:
+            for item in missing:
+                item["value"]["relative_destination"] = "pecule"
+            home.services = raw
+            home.save_revision().publish()
         return
     home.services = [
         {"type": "service", "value": {
             "title": "Faire un virement", "page": guide.pk, "url": "",
             "text": "Alimentez le pécule de la personne détenue dont vous détenez un permis de visite, depuis "
                     "votre banque.",
-            "link_label": "Lire le guide « L'alimentation du pécule »"}},
+            "link_label": "Lire le guide « L'alimentation du pécule »", "relative_destination": "pecule"}},
         {"type": "service", "value": {
             "title": "Prendre un rendez-vous parloir", "page": None, "url": "/mon-espace/",
             "text": "Réservez un parloir avec la personne détenue depuis votre espace personnel.",

@@ -33,13 +33,14 @@ class HomePage(PortalPageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["title"] = self.seo_title or _("Accueil")
-        context["is_relative"] = request.user.is_authenticated and hasattr(request.user, "relative")
+        context["is_relative"] = is_relative = request.user.is_authenticated and hasattr(request.user, "relative")
         context["latest_news"] = (
             NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-first_published_at")[
                 : self.news_count
             ]
         )
         context["service_links"] = [
-            {"value": block.value, "href": ServiceBlock.href(block.value)} for block in self.services
+            {"value": block.value, "href": ServiceBlock.href(block.value, is_relative=is_relative)}
+            for block in self.services
         ]
         return context
