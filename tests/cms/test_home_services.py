@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from tests.accounts.staff_login import login_staff
-from tests.transfers.factories import RegisteredPermitFactory
+from tests.transfers.factories import RelativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def service_href(client: Client, title: str) -> str:
 
 def relative_client() -> Client:
     client = Client()
-    client.force_login(RegisteredPermitFactory().relative.user)
+    client.force_login(RelativeFactory().user)  # no permit needed: any logged-in relative
     return client
 
 
