@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -385,6 +386,10 @@ def expire_transfer(
 
 # Past this many stale transfers, a page leaves the rest to the next page or to the periodic task.
 EXPIRE_ON_READ_LIMIT = 10
+# A page asks the bank about at most this many stale transfers, each at most once per interval: a bank
+# that does not answer slows one page a minute, not every page (its transfers keep counting meanwhile).
+EXPIRE_ON_READ_BANK_LIMIT = 2
+EXPIRE_ON_READ_BANK_INTERVAL = 60
 
 
 def expire_stale(
@@ -403,12 +408,18 @@ def expire_stale(
         who |= Q(relative_id=relative_id)
     if detainee_ids:
         who |= Q(detainee_id__in=list(detainee_ids))
-    stale = list(
-        selectors.transfers_to_expire(now=now).filter(who).values_list("pk", flat=True)[:EXPIRE_ON_READ_LIMIT]
-    )
-    return sum(
-        1 for transfer_id in stale if expire_transfer(transfer_id=transfer_id, now=now, client_factory=client_factory)
-    )
+    stale = selectors.transfers_to_expire(now=now).filter(who).values_list("pk", "payment_request_id")
+    expired, bank_questions = 0, 0
+    for transfer_id, payment_request_id in stale[:EXPIRE_ON_READ_LIMIT]:
+        if payment_request_id:
+            if bank_questions >= EXPIRE_ON_READ_BANK_LIMIT or not cache.add(
+                f"transfers:expire-on-read:{transfer_id}", 1, timeout=EXPIRE_ON_READ_BANK_INTERVAL
+            ):
+                continue
+            bank_questions += 1
+        if expire_transfer(transfer_id=transfer_id, now=now, client_factory=client_factory):
+            expired += 1
+    return expired
 
 
 def cancel_transfer(

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
@@ -15,6 +16,7 @@ from sandbox.models import SandboxPaymentRequest
 from transfers import services
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
+from transfers.psd2 import Psd2Unavailable
 
 from .bankflow import path_of, payer_decides
 from .factories import RegisteredPermitFactory, TransferFactory
@@ -81,7 +83,8 @@ def test_the_cap_check_itself_expires_what_should_have_expired(demo):  # noqa: F
     with freeze_time(start + datetime.timedelta(minutes=31)):
         transfer = services.create_draft(relative=angela, permit=registration.permit, amount=Decimal("20"))
         assert Transfer.objects.get(pk=pending.pk).status == S.EXPIRED
-        Transfer.objects.filter(pk=pending.pk).update(status=S.AWAITING_AUTHORIZATION)  # as if the beat were late
+    with freeze_time(start + datetime.timedelta(minutes=33)):
+        Transfer.objects.filter(pk=pending.pk).update(status=S.AWAITING_AUTHORIZATION)  # as if nobody had read it
         reserved = services.reserve(transfer_id=transfer.pk, bank=Bank.objects.get(name="Banque de Démonstration"))
         assert reserved.status == S.AWAITING_AUTHORIZATION
         assert Transfer.objects.get(pk=pending.pk).status == S.EXPIRED
@@ -201,3 +204,34 @@ def test_cancel_asks_the_bank_first():
     down = TransferFactory(relative=reg.relative, status=S.AWAITING_AUTHORIZATION, payment_request_id="def")
     services.cancel_transfer(transfer_id=down.pk, relative=reg.relative, client_factory=DownBank)
     assert Transfer.objects.get(pk=down.pk).status == S.REJECTED
+
+
+def test_a_bank_that_does_not_answer_slows_one_page_a_minute_not_every_page(monkeypatch):
+    reg = RegisteredPermitFactory()
+    for i in range(3):
+        TransferFactory(relative=reg.relative, permit=reg.permit, status=S.AWAITING_AUTHORIZATION,
+                        payment_request_id=f"r{i}")
+    Transfer.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=40))
+    asked = []
+
+    class SilentBank:
+        def __init__(self, bank):
+            pass
+
+        def get_payment_request(self, resource_id):
+            asked.append(resource_id)
+            raise Psd2Unavailable("timeout")
+
+    monkeypatch.setattr(services, "StetClient", SilentBank)
+    cache.clear()
+    client = Client()
+    client.force_login(reg.relative.user)
+    assert client.get(HISTORY).status_code == 200
+    assert len(asked) == services.EXPIRE_ON_READ_BANK_LIMIT == 2
+    assert client.get(HISTORY).status_code == 200
+    assert len(asked) == 3  # the third one now; the first two wait for their minute
+    assert client.get(HISTORY).status_code == 200
+    assert len(asked) == 3
+    # The bank could not say: they keep counting (the payer may have approved them).
+    assert set(Transfer.objects.values_list("status", flat=True)) == {S.AWAITING_AUTHORIZATION}
+    cache.clear()
