@@ -219,6 +219,16 @@ def consent_still_valid(transfer: Transfer, *, now: datetime.datetime | None = N
     return transfer.status == "awaiting_authorization" and bool(transfer.consent_url) and transfer.created_at >= limit
 
 
+def cancellation_refusal(transfer: Transfer) -> str | None:
+    """Why the relative may not cancel this transfer (French), or None: only while it waits for their
+    approval at the bank."""
+    if transfer.status == "awaiting_authorization":
+        return None
+    return _("Ce virement ne peut plus être annulé : son statut est « %(status)s ».") % {
+        "status": transfer.status_label
+    }
+
+
 def transfer_for_relative(*, relative, reference: str) -> Transfer | None:
     """A transfer of this relative only (None for anybody else's reference)."""
     return (

@@ -442,11 +442,9 @@ def cancel_transfer(
             logger.warning("Transfer %s: cancelled without the bank's status (%s)", transfer.reference, exc)
     with transaction.atomic():
         transfer = _locked(transfer_id)
-        if transfer.status != S.AWAITING_AUTHORIZATION:
-            raise TransferRefused(
-                _("Ce virement ne peut plus être annulé : son statut est « %(status)s ».")
-                % {"status": S(transfer.status).label}
-            )
+        refusal = selectors.cancellation_refusal(transfer)
+        if refusal:
+            raise TransferRefused(refusal)
         _move(transfer, S.REJECTED, user=_user_of(relative), now=now, reason=_("Annulé par vous sur le portail."))
     return transfer
 

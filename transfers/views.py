@@ -246,12 +246,9 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
             request, _("Le virement %(ref)s a été annulé. Aucune somme ne sera prélevée.") % {"ref": transfer.reference}
         )
         return redirect("transfers:history")
-    if transfer.status != S.AWAITING_AUTHORIZATION:
-        messages.error(
-            request,
-            _("Ce virement ne peut plus être annulé : son statut est « %(status)s ».")
-            % {"status": transfer.status_label},
-        )
+    refusal = selectors.cancellation_refusal(transfer)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("transfers:history")
     return render(
         request,
