@@ -24,6 +24,7 @@ from permits.registration import (
     registered_permits,
     registration_allows_transfer,
 )
+from transfers import services as transfer_services
 
 from .forms import AddPermitForm
 from .franceconnect import FranceConnectClient, FranceConnectError
@@ -152,6 +153,8 @@ def _permit_rows(relative) -> list[dict]:
 @require_GET
 def mon_espace(request: HttpRequest) -> HttpResponse:
     relative = request.user.relative
+    # The relative's transfers abandoned at their bank expire on their way back, whether the beat ran or not.
+    transfer_services.expire_stale(relative_id=relative.pk)
     return render(
         request,
         "accounts/mon_espace.html",

@@ -281,6 +281,23 @@ def transfers_to_expire(*, now: datetime.datetime | None = None) -> QuerySet[Tra
     return Transfer.objects.filter(status__in=EXPIRABLE_STATUSES, created_at__lt=limit)
 
 
+def consent_still_valid(transfer: Transfer, *, now: datetime.datetime | None = None) -> bool:
+    """Whether "Reprendre le virement" may send the payer back to the bank's consent page: still
+    waiting for their approval, within the expiry delay."""
+    limit = (now or timezone.now()) - EXPIRY_DELAY
+    return transfer.status == "awaiting_authorization" and bool(transfer.consent_url) and transfer.created_at >= limit
+
+
+def cancellation_refusal(transfer: Transfer) -> str | None:
+    """Why the relative may not cancel this transfer (French), or None: only while it waits for their
+    approval at the bank."""
+    if transfer.status == "awaiting_authorization":
+        return None
+    return _("Ce virement ne peut plus être annulé : son statut est « %(status)s ».") % {
+        "status": transfer.status_label
+    }
+
+
 def transfer_for_relative(*, relative, reference: str) -> Transfer | None:
     """A transfer of this relative only (None for anybody else's reference)."""
     return (

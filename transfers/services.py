@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -116,6 +117,7 @@ def create_draft(
     amount = Decimal(amount).quantize(Decimal("0.01"))
     if amount <= 0:
         raise TransferRefused(_("Le montant doit être supérieur à zéro."))
+    expire_stale(relative_id=relative.pk, detainee_ids=[permit.detainee_id])
     errors = selectors.cap_errors(amount, selectors.allowance(relative=relative, detainee=permit.detainee))
     if errors:
         raise TransferRefused(*errors)
@@ -142,9 +144,11 @@ def create_draft(
 def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
     """Check every cap and reserve the amount (draft → awaiting_authorization) in one transaction that
     locks the sender's and the detainee's rows, so that concurrent transfers can never pass a cap.
-    A transfer already reserved is returned as it is."""
+    A transfer already reserved is returned as it is. Stale transfers of the sender and the detainee
+    expire first (before the locks: expiry may ask their bank), so that they never hold the caps."""
+    head = Transfer.objects.only("relative_id", "detainee_id").get(pk=transfer_id)
+    expire_stale(relative_id=head.relative_id, detainee_ids=[head.detainee_id])
     with transaction.atomic():
-        head = Transfer.objects.only("relative_id", "detainee_id").get(pk=transfer_id)
         # Always the same order (sender, then detainee): no deadlock between two initiations.
         relative = Relative.objects.select_for_update().get(pk=head.relative_id)
         detainee = Detainee.objects.select_for_update(of=("self",)).select_related("establishment").get(
@@ -378,6 +382,71 @@ def expire_transfer(
             return False
         _move(transfer, S.EXPIRED, user=user, now=now, reason=_("Délai de 30 minutes dépassé."))
     return True
+
+
+# Past this many stale transfers, a page leaves the rest to the next page or to the periodic task.
+EXPIRE_ON_READ_LIMIT = 10
+# A page asks the bank about at most this many stale transfers, each at most once per interval: a bank
+# that does not answer slows one page a minute, not every page (its transfers keep counting meanwhile).
+EXPIRE_ON_READ_BANK_LIMIT = 2
+EXPIRE_ON_READ_BANK_INTERVAL = 60
+
+
+def expire_stale(
+    *, relative_id: int | None = None, detainee_ids: list[int] | tuple[int, ...] = (),
+    now: datetime.datetime | None = None, client_factory: Callable[..., StetClient] | None = None,
+) -> int:
+    """Expiry without the beat: the relative's pages and the cap checks call this before they read,
+    so that a transfer abandoned for more than 30 minutes never holds the month's caps, whether the
+    periodic task ran or not. One indexed query when nothing is stale; each stale transfer goes
+    through ``expire_transfer`` (the bank asked first, the history written). Returns how many expired."""
+    if relative_id is None and not detainee_ids:
+        return 0
+    now = now or timezone.now()
+    who = Q()
+    if relative_id is not None:
+        who |= Q(relative_id=relative_id)
+    if detainee_ids:
+        who |= Q(detainee_id__in=list(detainee_ids))
+    stale = selectors.transfers_to_expire(now=now).filter(who).values_list("pk", "payment_request_id")
+    expired, bank_questions = 0, 0
+    for transfer_id, payment_request_id in stale[:EXPIRE_ON_READ_LIMIT]:
+        if payment_request_id:
+            if bank_questions >= EXPIRE_ON_READ_BANK_LIMIT or not cache.add(
+                f"transfers:expire-on-read:{transfer_id}", 1, timeout=EXPIRE_ON_READ_BANK_INTERVAL
+            ):
+                continue
+            bank_questions += 1
+        if expire_transfer(transfer_id=transfer_id, now=now, client_factory=client_factory):
+            expired += 1
+    return expired
+
+
+def cancel_transfer(
+    *, transfer_id: int, relative: Relative, now: datetime.datetime | None = None,
+    client_factory: Callable[..., StetClient] | None = None,
+) -> Transfer:
+    """"Annuler le virement" from the history: a transfer of this relative still waiting for their
+    approval at the bank is cancelled (awaiting_authorization → rejected), freeing its reservation at
+    once. The bank is asked first: a transfer it already accepted cannot be cancelled here."""
+    transfer = Transfer.objects.filter(pk=transfer_id, relative_id=relative.pk).first()
+    if transfer is None:
+        raise TransferRefused(_("Ce virement n'existe pas dans votre espace."))
+    if transfer.status == S.AWAITING_AUTHORIZATION and transfer.payment_request_id:
+        try:
+            transfer = refresh_from_bank(
+                transfer_id=transfer_id, user=_user_of(relative), client_factory=client_factory
+            )
+        except Psd2Error as exc:
+            # The bank cannot say: the payer's word stands (a payment it executes anyway shows on the statement).
+            logger.warning("Transfer %s: cancelled without the bank's status (%s)", transfer.reference, exc)
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        refusal = selectors.cancellation_refusal(transfer)
+        if refusal:
+            raise TransferRefused(refusal)
+        _move(transfer, S.REJECTED, user=_user_of(relative), now=now, reason=_("Annulé par vous sur le portail."))
+    return transfer
 
 
 # -- after the bank: reconciliation and refunds ------------------------------------------------

@@ -29,8 +29,11 @@ ACCEPTED = {S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED}
 
 
 def _permit_rows(relative) -> list[dict]:
+    registrations = list(registered_permits(relative))
+    # What is left this month never counts a transfer abandoned at the bank, whether the beat ran or not.
+    services.expire_stale(relative_id=relative.pk, detainee_ids=[r.permit.detainee_id for r in registrations])
     rows = []
-    for registration in registered_permits(relative):
+    for registration in registrations:
         permit = registration.permit
         reasons = selectors.registration_ineligibility(registration)
         rows.append(
@@ -80,6 +83,8 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
         for reason in reasons:
             messages.error(request, reason)
         return redirect("transfers:pecule")
+    if request.method == "GET":
+        services.expire_stale(relative_id=relative.pk, detainee_ids=[permit.detainee_id])
     form = AmountForm(request.POST or None, initial={"key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,10 +198,61 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     """"Voir l'historique": the last six months, newest first."""
-    paginator = Paginator(selectors.history_for(request.user.relative), HISTORY_PAGE_SIZE)
+    relative = request.user.relative
+    services.expire_stale(relative_id=relative.pk)
+    paginator = Paginator(selectors.history_for(relative), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "transfers/history.html",
         {"title": _("Historique de vos virements"), "page": page, "tab": "pecule"},
+    )
+
+
+@relative_required
+@require_GET
+def resume(request: HttpRequest, reference: str) -> HttpResponse:
+    """"Reprendre le virement": back to the bank's consent page while it is valid, else why not."""
+    transfer = _own_transfer(request, reference)
+    if selectors.consent_still_valid(transfer):
+        return redirect(transfer.consent_url)
+    if transfer.status == S.AWAITING_AUTHORIZATION:
+        services.expire_stale(relative_id=request.user.relative.pk)
+        transfer = _own_transfer(request, reference)
+        if transfer.status == S.AWAITING_AUTHORIZATION and not transfer.payment_request_id:
+            # The bank did not answer when it was sent: the bank list lets the payer try again.
+            return redirect("transfers:bank", reference=transfer.reference)
+    return render(
+        request,
+        "transfers/resume_refused.html",
+        {"title": _("Ce virement ne peut plus être repris"), "transfer": transfer, "tab": "pecule"},
+        status=409,
+    )
+
+
+@relative_required
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """"Annuler le virement": a confirmation page, then the cancellation (POST), which frees the cap."""
+    transfer = _own_transfer(request, reference)
+    if request.method == "POST":
+        try:
+            services.cancel_transfer(transfer_id=transfer.pk, relative=request.user.relative)
+        except services.TransferRefused as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("transfers:history")
+        messages.success(
+            request, _("Le virement %(ref)s a été annulé. Aucune somme ne sera prélevée.") % {"ref": transfer.reference}
+        )
+        return redirect("transfers:history")
+    refusal = selectors.cancellation_refusal(transfer)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("transfers:history")
+    return render(
+        request,
+        "transfers/cancel.html",
+        {"title": _("Annuler le virement %(ref)s ?") % {"ref": transfer.reference}, "transfer": transfer,
+         "tab": "pecule"},
     )

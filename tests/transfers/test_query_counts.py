@@ -19,10 +19,11 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize(("url", "expected"), [
-    # the user with the relative, the count and the page
-    ("/mon-espace/virements/historique/", 3),
-    # the user with the relative, the registered permits, the national ceiling, the month's two sums
-    ("/mon-espace/pecule/", 5),
+    # the user with the relative, the stale transfers to expire (none), the count and the page
+    ("/mon-espace/virements/historique/", 4),
+    # the user with the relative, the registered permits, the stale transfers to expire (none), the
+    # national ceiling, the month's two sums
+    ("/mon-espace/pecule/", 6),
 ])
 def test_queries_do_not_grow_with_the_transfers(url, expected):
     reg = RegisteredPermitFactory()
