@@ -10,9 +10,9 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 from wagtail.admin.views.account import PasswordResetView
 
-from core.ratelimit import allow, client_address
+from core.ratelimit import client_address
 
-from .constants import PASSWORD_RESET_LIMIT_PER_ACCOUNT, PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_WINDOW
+from .services import password_reset_verdict
 
 logger = logging.getLogger(__name__)
 
@@ -20,17 +20,15 @@ logger = logging.getLogger(__name__)
 class ThrottledPasswordResetView(PasswordResetView):
     def form_valid(self, form):
         address = client_address(self.request)
-        if not allow(f"accounts:password-reset:address:{address or 'inconnue'}",
-                     limit=PASSWORD_RESET_LIMIT_PER_ADDRESS, window=PASSWORD_RESET_WINDOW):
+        verdict = password_reset_verdict(address=address, email=form.cleaned_data["email"])
+        if verdict == "refused":
             logger.warning("Réinitialisation de mot de passe refusée : trop de demandes depuis %s", address)
             form.add_error(None, _("Trop de demandes de réinitialisation depuis votre connexion. Réessayez dans "
                                    "une heure, ou demandez à l'administration nationale du portail."))
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        email = form.cleaned_data["email"].strip().lower()
-        if not allow(f"accounts:password-reset:account:{email}",
-                     limit=PASSWORD_RESET_LIMIT_PER_ACCOUNT, window=PASSWORD_RESET_WINDOW):
+        if verdict == "quiet":
             logger.warning("Réinitialisation de mot de passe : plus d'e-mail pour ce compte cette heure-ci")
             return HttpResponseRedirect(self.get_success_url())  # as if sent: nobody learns who has an account
         return super().form_valid(form)

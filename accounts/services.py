@@ -444,3 +444,24 @@ def unlock_staff_lockouts(*, lockout_ids: list[int], actor: User) -> int:
         lockout.save(update_fields=["unlocked_at", "unlocked_by"])
         lifted += 1
     return lifted
+
+
+def password_reset_verdict(*, address: str, email: str) -> str:
+    """Whether a staff password reset by e-mail may go: "send"; "quiet" when this account has had its
+    e-mails for the hour (the page reads as if sent, so nobody learns who has an account); "refused" when
+    this address has asked too often. Each call counts one request (core.ratelimit)."""
+    from core.ratelimit import allow
+
+    from .constants import (
+        PASSWORD_RESET_LIMIT_PER_ACCOUNT,
+        PASSWORD_RESET_LIMIT_PER_ADDRESS,
+        PASSWORD_RESET_WINDOW,
+    )
+
+    if not allow(f"accounts:password-reset:address:{address or 'inconnue'}",
+                 limit=PASSWORD_RESET_LIMIT_PER_ADDRESS, window=PASSWORD_RESET_WINDOW):
+        return "refused"
+    if not allow(f"accounts:password-reset:account:{email.strip().lower()}",
+                 limit=PASSWORD_RESET_LIMIT_PER_ACCOUNT, window=PASSWORD_RESET_WINDOW):
+        return "quiet"
+    return "send"
