@@ -21,6 +21,8 @@ class AddPermitForm(forms.Form):
             "required": _("Saisissez le numéro du permis de visite."),
             "max_length": _("Le numéro du permis compte au plus %(limit_value)d caractères."),
         },
+        # Not the relative's own data (RGAA 11.13 does not apply): no autofill from their browser.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
     detainee_family_name = forms.CharField(
         label=_("Nom de famille de la personne détenue"),
@@ -29,6 +31,8 @@ class AddPermitForm(forms.Form):
             "required": _("Saisissez le nom de famille de la personne détenue."),
             "max_length": _("Le nom compte au plus %(limit_value)d caractères."),
         },
+        # The detainee's name, not the relative's: their browser must not offer their own family name.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
     def clean_permit_number(self) -> str:

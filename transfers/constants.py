@@ -73,3 +73,11 @@ ABSURD_AMOUNT = 1_000_000
 
 HISTORY_MONTHS = 6
 HISTORY_PAGE_SIZE = 20
+
+# The bank list's logos of banks without an uploaded one (Bank.logo), by BIC: static files under static/. A bank
+# with neither shows its initials. Beside the bank's name, a logo is decorative (alt="").
+BANK_STATIC_LOGOS = {
+    "DEMOFRPP": "transfers/banques/banque-de-demonstration.svg",  # the sandbox's "Banque de Démonstration"
+}
+# Words left out of a bank's initials ("Banque de Démonstration" → "BD").
+BANK_INITIALS_SKIPPED = frozenset({"de", "des", "du", "la", "le", "les", "l", "d", "et"})

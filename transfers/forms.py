@@ -13,9 +13,18 @@ class AmountForm(forms.Form):
         label=_("Montant du virement (en euros)"),
         max_length=20,
         help_text=_("Par exemple : 50 ou 50,00"),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "class": "fr-input"}),
+        error_messages={
+            "required": _("Saisissez le montant du virement, par exemple 50 ou 50,00."),
+            "max_length": _("Le montant compte au plus %(limit_value)d caractères, par exemple 50,00."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
     )
     key = forms.UUIDField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def as_typed(amount: Decimal) -> str:
+        """An amount as the relative would type it: ``Decimal("50")`` → ``50,00``."""
+        return f"{amount:.2f}".replace(".", ",")
 
     def clean_amount(self) -> Decimal:
         try:

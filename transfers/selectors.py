@@ -4,6 +4,7 @@ be used, the history of a relative."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -18,10 +20,19 @@ from django.utils.translation import gettext as _
 from establishments.models import Bank
 from establishments.selectors import EffectiveCaps, effective_caps
 from permits.constants import DetaineeStatus, PermitKind, PermitStatus
-from permits.registration import normalize_name
+from permits.registration import normalize_name, registered_permits
 from permits.registration import registration_ineligibility as registration_status_reasons
 
-from .constants import BANK_PENDING_STATUSES, COUNTING_STATUSES, EXPIRABLE_STATUSES, EXPIRY_DELAY, HISTORY_MONTHS
+from .constants import (
+    BANK_INITIALS_SKIPPED,
+    BANK_PENDING_STATUSES,
+    BANK_STATIC_LOGOS,
+    COUNTING_STATUSES,
+    EXPIRABLE_STATUSES,
+    EXPIRY_DELAY,
+    HISTORY_MONTHS,
+    TransferStatus,
+)
 from .models import Transfer
 
 ZERO = Decimal("0.00")
@@ -319,17 +330,50 @@ class BankChoice:
     bank: Bank
     search_key: str
     shown: bool
+    logo_url: str = ""  # the uploaded logo, else the static one of its BIC (BANK_STATIC_LOGOS), else ""
+    initials: str = ""  # shown in place of a logo
+
+
+def bank_initials(name: str) -> str:
+    """"Banque de Démonstration" → "BD", "BNP Paribas" → "BP": the first letters of at most two of the
+    name's words, small words left out."""
+    words = [word for word in re.split(r"[\s'’\-]+", name) if word]
+    kept = [word for word in words if word.lower() not in BANK_INITIALS_SKIPPED] or words
+    return "".join(word[0] for word in kept[:2]).upper()
+
+
+def bank_logo_url(bank: Bank) -> str:
+    if bank.logo:
+        return bank.logo.url
+    path = BANK_STATIC_LOGOS.get(bank.bic.upper())
+    return static(path) if path else ""
 
 
 def bank_choices(query: str = "") -> list[BankChoice]:
     """"Sélectionnez votre banque": every enabled bank, each shown or not by ``query`` (a part
-    of its name, whatever the case and accents). All are listed so that the page's script can filter
-    again as the user types; without the script, only the shown ones are visible."""
+    of its name, whatever the case and accents), with its logo or its initials. All are listed so that the
+    page's script can filter again as the user types; without the script, only the shown ones are visible."""
     wanted = search_key(query)
     choices = []
     for bank in Bank.objects.filter(enabled=True):
         key = search_key(bank.name)
-        choices.append(BankChoice(bank=bank, search_key=key, shown=wanted in key))
+        choices.append(BankChoice(bank=bank, search_key=key, shown=wanted in key, logo_url=bank_logo_url(bank),
+                                  initials=bank_initials(bank.name)))
     # In the reader's order, whatever the database's collation: "Banque de…" before "Banque Populaire",
     # "Écureuil" among the E.
     return sorted(choices, key=lambda choice: (choice.search_key, choice.bank.name))
+
+
+def draft_to_amend(*, relative, permit, reference: str) -> Transfer | None:
+    """The relative's draft for ``permit`` whose amount "Modifier le montant" (bank list) brings back to the
+    amount page; None for any other transfer, anybody else's, or a reference that is not one."""
+    if not reference or len(reference) > 35:
+        return None
+    return Transfer.objects.filter(
+        relative=relative, permit=permit, reference=reference, status=TransferStatus.DRAFT
+    ).first()
+
+
+def registration_of_transfer(*, relative, transfer: Transfer):
+    """The relative's registration of the transfer's permit (the amount page's address), or None."""
+    return registered_permits(relative).filter(permit_id=transfer.permit_id).first()

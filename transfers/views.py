@@ -85,7 +85,13 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
         return redirect("transfers:pecule")
     if request.method == "GET":
         services.expire_stale(relative_id=relative.pk, detainee_ids=[permit.detainee_id])
-    form = AmountForm(request.POST or None, initial={"key": uuid.uuid4()})
+    initial = {"key": uuid.uuid4()}
+    if request.method == "GET":
+        # "Modifier le montant" on the bank list: the amount typed before, to change.
+        previous = selectors.draft_to_amend(relative=relative, permit=permit, reference=request.GET.get("virement", ""))
+        if previous is not None:
+            initial["amount"] = AmountForm.as_typed(previous.amount)
+    form = AmountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             transfer = services.create_draft(
@@ -169,6 +175,8 @@ def choose_bank(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         "transfers/bank.html",
         {"title": _("Sélectionnez votre banque"), "transfer": transfer, "banks": banks, "search": search,
+         "registration": selectors.registration_of_transfer(relative=request.user.relative, transfer=transfer)
+         if transfer.status == S.DRAFT else None,
          "query": query, "shown_count": sum(choice.shown for choice in banks), "tab": "pecule"},
         status=status,
     )

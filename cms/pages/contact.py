@@ -27,19 +27,45 @@ def _bounded(options: dict, limit: int) -> dict:
     return {**options, "max_length": limit, "error_messages": messages}
 
 
+# RGAA 11.13: a field asking the sender about themself says so to their browser (autocomplete), by the field's
+# name in the form (its label folded: "Prénom" → "prenom"). Any other field is left to the browser.
+PERSONAL_AUTOCOMPLETE = {
+    "nom": "family-name", "nom_de_famille": "family-name", "votre_nom": "family-name",
+    "prenom": "given-name", "prenoms": "given-name", "votre_prenom": "given-name",
+    "nom_et_prenom": "name", "nom_complet": "name",
+    "adresse_electronique": "email", "courriel": "email", "e_mail": "email", "email": "email",
+    "telephone": "tel", "numero_de_telephone": "tel",
+    "date_de_naissance": "bday",
+    "adresse": "street-address", "adresse_postale": "street-address", "code_postal": "postal-code",
+    "ville": "address-level2", "commune": "address-level2",
+}
+
+
+def _personal(field, options: dict, widget_class) -> dict:
+    """``options`` with the widget's autocomplete token when ``field`` asks for the sender's own data."""
+    token = "email" if field.field_type == "email" else PERSONAL_AUTOCOMPLETE.get(field.clean_name)
+    if token is None:
+        return options
+    return {**options, "widget": widget_class(attrs={"autocomplete": token})}
+
+
 class PortalFormBuilder(FormBuilder):
     """Wagtail's form builder with every free text the public can send bounded (a 4 MB message was stored and
-    e-mailed): a message at FORM_MESSAGE_MAX_LENGTH characters, any other text at FORM_TEXT_MAX_LENGTH."""
+    e-mailed): a message at FORM_MESSAGE_MAX_LENGTH characters, any other text at FORM_TEXT_MAX_LENGTH; a field
+    about the sender (e-mail, names, telephone, birth date…) has its ``autocomplete`` (PERSONAL_AUTOCOMPLETE)."""
 
     def create_singleline_field(self, field, options):
-        return forms.CharField(**_bounded(options, FORM_TEXT_MAX_LENGTH))
+        return forms.CharField(**_bounded(_personal(field, options, forms.TextInput), FORM_TEXT_MAX_LENGTH))
 
     def create_multiline_field(self, field, options):
         options.setdefault("widget", forms.Textarea)
         return forms.CharField(**_bounded(options, FORM_MESSAGE_MAX_LENGTH))
 
     def create_email_field(self, field, options):
-        return forms.EmailField(**_bounded(options, 254))
+        return forms.EmailField(**_bounded(_personal(field, options, forms.EmailInput), 254))
+
+    def create_date_field(self, field, options):
+        return super().create_date_field(field, _personal(field, options, forms.DateInput))
 
     def create_url_field(self, field, options):
         return super().create_url_field(field, _bounded(options, FORM_TEXT_MAX_LENGTH))

@@ -78,7 +78,8 @@ def test_angela_dubois_adds_her_permit_and_not_pierre_duponts(portal):
 
     refused = add_permit(browser, portal, "PV-2026-000124", "MARTIN")
     assert refused.status_code == 400
-    assert any("Nous n'avons pas trouvé de permis de visite à votre nom" in text for text in alerts(refused.text))
+    summary = re.search(r'<div class="fr-alert fr-alert--error[^"]*" id="resume-erreurs".*?</div>', refused.text, re.S)
+    assert "Nous n'avons pas trouvé de permis de visite à votre nom" in html.unescape(summary.group(0))
     assert list(RegisteredPermit.objects.values_list("permit__number", flat=True)) == ["PV-2026-000123"]
 
 

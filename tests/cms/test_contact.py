@@ -29,7 +29,7 @@ def post(client, data, address="203.0.113.7"):
 @pytest.mark.django_db
 def test_the_form_shows_its_four_fields_and_a_hidden_honeypot(client, demo_site):
     body = html.unescape(client.get("/contact/").content.decode())
-    for label in ("Objet", "Message", "Adresse électronique", "Numéro de permis de visite (facultatif)"):
+    for label in ("Objet", "Message", "Adresse électronique", "Numéro de permis de visite"):
         assert label in body
     assert f'name="{CONTACT_HONEYPOT_FIELD}"' in body and 'class="portail-hp" aria-hidden="true"' in body
 

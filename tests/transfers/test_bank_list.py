@@ -19,7 +19,8 @@ from .factories import RegisteredPermitFactory, TransferFactory
 
 BANKS = ["Société Générale", "Crédit Agricole", "Banque Populaire", "La Banque Postale", "Écureuil"]
 ITEM = re.compile(r'<li data-search="([^"]*)"( hidden)?><button type="submit" name="bank" value="\d+"[^>]*>'
-                  r'(?:<img[^>]*>)?([^<]*)</button></li>')
+                  r'(?:<img[^>]*>|<span class="portail-bank__logo[^>]*>[^<]*</span>)'
+                  r'<span class="portail-bank__name">([^<]*)</span></button></li>')
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_hidden_banks_stay_in_the_page_for_the_script(bank_page):
 def test_no_match_says_so_and_hides_the_list(bank_page):
     page = bank_page(q="zzz")
     assert count_message(page) == "Aucune banque ne correspond à votre recherche."
-    assert '<form method="post" action="" id="bank-choice" hidden>' in page
+    assert re.search(r'<form method="post" action="/mon-espace/virements/\w+/banque/" id="bank-choice" hidden>', page)
     assert not any(listed(page).values())
 
 
@@ -121,4 +122,4 @@ def test_the_script_is_a_static_file_not_inline(bank_page):
     page = bank_page()
     assert '<script src="/static/transfers/banks.js" defer></script>' in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # the CSP forbids inline scripts
-    assert 'aria-controls="bank-list"' in page and 'aria-describedby="bank-count"' in page
+    assert 'aria-controls="bank-list"' in page and 'aria-describedby="id_q_helptext bank-count"' in page
