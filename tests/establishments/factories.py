@@ -43,6 +43,6 @@ class BankFactory(factory.django.DjangoModelFactory):
         model = Bank
 
     name = factory.Sequence(lambda n: f"Banque n° {n}")
-    bic = "DEMOFRPP"
+    bic = factory.Sequence(lambda n: f"TST{chr(65 + n % 26)}FRPP")  # not the sandbox bank's (its logo is by BIC)
     api_base_url = factory.Sequence(lambda n: f"https://api.banque{n}.example/stet/v1")
     enabled = True
