@@ -123,3 +123,42 @@ def test_the_script_is_a_static_file_not_inline(bank_page):
     assert '<script src="/static/transfers/banks.js" defer></script>' in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)  # the CSP forbids inline scripts
     assert 'aria-controls="bank-list"' in page and 'aria-describedby="id_q_helptext bank-count"' in page
+
+
+def test_the_search_field_has_a_visible_label_and_its_hint(bank_page):
+    page = bank_page()
+    # The label is outside DSFR's search bar, whose label is for screen readers only (RGAA 11.1).
+    label = page.index('<label class="fr-label" for="id_q">')
+    assert label < page.index('<div class="fr-search-bar" id="bank-search">')
+    assert 'id="id_q_helptext"' in page
+    assert 'action=""' not in page
+
+
+def test_each_bank_has_its_logo_or_its_initials(db):
+    from establishments.models import Bank
+
+    Bank.objects.update(enabled=False)
+    BankFactory(name="Banque de Démonstration", bic="DEMOFRPP")
+    BankFactory(name="Crédit de l'Ouest")
+    registration = RegisteredPermitFactory()
+    transfer = TransferFactory(relative=registration.relative, permit=registration.permit,
+                               status=TransferStatus.DRAFT, bank=None, initiated_at=None)
+    client = Client()
+    client.force_login(registration.relative.user)
+    page = client.get(f"/mon-espace/virements/{transfer.reference}/banque/").content.decode()
+    # The logo beside the name is decorative; a bank without one shows its initials, hidden from screen readers.
+    assert ('<img class="portail-bank__logo" src="/static/transfers/banques/banque-de-demonstration.svg" alt=""'
+            in page)
+    assert ('<span class="portail-bank__logo portail-bank__initials" aria-hidden="true">CO</span>'
+            '<span class="portail-bank__name">Crédit de l&#x27;Ouest</span>' in page)
+    assert listed(page) == {"Banque de Démonstration": True, "Crédit de l&#x27;Ouest": True}
+
+
+@pytest.mark.parametrize(("name", "initials"), [
+    ("Banque de Démonstration", "BD"), ("BNP Paribas", "BP"), ("La Banque Postale", "BP"),
+    ("Crédit Agricole", "CA"), ("Écureuil", "É"), ("Société Générale", "SG"),
+])
+def test_bank_initials(name, initials):
+    from transfers.selectors import bank_initials
+
+    assert bank_initials(name) == initials
