@@ -38,7 +38,8 @@ def _bank_page_as_angela(walk) -> str:
 
 
 def _shown(page) -> list[str]:
-    return [" ".join(name.split()) for name in page.locator("#bank-list li:not([hidden]) button").all_inner_texts()]
+    return [" ".join(name.split()) for name in
+            page.locator("#bank-list li:not([hidden]) button .portail-bank__name").all_inner_texts()]
 
 
 def test_the_bank_list_in_a_browser(walker, browser, portal):
