@@ -19,7 +19,10 @@ class AmountForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
     )
-    key = forms.UUIDField(widget=forms.HiddenInput)
+    key = forms.UUIDField(widget=forms.HiddenInput, error_messages={
+        "required": _("Le formulaire est incomplet : rechargez la page, puis saisissez à nouveau le montant."),
+        "invalid": _("Le formulaire est incomplet : rechargez la page, puis saisissez à nouveau le montant."),
+    })
 
     @staticmethod
     def as_typed(amount: Decimal) -> str:

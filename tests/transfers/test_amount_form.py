@@ -140,3 +140,19 @@ def test_no_modifier_le_montant_once_the_payment_is_asked(registration):
     sent = asked(registration)
     page = text(client_of(registration.relative).get(f"/mon-espace/virements/{sent.reference}/banque/"))
     assert "Modifier le montant" not in page
+
+
+def test_a_tampered_form_says_so_in_french_in_the_summary(registration):
+    response = client_of(registration.relative).post(url(registration), {"amount": "50", "key": "pas-une-cle"})
+    assert response.status_code == 400
+    summary = error_summary(text(response))
+    assert "Le formulaire est incomplet : rechargez la page, puis saisissez à nouveau le montant." in summary
+    assert "<a href" not in summary  # a hidden field: nothing to focus
+    assert not Transfer.objects.exists()
+
+
+def test_the_cancel_page_posts_to_its_own_address(registration):
+    transfer = asked(registration)
+    page = text(client_of(registration.relative).get(f"/mon-espace/virements/{transfer.reference}/annuler/"))
+    assert 'action=""' not in page
+    assert f'<form method="post" action="/mon-espace/virements/{transfer.reference}/annuler/">' in page
