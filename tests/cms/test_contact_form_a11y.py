@@ -63,3 +63,12 @@ def test_fields_about_the_sender_get_their_autocomplete(client, demo_site):
     assert 'autocomplete="tel"' in input_tag(page, "id_telephone")
     assert 'autocomplete="bday"' in input_tag(page, "id_date_de_naissance")
     assert "autocomplete" not in input_tag(page, "id_ville_de_letablissement")  # not the sender's own data
+
+
+def test_the_faq_search_shows_its_label(client, demo_site):
+    from cms.models import FAQPage
+
+    page = text(client.get(FAQPage.objects.live().first().url))
+    label = page.index('<label class="fr-label" for="faq-q">Rechercher dans les questions</label>')
+    assert label < page.index('<div class="fr-search-bar">', label)  # outside DSFR's screen-reader-only label
+    assert 'action=""' not in page

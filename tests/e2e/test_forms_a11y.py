@@ -2,7 +2,8 @@
 form after an error (the error summary takes the focus, "Erreur : " in the title, the field aria-invalid, the
 summary's link leads to the field), the bank list (a visible label on the search, the logos or initials, the
 buttons aligned with the text, "Modifier le montant" keeping the amount), "Ajouter un permis de visite" with
-its required fields announced, and the contact form after an error. Screenshots in artifacts/screenshots/."""
+its required fields announced, the contact form after an error, and the FAQ's search with its label shown.
+Screenshots in artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -142,4 +143,12 @@ def contact(walker):
     expect(page).to_have_title(re.compile(r"^Erreur : Contact"))
     expect(page.locator("#resume-erreurs")).to_be_focused()
     walk.visit("contact-erreurs")
+
+    from cms.models import FAQPage
+
+    page.goto(FAQPage.objects.live().first().url)
+    label = page.locator("label[for=faq-q]")
+    expect(label).to_be_visible()
+    assert label.bounding_box()["height"] > 10
+    walk.visit("faq-recherche")
     _assert_clean(walk)
