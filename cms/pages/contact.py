@@ -54,6 +54,22 @@ class PortalFormBuilder(FormBuilder):
     e-mailed): a message at FORM_MESSAGE_MAX_LENGTH characters, any other text at FORM_TEXT_MAX_LENGTH; a field
     about the sender (e-mail, names, telephone, birth date…) has its ``autocomplete`` (PERSONAL_AUTOCOMPLETE)."""
 
+    def get_field_options(self, field):
+        """Each error names its field ("Saisissez le champ « Message »."), in the field and in the form's error
+        summary, where a bare "Champ requis." twice told nothing."""
+        options = super().get_field_options(field)
+        choose = field.field_type in ("dropdown", "multiselect", "radio", "checkboxes", "checkbox")
+        required = (_("Choisissez une réponse pour « %(label)s ».") if choose
+                    else _("Saisissez le champ « %(label)s »."))
+        messages = {"required": required % {"label": field.label}}
+        if field.field_type == "email":
+            messages["invalid"] = _("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")
+        if field.field_type in ("date", "datetime"):
+            messages["invalid"] = _("Saisissez une date valide, par exemple 24/08/1962.")
+        if field.field_type == "number":
+            messages["invalid"] = _("Saisissez un nombre pour « %(label)s ».") % {"label": field.label}
+        return {**options, "error_messages": messages}
+
     def create_singleline_field(self, field, options):
         return forms.CharField(**_bounded(_personal(field, options, forms.TextInput), FORM_TEXT_MAX_LENGTH))
 

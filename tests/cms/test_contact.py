@@ -79,7 +79,8 @@ def test_bad_input_gets_french_errors_and_nothing_is_sent(client, demo_site):
     response = post(client, {**MESSAGE, "adresse_electronique": "pas-une-adresse", "message": ""})
     body = html.unescape(response.content.decode())
     assert response.status_code == 200
-    assert "Saisissez une adresse de courriel valide." in body and "Champ requis." in body
+    assert "Saisissez une adresse électronique valide, par exemple nom@exemple.fr." in body
+    assert "Saisissez le champ « Message »." in body  # the error names its field
     assert 'class="fr-input-group fr-input-group--error"' in body
     assert not mail.outbox and not FormSubmission.objects.exists()
 

@@ -43,7 +43,10 @@ def test_a_bad_message_gets_the_summary_and_is_neither_stored_nor_sent(client, d
     assert title(page).startswith("Erreur : Contact")
     summary = error_summary(page)
     assert "Le formulaire contient 2 erreurs" in summary
-    assert '<a href="#id_message">' in summary and '<a href="#id_adresse_electronique">' in summary
+    # Each error names its field, in the summary as beside the field.
+    assert '<a href="#id_message">Saisissez le champ « Message ».</a>' in summary
+    assert ('<a href="#id_adresse_electronique">Saisissez une adresse électronique valide, par exemple '
+            'nom@exemple.fr.</a>') in summary
     for field_id in ("id_message", "id_adresse_electronique"):
         tag = input_tag(page, field_id)
         assert 'aria-invalid="true"' in tag and f"{field_id}_error" in tag
