@@ -73,3 +73,8 @@ ABSURD_AMOUNT = 1_000_000
 
 HISTORY_MONTHS = 6
 HISTORY_PAGE_SIZE = 20
+
+# The confirmation's "au plus tard le …": money executed by the payer's bank reaches the régie's account
+# within the business days after which the régie flags it as unseen (reconciliation UNSEEN_BUSINESS_DAYS,
+# 3), and the régie credits it to the pécule on the next business day.
+CREDIT_BUSINESS_DAYS = 4
