@@ -64,3 +64,15 @@ def format_reference(reference: str) -> str:
     head, rest = (REFERENCE_PREFIX, text[len(REFERENCE_PREFIX):]) if text.startswith(REFERENCE_PREFIX) else ("", text)
     groups = [rest[i:i + 4] for i in range(0, len(rest), 4)]
     return " ".join(part for part in [head, *groups] if part)
+
+
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;!?»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
+
+
+def french_spacing(text: str) -> str:
+    """French typography for the sentences the portal builds: a no-break space before « : » and inside
+    guillemets, a narrow no-break space before « ; », « ! » and « ? », so that a line never starts with
+    the sign (``il reste 200 € ; …`` wrapped on a phone)."""
+    text = _SPACE_BEFORE.sub(lambda m: ("\u00a0" if m[1] in ":»" else "\u202f") + m[1], str(text))
+    return _SPACE_AFTER.sub("«\u00a0", text)

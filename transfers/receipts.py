@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import selectors
+from .formats import french_spacing
 from .models import Transfer
 
 BLUE = colors.HexColor("#000091")
@@ -54,7 +55,7 @@ def next_steps(receipt: selectors.Receipt) -> list[str]:
     if receipt.expected_on is None:
         return []
     transfer = receipt.transfer
-    return [
+    return [french_spacing(text) for text in (
         _("Votre banque envoie l'argent sur le compte de la régie de l'établissement (%(name)s).")
         % {"name": transfer.establishment.name},
         _("La régie le verse ensuite sur le compte nominatif (le pécule) de %(detainee)s : l'argent devrait y "
@@ -62,7 +63,7 @@ def next_steps(receipt: selectors.Receipt) -> list[str]:
         _("Vous pouvez suivre chaque étape dans l'historique de vos virements, sur votre espace personnel."),
         _("Si l'argent ne peut pas être versé (par exemple si la personne a été libérée ou transférée), il vous "
           "est remboursé sur votre compte."),
-    ]
+    )]
 
 
 def receipt_pdf(transfer: Transfer) -> bytes:
@@ -108,7 +109,7 @@ def receipt_pdf(transfer: Transfer) -> bytes:
 
     story.append(_p(_("Étapes du virement"), "heading"))
     for step in selectors.transfer_steps(transfer):
-        story.append(_p(f"{selectors.format_moment(step.at)} : {step.label}", "body"))
+        story.append(_p(f"{selectors.format_moment(step.at)}\u00a0: {step.label}", "body"))
 
     story += [
         Spacer(1, 12),

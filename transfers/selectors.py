@@ -106,7 +106,12 @@ class Allowance:
     @property
     def explanation(self) -> str:
         """What the relative can send now and why, in plain French (the card of the "Pécule" tab and
-        the amount page both show it)."""
+        the amount page both show it), with no-break spaces before « : » and « ; »."""
+        from .formats import french_spacing
+
+        return french_spacing(self._explanation())
+
+    def _explanation(self) -> str:
         caps, most = self.caps, self.max_now
         if most is None:
             return _("Aucun plafond ne limite vos virements pour le moment.")
@@ -409,12 +414,15 @@ class Step:
 def transfer_steps(transfer: Transfer) -> list[Step]:
     """The statuses the transfer went through, oldest first, each with the date it was reached (from the
     transfer's history records), in the relative's words."""
+    from .formats import french_spacing
+
     steps: list[Step] = []
     records = transfer.history.order_by("history_date", "history_id").values_list("status", "history_date")
     for status, at in records:
         if steps and steps[-1].status == status:
             continue
-        steps.append(Step(status=status, label=str(STEP_LABELS.get(status, S(status).label)), at=at))
+        label = french_spacing(STEP_LABELS.get(status, S(status).label))
+        steps.append(Step(status=status, label=label, at=at))
     return steps
 
 
@@ -457,7 +465,7 @@ def _state(transfer: Transfer) -> str:
 
 def receipt_for(transfer: Transfer) -> Receipt:
     """``transfer`` should come with its detainee, establishment, bank and relative selected."""
-    from .formats import format_euros, format_reference
+    from .formats import format_euros, format_reference, french_spacing
 
     reference = format_reference(transfer.reference)
     made_at = transfer.authorized_at or transfer.initiated_at or transfer.created_at
@@ -481,4 +489,4 @@ def receipt_for(transfer: Transfer) -> Receipt:
     if transfer.refunded_at:
         rows.append((_("Remboursé le"), format_moment(transfer.refunded_at)))
     return Receipt(transfer=transfer, reference=reference, paid=transfer.status in PAID_STATUSES,
-                   state=_state(transfer), expected_on=expected_on, rows=rows)
+                   state=french_spacing(_state(transfer)), expected_on=expected_on, rows=rows)

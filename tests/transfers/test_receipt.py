@@ -178,7 +178,7 @@ def test_the_detail_page_lists_the_steps_with_their_dates(django_capture_on_comm
         ("27 novembre 2026 à 18:28", "Montant saisi sur le portail"),
         ("27 novembre 2026 à 18:29", "Envoyé à votre banque, en attente de votre validation"),
         ("27 novembre 2026 à 18:30", "Accepté par votre banque"),
-        ("27 novembre 2026 à 18:30", "Exécuté par votre banque : l'argent a quitté votre compte"),
+        ("27 novembre 2026 à 18:30", f"Exécuté par votre banque{NBSP}: l'argent a quitté votre compte"),
         ("30 novembre 2026 à 09:15", "Reçu par l'établissement pénitentiaire"),
         ("1 décembre 2026 à 11:00", "Versé sur le pécule de la personne détenue"),
     ]
