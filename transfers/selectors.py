@@ -378,19 +378,23 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
+def _day_month_year(day: datetime.date) -> str:
+    """``3 décembre 2026``, ``1er décembre 2026``."""
+    first = _("1er") if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month]} {day.year}"
+
+
 def format_moment(moment: datetime.datetime) -> str:
     """``29 novembre 2026 à 22:05`` (Europe/Paris)."""
-    from django.utils.dateformat import format as date_format
-
     local = _local(moment)
-    return _("%(day)s à %(time)s") % {"day": date_format(local, "j F Y"), "time": f"{local:%H:%M}"}
+    return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": f"{local:%H:%M}"}
 
 
 def format_day(day: datetime.date) -> str:
     """``jeudi 3 décembre 2026``."""
-    from django.utils.dateformat import format as date_format
+    from django.utils.dates import WEEKDAYS
 
-    return date_format(day, "l j F Y")
+    return f"{WEEKDAYS[day.weekday()]} {_day_month_year(day)}"
 
 
 def expected_credit_date(transfer: Transfer) -> datetime.date | None:
@@ -409,6 +413,10 @@ class Step:
     status: str
     label: str
     at: datetime.datetime
+
+    @property
+    def when(self) -> str:
+        return format_moment(self.at)
 
 
 def transfer_steps(transfer: Transfer) -> list[Step]:

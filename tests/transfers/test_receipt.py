@@ -180,7 +180,7 @@ def test_the_detail_page_lists_the_steps_with_their_dates(django_capture_on_comm
         ("27 novembre 2026 à 18:30", "Accepté par votre banque"),
         ("27 novembre 2026 à 18:30", f"Exécuté par votre banque{NBSP}: l'argent a quitté votre compte"),
         ("30 novembre 2026 à 09:15", "Reçu par l'établissement pénitentiaire"),
-        ("1 décembre 2026 à 11:00", "Versé sur le pécule de la personne détenue"),
+        ("1er décembre 2026 à 11:00", "Versé sur le pécule de la personne détenue"),
     ]
     steps = page[page.index("Étapes du virement"):]
     positions = [steps.index(f"{when}</time><span>{label}</span>") for when, label in expected]
@@ -222,6 +222,15 @@ def test_the_history_links_each_transfer_to_its_page_and_says_its_title_once():
     assert reverse("transfers:detail", args=[transfer.reference]) in page
     assert f"12,50{NBSP}€" in page and transfer.status_label in page
     assert 'class="portail-history"' in page and 'role="row"' in page
+
+
+def test_dates_are_written_in_french():
+    assert selectors.format_day(datetime.date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert selectors.format_moment(datetime.datetime(2027, 1, 1, 0, 5, tzinfo=PARIS)) == "1er janvier 2027 à 00:05"
+    # Stored in UTC, said in Paris time.
+    assert selectors.format_moment(datetime.datetime(2026, 6, 30, 22, 30, tzinfo=datetime.UTC)) == (
+        "1er juillet 2026 à 00:30"
+    )
 
 
 def test_receipt_rows_and_state_follow_the_status():
