@@ -109,6 +109,7 @@ def test_the_confirmation_page_says_when_where_how_much_and_what_next(django_cap
     assert f"est envoyé à {transfer.relative.email}" in page
     assert reverse("transfers:receipt", args=[transfer.reference]) in page
     assert "Imprimer" in page and "transfers/receipt-print.css" in page
+    assert f'<a href="{reverse("contact")}">Contactez-nous</a> en indiquant sa référence.' in page
     for label, url in (("Mon espace", reverse("accounts:mon_espace")), ("Faire un autre virement",
                        reverse("transfers:pecule")), ("Voir l'historique", reverse("transfers:history"))):
         assert re.search(rf'href="{re.escape(url)}">{re.escape(label)}<', page), label
