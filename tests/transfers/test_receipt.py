@@ -105,11 +105,13 @@ def test_the_confirmation_page_says_when_where_how_much_and_what_next(django_cap
     assert "Banque Solidaire" in page and f"50,00{NBSP}€" in page
     assert "Jean MARTIN" in page and transfer.establishment.name in page
     assert "au plus tard le jeudi 3 décembre 2026" in page
-    assert "Et maintenant ?" in page and "compte nominatif" in page
+    assert "Et maintenant\u202f?" in page and "compte nominatif" in page
     assert f"est envoyé à {transfer.relative.email}" in page
     assert reverse("transfers:receipt", args=[transfer.reference]) in page
     assert "Imprimer" in page and "transfers/receipt-print.css" in page
     assert f'<a href="{reverse("contact")}">Contactez-nous</a> en indiquant sa référence.' in page
+    main = re.sub(r"<[^>]+>|https?:", "", page[page.index("<main"):page.index("</main>")])
+    assert not re.findall(r".{30}[^\u00a0\u202f][:;?!] .{10}", main)  # no sign at the start of a line
     for label, url in (("Mon espace", reverse("accounts:mon_espace")), ("Faire un autre virement",
                        reverse("transfers:pecule")), ("Voir l'historique", reverse("transfers:history"))):
         assert re.search(rf'href="{re.escape(url)}">{re.escape(label)}<', page), label
