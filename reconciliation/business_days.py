@@ -78,3 +78,19 @@ def business_days_before(moment: datetime.datetime, days: int) -> datetime.datet
         if is_business_day(current.date()):
             left -= 1
     return current
+
+
+def business_days_after(moment: datetime.datetime | datetime.date, days: int) -> datetime.date:
+    """The date ``days`` business days after ``moment`` (its day in Europe/Paris, the current time zone):
+    what is done on a Friday evening is, one business day later, on the Monday (or the Tuesday after
+    Easter Monday)."""
+    if isinstance(moment, datetime.datetime):
+        day = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+    else:
+        day = moment
+    left = days
+    while left > 0:
+        day += datetime.timedelta(days=1)
+        if is_business_day(day):
+            left -= 1
+    return day

@@ -81,3 +81,7 @@ BANK_STATIC_LOGOS = {
 }
 # Words left out of a bank's initials ("Banque de Démonstration" → "BD").
 BANK_INITIALS_SKIPPED = frozenset({"de", "des", "du", "la", "le", "les", "l", "d", "et"})
+# The confirmation's "au plus tard le …": money executed by the payer's bank reaches the régie's account
+# within the business days after which the régie flags it as unseen (reconciliation UNSEEN_BUSINESS_DAYS,
+# 3), and the régie credits it to the pécule on the next business day.
+CREDIT_BUSINESS_DAYS = 4

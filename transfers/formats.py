@@ -52,3 +52,27 @@ def format_euros(value: Decimal) -> str:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     return f"{sign}{THOUSANDS_SEPARATOR.join(groups)},{cents}\u00a0€"
+
+
+def format_reference(reference: str) -> str:
+    """A transfer's reference in readable groups, for display only (the stored reference, which is also
+    the bank's EndToEndId, never changes): ``PDP4F7K9Q2M…`` → ``PDP 4F7K 9Q2M …`` (the prefix, then
+    groups of four)."""
+    from .constants import REFERENCE_PREFIX
+
+    text = (reference or "").strip()
+    head, rest = (REFERENCE_PREFIX, text[len(REFERENCE_PREFIX):]) if text.startswith(REFERENCE_PREFIX) else ("", text)
+    groups = [rest[i:i + 4] for i in range(0, len(rest), 4)]
+    return " ".join(part for part in [head, *groups] if part)
+
+
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;!?»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
+
+
+def french_spacing(text: str) -> str:
+    """French typography for the sentences the portal builds: a no-break space before « : » and inside
+    guillemets, a narrow no-break space before « ; », « ! » and « ? », so that a line never starts with
+    the sign (``il reste 200 € ; …`` wrapped on a phone)."""
+    text = _SPACE_BEFORE.sub(lambda m: ("\u00a0" if m[1] in ":»" else "\u202f") + m[1], str(text))
+    return _SPACE_AFTER.sub("«\u00a0", text)

@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from establishments.models import Bank
 from establishments.selectors import EffectiveCaps, effective_caps
@@ -28,6 +29,7 @@ from .constants import (
     BANK_PENDING_STATUSES,
     BANK_STATIC_LOGOS,
     COUNTING_STATUSES,
+    CREDIT_BUSINESS_DAYS,
     EXPIRABLE_STATUSES,
     EXPIRY_DELAY,
     HISTORY_MONTHS,
@@ -108,7 +110,12 @@ class Allowance:
     @property
     def explanation(self) -> str:
         """What the relative can send now and why, in plain French (the card of the "Pécule" tab and
-        the amount page both show it)."""
+        the amount page both show it), with no-break spaces before « : » and « ; »."""
+        from .formats import french_spacing
+
+        return french_spacing(self._explanation())
+
+    def _explanation(self) -> str:
         caps, most = self.caps, self.max_now
         if most is None:
             return _("Aucun plafond ne limite vos virements pour le moment.")
@@ -313,7 +320,7 @@ def transfer_for_relative(*, relative, reference: str) -> Transfer | None:
     """A transfer of this relative only (None for anybody else's reference)."""
     return (
         Transfer.objects.filter(relative=relative, reference=reference)
-        .select_related("detainee", "establishment", "bank")
+        .select_related("detainee", "establishment", "bank", "relative")
         .first()
     )
 
@@ -377,3 +384,152 @@ def draft_to_amend(*, relative, permit, reference: str) -> Transfer | None:
 def registration_of_transfer(*, relative, transfer: Transfer):
     """The relative's registration of the transfer's permit (the amount page's address), or None."""
     return registered_permits(relative).filter(permit_id=transfer.permit_id).first()
+# -- the confirmation, the receipt and the steps of a transfer ---------------------------------
+
+S = TransferStatus
+# The payer's bank accepted it: the money left (or is leaving) their account.
+PAID_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED, S.TO_REFUND, S.REFUNDED})
+# On its way to the pécule: an expected date is given.
+ON_ITS_WAY_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
+# Paid, but the money goes back to the payer.
+REFUND_STATUSES = frozenset({S.TO_REFUND, S.REFUNDED})
+
+# Each step of a transfer in the relative's words (the detail page of the history, the receipt).
+STEP_LABELS: dict[str, str] = {
+    S.DRAFT: gettext_lazy("Montant saisi sur le portail"),
+    S.AWAITING_AUTHORIZATION: gettext_lazy("Envoyé à votre banque, en attente de votre validation"),
+    S.AUTHORIZED: gettext_lazy("Accepté par votre banque"),
+    S.EXECUTED: gettext_lazy("Exécuté par votre banque : l'argent a quitté votre compte"),
+    S.RECEIVED: gettext_lazy("Reçu par l'établissement pénitentiaire"),
+    S.CREDITED: gettext_lazy("Versé sur le pécule de la personne détenue"),
+    S.REJECTED: gettext_lazy("Refusé par votre banque ou annulé : aucune somme n'a été prélevée"),
+    S.EXPIRED: gettext_lazy("Abandonné : le virement n'a pas été validé à temps, aucune somme n'a été prélevée"),
+    S.TO_REFUND: gettext_lazy("Ne peut pas être versé sur le pécule : il va vous être remboursé"),
+    S.REFUNDED: gettext_lazy("Remboursé sur votre compte"),
+}
+
+
+def _local(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+def _day_month_year(day: datetime.date) -> str:
+    """``3 décembre 2026``, ``1er décembre 2026``."""
+    first = _("1er") if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month]} {day.year}"
+
+
+def format_moment(moment: datetime.datetime) -> str:
+    """``29 novembre 2026 à 22:05`` (Europe/Paris)."""
+    local = _local(moment)
+    return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": f"{local:%H:%M}"}
+
+
+def format_day(day: datetime.date) -> str:
+    """``jeudi 3 décembre 2026``."""
+    from django.utils.dates import WEEKDAYS
+
+    return f"{WEEKDAYS[day.weekday()]} {_day_month_year(day)}"
+
+
+def expected_credit_date(transfer: Transfer) -> datetime.date | None:
+    """The day by which the money should be on the pécule, for a transfer on its way (accepted by the
+    payer's bank, not yet credited): CREDIT_BUSINESS_DAYS business days after the bank accepted it."""
+    from reconciliation.business_days import business_days_after
+
+    if transfer.status not in ON_ITS_WAY_STATUSES:
+        return None
+    start = transfer.authorized_at or transfer.executed_at or transfer.initiated_at or transfer.created_at
+    return business_days_after(start, CREDIT_BUSINESS_DAYS)
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str
+    label: str
+    at: datetime.datetime
+
+    @property
+    def when(self) -> str:
+        return format_moment(self.at)
+
+
+def transfer_steps(transfer: Transfer) -> list[Step]:
+    """The statuses the transfer went through, oldest first, each with the date it was reached (from the
+    transfer's history records), in the relative's words."""
+    from .formats import french_spacing
+
+    steps: list[Step] = []
+    records = transfer.history.order_by("history_date", "history_id").values_list("status", "history_date")
+    for status, at in records:
+        if steps and steps[-1].status == status:
+            continue
+        label = french_spacing(STEP_LABELS.get(status, S(status).label))
+        steps.append(Step(status=status, label=label, at=at))
+    return steps
+
+
+def detainee_name(detainee) -> str:
+    return f"{detainee.first_name} {detainee.family_name.upper()}"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the confirmation page, the detail page, the PDF receipt and the e-mail say about a transfer."""
+
+    transfer: Transfer
+    reference: str  # in readable groups (display only)
+    paid: bool
+    state: str  # one sentence: where the transfer stands
+    expected_on: datetime.date | None
+    rows: list[tuple[str, str]]  # label, value
+
+    @property
+    def expected_text(self) -> str:
+        if self.expected_on is None:
+            return ""
+        return _("au plus tard le %(day)s") % {"day": format_day(self.expected_on)}
+
+
+def _state(transfer: Transfer) -> str:
+    status = transfer.status
+    if status in ON_ITS_WAY_STATUSES:
+        return _("Votre virement a été pris en compte.")
+    if status == S.CREDITED:
+        return _("Votre virement a été versé sur le pécule.")
+    if status == S.AWAITING_AUTHORIZATION:
+        return _("Ce virement n'est pas encore payé : il attend votre validation auprès de votre banque.")
+    if status == S.TO_REFUND:
+        return _("Ce virement ne peut pas être versé sur le pécule : il va vous être remboursé.")
+    if status == S.REFUNDED:
+        return _("Ce virement vous a été remboursé.")
+    return _("Ce virement n'a pas été payé : aucune somme n'a été prélevée.")
+
+
+def receipt_for(transfer: Transfer) -> Receipt:
+    """``transfer`` should come with its detainee, establishment, bank and relative selected."""
+    from .formats import format_euros, format_reference, french_spacing
+
+    reference = format_reference(transfer.reference)
+    made_at = transfer.authorized_at or transfer.initiated_at or transfer.created_at
+    expected_on = expected_credit_date(transfer)
+    relative = transfer.relative
+    rows = [
+        (_("Référence"), reference),
+        (_("Référence sur votre relevé bancaire"), transfer.reference),
+        (_("Date et heure"), format_moment(made_at) if made_at else ""),
+        (_("Montant"), format_euros(transfer.amount)),
+        (_("Payeur"), f"{relative.given_name} {relative.family_name.upper()}".strip()),
+        (_("Banque"), transfer.bank.name if transfer.bank_id else _("Pas encore choisie")),
+        (_("Personne détenue"), detainee_name(transfer.detainee)),
+        (_("Établissement"), transfer.establishment.name),
+        (_("Statut"), transfer.status_label),
+    ]
+    if expected_on is not None:
+        rows.append((_("Versement sur le pécule"), _("au plus tard le %(day)s") % {"day": format_day(expected_on)}))
+    if transfer.credited_at:
+        rows.append((_("Versé sur le pécule le"), format_moment(transfer.credited_at)))
+    if transfer.refunded_at:
+        rows.append((_("Remboursé le"), format_moment(transfer.refunded_at)))
+    return Receipt(transfer=transfer, reference=reference, paid=transfer.status in PAID_STATUSES,
+                   state=french_spacing(_state(transfer)), expected_on=expected_on, rows=rows)

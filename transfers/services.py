@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -552,17 +552,22 @@ def _send_receipt_quietly(transfer_id: int) -> None:
 
 
 def send_receipt(*, transfer_id: int) -> bool:
-    """The e-mail receipt to the relative, once the bank accepted the transfer."""
-    transfer = Transfer.objects.select_related("relative", "detainee", "establishment").get(pk=transfer_id)
+    """The e-mail receipt to the relative, once the bank accepted the transfer, with the PDF receipt
+    attached (the one the confirmation page offers)."""
+    from .receipts import receipt_filename, receipt_pdf
+
+    transfer = Transfer.objects.select_related("relative", "detainee", "establishment", "bank").get(pk=transfer_id)
     email = transfer.relative.email
     if not email:
         return False
-    context = {"transfer": transfer, "portal_url": settings.PORTAL_BASE_URL}
-    send_mail(
+    receipt = selectors.receipt_for(transfer)
+    context = {"transfer": transfer, "receipt": receipt, "portal_url": settings.PORTAL_BASE_URL}
+    message = EmailMessage(
         subject=_("Votre virement %(ref)s a été pris en compte") % {"ref": transfer.reference},
-        message=render_to_string("transfers/email/receipt.txt", context),
+        body=render_to_string("transfers/email/receipt.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-        fail_silently=False,
+        to=[email],
     )
+    message.attach(receipt_filename(transfer), receipt_pdf(transfer), "application/pdf")
+    message.send(fail_silently=False)
     return True

@@ -11,6 +11,8 @@ urlpatterns = [
     path("mon-espace/virements/nouveau/<int:registration_id>/", views.amount, name="amount"),
     path("mon-espace/virements/<str:reference>/banque/", views.choose_bank, name="bank"),
     path("mon-espace/virements/<str:reference>/retour/", views.done, name="done"),
+    path("mon-espace/virements/<str:reference>/", views.detail, name="detail"),
+    path("mon-espace/virements/<str:reference>/justificatif.pdf", views.receipt_pdf, name="receipt"),
     path("mon-espace/virements/<str:reference>/reprendre/", views.resume, name="resume"),
     path("mon-espace/virements/<str:reference>/annuler/", views.cancel, name="cancel"),
 ]

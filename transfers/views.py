@@ -17,7 +17,7 @@ from accounts.views import relative_required
 from establishments.models import Bank
 from permits.registration import registered_permit_for, registered_permits
 
-from . import selectors, services
+from . import receipts, selectors, services
 from .constants import BANK_PENDING_STATUSES, HISTORY_PAGE_SIZE, TransferStatus
 from .forms import AmountForm, BankSearchForm
 from .psd2 import Psd2Error
@@ -194,11 +194,13 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
         except Psd2Error as exc:
             messages.warning(request, str(exc.user_message))
         transfer = selectors.transfer_for_relative(relative=request.user.relative, reference=reference)
+    receipt = selectors.receipt_for(transfer)
     return render(
         request,
         "transfers/done.html",
-        {"title": _("Votre virement"), "transfer": transfer, "accepted": transfer.status in ACCEPTED,
-         "tab": "pecule"},
+        {"title": _("Votre virement a été pris en compte") if transfer.status in ACCEPTED else _("Votre virement"),
+         "transfer": transfer, "accepted": transfer.status in ACCEPTED, "receipt": receipt,
+         "next_steps": receipts.next_steps(receipt), "tab": "pecule"},
     )
 
 
@@ -215,6 +217,32 @@ def history(request: HttpRequest) -> HttpResponse:
         "transfers/history.html",
         {"title": _("Historique de vos virements"), "page": page, "tab": "pecule"},
     )
+
+
+@relative_required
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """One transfer of the history: its receipt and the steps it went through."""
+    services.expire_stale(relative_id=request.user.relative.pk)
+    transfer = _own_transfer(request, reference)
+    receipt = selectors.receipt_for(transfer)
+    return render(
+        request,
+        "transfers/detail.html",
+        {"title": _("Virement %(ref)s") % {"ref": receipt.reference}, "transfer": transfer, "receipt": receipt,
+         "steps": selectors.transfer_steps(transfer), "next_steps": receipts.next_steps(receipt),
+         "can_resume": transfer.status == S.AWAITING_AUTHORIZATION, "tab": "pecule"},
+    )
+
+
+@relative_required
+@require_GET
+def receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receipt as a PDF, for the transfer's owner only."""
+    transfer = _own_transfer(request, reference)
+    response = HttpResponse(receipts.receipt_pdf(transfer), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipts.receipt_filename(transfer)}"'
+    return response
 
 
 @relative_required

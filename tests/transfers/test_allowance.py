@@ -23,6 +23,7 @@ from .factories import RegisteredPermitFactory, TransferFactory
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # before « ; »
 
 
 def logged_in(registration) -> Client:
@@ -68,8 +69,8 @@ def other_sender(registration):
 def test_a_fresh_month_offers_the_per_transfer_cap_and_says_what_is_left_on_the_month():
     reg = RegisteredPermitFactory()  # caps: 1 € min, 200 € per transfer, 400 € per detainee, 300 € per sender
     shown = card(reg)
-    assert f"Montant possible maintenant : <strong>200,00{NBSP}€</strong>" in shown
-    reason = (f"Vous pouvez envoyer jusqu'à 200,00{NBSP}€ en un virement (plafond par virement) ; "
+    assert f"Montant possible maintenant{NBSP}: <strong>200,00{NBSP}€</strong>" in shown
+    reason = (f"Vous pouvez envoyer jusqu'à 200,00{NBSP}€ en un virement (plafond par virement){NNBSP}; "
               f"il reste 300,00{NBSP}€ sur votre plafond du mois.")
     assert reason in shown
     assert "Alimenter le pécule" in shown
@@ -82,8 +83,8 @@ def test_partly_used_by_this_relative_offers_what_is_left_of_their_monthly_cap()
     sent(reg, "150")
     sent(reg, "100", status=TransferStatus.REJECTED)  # refused by the bank: does not count
     shown = card(reg)
-    assert f"Montant possible maintenant : <strong>150,00{NBSP}€</strong>" in shown
-    reason = (f"Vous pouvez envoyer jusqu'à 150,00{NBSP}€ : c'est ce qu'il vous reste ce mois-ci sur votre "
+    assert f"Montant possible maintenant{NBSP}: <strong>150,00{NBSP}€</strong>" in shown
+    reason = (f"Vous pouvez envoyer jusqu'à 150,00{NBSP}€{NBSP}: c'est ce qu'il vous reste ce mois-ci sur votre "
               f"plafond de 300,00{NBSP}€ par mois.")
     assert reason in shown and reason in amount_page(reg)
 
@@ -93,15 +94,15 @@ def test_what_other_senders_sent_to_the_detainee_is_counted():
     sent(other_sender(reg), "200")
     sent(other_sender(reg), "150")
     shown = card(reg)
-    assert f"Montant possible maintenant : <strong>50,00{NBSP}€</strong>" in shown
-    assert (f"Vous pouvez envoyer jusqu'à 50,00{NBSP}€ : c'est ce qu'il reste ce mois-ci sur le plafond de "
+    assert f"Montant possible maintenant{NBSP}: <strong>50,00{NBSP}€</strong>" in shown
+    assert (f"Vous pouvez envoyer jusqu'à 50,00{NBSP}€{NBSP}: c'est ce qu'il reste ce mois-ci sur le plafond de "
             f"400,00{NBSP}€ par mois de cette personne détenue, tous expéditeurs confondus.") in shown
 
 
 def test_the_per_transfer_cap_names_the_smaller_monthly_remainder():
     reg = RegisteredPermitFactory()
     sent(other_sender(reg), "150")  # 250 € left for the detainee, 300 € for this relative
-    assert (f"Vous pouvez envoyer jusqu'à 200,00{NBSP}€ en un virement (plafond par virement) ; il reste "
+    assert (f"Vous pouvez envoyer jusqu'à 200,00{NBSP}€ en un virement (plafond par virement){NNBSP}; il reste "
             f"250,00{NBSP}€ ce mois-ci sur le plafond de cette personne détenue.") in card(reg)
 
 
@@ -110,9 +111,9 @@ def test_the_detainee_cap_reached_by_others_shows_zero_the_next_date_and_no_butt
     sent(other_sender(reg), "200")
     sent(other_sender(reg), "200")
     shown = card(reg)
-    assert f"Montant possible maintenant : <strong>0,00{NBSP}€</strong>" in shown
+    assert f"Montant possible maintenant{NBSP}: <strong>0,00{NBSP}€</strong>" in shown
     reason = (f"Le plafond du mois pour cette personne détenue est atteint (400,00{NBSP}€ par mois, tous "
-              f"expéditeurs confondus) : prochain virement possible le {next_month_label()}.")
+              f"expéditeurs confondus){NBSP}: prochain virement possible le {next_month_label()}.")
     assert reason in shown
     assert "Alimenter le pécule" not in shown
     assert reason in amount_page(reg)
@@ -124,8 +125,8 @@ def test_the_senders_cap_reached_on_another_detainee_of_the_establishment():
     sent(elsewhere, "200", relative=reg.relative)
     sent(elsewhere, "100", relative=reg.relative)
     shown = card(reg)
-    assert f"Montant possible maintenant : <strong>0,00{NBSP}€</strong>" in shown
-    assert (f"Votre plafond du mois est atteint (300,00{NBSP}€ par mois et par expéditeur) : prochain "
+    assert f"Montant possible maintenant{NBSP}: <strong>0,00{NBSP}€</strong>" in shown
+    assert (f"Votre plafond du mois est atteint (300,00{NBSP}€ par mois et par expéditeur){NBSP}: prochain "
             f"virement possible le {next_month_label()}.") in shown
     assert "Alimenter le pécule" not in shown
 
@@ -134,7 +135,7 @@ def test_less_than_the_minimum_left_is_nothing_to_send():
     reg = RegisteredPermitFactory()
     sent(reg, "299.50")
     shown = card(reg)
-    assert f"Montant possible maintenant : <strong>0,00{NBSP}€</strong>" in shown
+    assert f"Montant possible maintenant{NBSP}: <strong>0,00{NBSP}€</strong>" in shown
     assert "Votre plafond du mois est atteint" in shown and "Alimenter le pécule" not in shown
 
 
@@ -143,7 +144,7 @@ def test_last_months_transfers_leave_this_month_whole():
     last_month = selectors.month_bounds()[0] - datetime.timedelta(days=3)
     sent(reg, "200", initiated_at=last_month)
     sent(other_sender(reg), "200", initiated_at=last_month)
-    assert f"Montant possible maintenant : <strong>200,00{NBSP}€</strong>" in card(reg)
+    assert f"Montant possible maintenant{NBSP}: <strong>200,00{NBSP}€</strong>" in card(reg)
 
 
 def test_without_caps_nothing_is_said_to_limit(settings):
@@ -152,7 +153,7 @@ def test_without_caps_nothing_is_said_to_limit(settings):
                                   permit__detainee__establishment__max_per_detainee_month=None,
                                   permit__detainee__establishment__max_per_sender_month=None)
     shown = card(reg)
-    assert "Montant possible maintenant : <strong>pas de plafond</strong>" in shown
+    assert f"Montant possible maintenant{NBSP}: <strong>pas de plafond</strong>" in shown
     assert "Aucun plafond ne limite vos virements pour le moment." in shown
 
 
@@ -175,3 +176,15 @@ def test_the_selected_card_is_not_labelled_selected():
     page = text(logged_in(reg).get(reverse("transfers:pecule"), {"permis": reg.pk}))
     assert "sélectionné" not in page
     assert f'portail-selected" id="permis-{reg.pk}"' in page
+
+
+def test_the_cards_sentences_never_wrap_before_a_colon_or_a_semicolon():
+    """« ; » and « : » stay on the line of the word before them (a no-break space), on the card and in
+    every explanation the selector builds."""
+    reg = RegisteredPermitFactory()
+    sent(other_sender(reg), "150")
+    shown = card(reg)
+    assert f"plafond par virement){NNBSP}; il reste" in shown
+    assert not re.search(r"[^\u00a0\u202f][;:] ", re.sub(r"<[^>]+>", "", shown).replace("https:", ""))
+    sent(other_sender(reg), "250")
+    assert f"){NBSP}: prochain virement possible" in card(reg)

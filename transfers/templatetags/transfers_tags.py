@@ -13,3 +13,12 @@ def euros(value) -> str:
     if value is None or value == "":
         return ""
     return format_euros(Decimal(value))
+
+
+@register.filter(is_safe=True)
+def french_spacing(value) -> str:
+    """No-break spaces before « : », « ; », « ? », « ! » (transfers.formats.french_spacing); use it as
+    ``{% filter french_spacing %}{% translate "…" %}{% endfilter %}``."""
+    from transfers.formats import french_spacing as spaced
+
+    return spaced(value)
