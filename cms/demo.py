@@ -15,13 +15,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
+from .illustrations import screen_illustration
 from .models import (
     ContactFormField,
     ContactPage,
@@ -36,6 +35,17 @@ from .models import (
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
+
+
+# The guide's drawn illustrations: title, lines of text, the button pictured (cms.illustrations).
+ILLUSTRATIONS = {
+    "home": ("Illustration — page d'accueil du portail",
+             ["Accéder à votre espace personnel", "Identifiez-vous avec FranceConnect."],
+             "S’identifier avec FranceConnect"),
+    "amount": ("Illustration — montant du virement",
+               ["Alimenter le pécule", "Montant du virement (en euros) : 50,00 €"],
+               "Réaliser le virement"),
+}
 
 
 def p(text: str) -> dict:
@@ -223,14 +233,7 @@ def load_cms_demo(report) -> HomePage:
                        search_description="Les tutoriels vidéo du portail, sous-titrés et transcrits.",
                        intro="<p>Des vidéos courtes, sous-titrées et transcrites, pour chaque démarche.</p>")
     contact = _contact(home, report)
-    pictures = {
-        "home": _illustration("Illustration — page d'accueil du portail",
-                              ["Accéder à votre espace personnel", "Identifiez-vous avec FranceConnect."],
-                              "S’identifier avec FranceConnect", report),
-        "amount": _illustration("Illustration — montant du virement",
-                                ["Alimenter le pécule", "Montant du virement (en euros) : 50,00"],
-                                "Réaliser le virement", report),
-    }
+    pictures = {key: _illustration(*spec, report) for key, spec in ILLUSTRATIONS.items()}
     guide = _child(home, GuidePage, "alimentation-du-pecule", report, title="L'alimentation du pécule",
                    show_in_menus=True,
                    search_description="Le guide pas à pas : accéder à votre espace, enregistrer un permis de "
@@ -403,27 +406,17 @@ def _set_services(home: HomePage, guide: GuidePage) -> None:
 
 
 def _illustration(title: str, lines: list[str], button_label: str, report):
-    """A drawn illustration of a portal screen (Pillow), stored as a Wagtail image."""
+    """A drawn illustration of a portal screen (cms.illustrations), stored as a Wagtail image."""
     existing = Image.objects.filter(title=title).first()
     label = f"image « {title} »"
     if existing is not None:
         report.note(label, "unchanged")
         return existing
-    picture = PILImage.new("RGB", (1080, 608), "white")
-    draw = ImageDraw.Draw(picture)
-    small, large = ImageFont.load_default(size=30), ImageFont.load_default(size=40)
-    draw.rectangle([0, 0, 1080, 90], fill="#000091")
-    draw.text((40, 24), "Portail des proches", fill="white", font=small)
-    for i, line in enumerate(lines):
-        draw.text((40, 140 + 60 * i), line, fill="#161616", font=large if i == 0 else small)
-    top = 170 + 60 * len(lines)
-    draw.rectangle([40, top, 40 + 22 * len(button_label) + 60, top + 80], fill="#000091")
-    draw.text((70, top + 20), button_label, fill="white", font=small)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
+    canvas = screen_illustration(lines, button_label)
+    name = f"{slugify(title)}.png"
     image = Image(title=title)
-    image.file.save(f"{slugify(title)}.png", ImageFile(buffer, name=f"{slugify(title)}.png"), save=False)
-    image.width, image.height = picture.size
+    image.file.save(name, ImageFile(io.BytesIO(canvas.png()), name=name), save=False)
+    image.width, image.height = canvas.image.size
     image.save()
     report.note(label, "created")
     return image
