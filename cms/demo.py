@@ -37,6 +37,9 @@ ASSETS = Path(__file__).resolve().parent / "demo_assets"
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
 
+# The portal's address as the guide writes it (one spelling: the flyer had two).
+PORTAL_ADDRESS = "www.penitentiaire.justice.fr"
+
 # The guide's drawn illustrations: title, lines of text, the button pictured (cms.illustrations).
 ILLUSTRATIONS = {
     "home": ("Illustration — page d'accueil du portail",
@@ -68,8 +71,8 @@ def screen(text: str, kind: str = "title") -> dict:
     return {"type": "screen_text", "value": {"text": text, "kind": kind}}
 
 
-def sub(*content: dict) -> dict:
-    return {"content": list(content)}
+def sub(title: str, *content: dict) -> dict:
+    return {"title": title, "content": list(content)}
 
 
 def step(title: str, substeps: list[dict], intro: list[dict] | None = None) -> dict:
@@ -89,13 +92,16 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
     return [
         step("Accéder à votre espace personnel", [
             sub(
+                "Ouvrir le site du portail",
                 p("Connectez-vous sur le site du portail :"),
-                p("<b>www.penitentiaire.justice.fr</b>"),
+                p(f"<b>{PORTAL_ADDRESS}</b>"),
                 p("OU"),
-                p("Scannez avec votre téléphone portable ou votre tablette le QR code ci dessous :"),
-                {"type": "qr_code", "value": {"page": home.pk, "url": "", "caption": "Le portail des proches"}},
+                p("Scannez avec votre téléphone portable ou votre tablette le QR code ci-dessous :"),
+                {"type": "qr_code", "value": {"page": home.pk, "url": "",
+                                              "caption": "QR code menant à la page d'accueil du portail des proches"}},
             ),
             sub(
+                "Se connecter avec FranceConnect",
                 p("Vous arrivez sur la page d'accueil du portail des services de l'administration pénitentiaire :"),
                 image(pictures["home"], "La page d'accueil du portail et son bouton « S’identifier avec "
                                         "FranceConnect »."),
@@ -103,6 +109,7 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
                 button("S’identifier avec FranceConnect"),
             ),
             sub(
+                "Choisir un partenaire de FranceConnect",
                 p("Sélectionnez l'un des partenaires de « FranceConnect » et entrez vos identifiants de connexion "
                   "pour l'un d'entre eux."),
             ),
@@ -111,17 +118,19 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
             "Enregistrer un permis de visite sur votre espace",
             [
                 sub(
+                    "Choisir « Faire un virement »",
                     p("Vous arrivez sur la page d'accueil du portail qui présente les différents services."),
                     p("Cliquez sur « Faire un virement ». Vous êtes automatiquement redirigé vers l'onglet "
                       "« Pécule »."),
                     button("Faire un virement"),
                 ),
                 sub(
-                    p("Cliquez sur « Ajouter un permis de visite »"),
+                    "Ajouter un permis de visite",
+                    p("Cliquez sur « Ajouter un permis de visite »."),
                     button("Ajouter un permis de visite"),
                     info("Si vous rencontrez une difficulté pour enregistrer votre permis de visite, référez-vous au "
-                         "flyer intitulé « La prise de rendez-vous parlor se simplifie » ou aux "
-                         f"{page_link(tutorials, 'tutoriels vidéos')} accessibles depuis le portail."),
+                         "flyer intitulé « La prise de rendez-vous parloir se simplifie » ou aux "
+                         f"{page_link(tutorials, 'tutoriels vidéo')} accessibles depuis le portail."),
                 ),
             ],
             intro=[
@@ -132,18 +141,21 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
         ),
         step("Effectuer le virement", [
             sub(
+                "Choisir « Faire un virement » sur le permis de visite",
                 p("Depuis l'onglet « Accueil », vous visualisez le permis de visite enregistré sur votre espace. "
-                  "Deux services sont accessibles, prendre un rendez-vous parlor ou faire un virement sur le pécule "
+                  "Deux services sont accessibles, prendre un rendez-vous parloir ou faire un virement sur le pécule "
                   "de la personne détenue."),
-                p("Cliquez sur « Faire un virement » pour effectuer cette action"),
+                p("Cliquez sur « Faire un virement » pour effectuer cette action."),
                 button("Faire un virement"),
             ),
             sub(
+                "Alimenter le pécule",
                 p("Vous êtes automatiquement redirigé vers la page d'alimentation du pécule. Cliquez sur "
                   "« Alimenter le pécule » pour poursuivre la démarche."),
                 button("Alimenter le pécule"),
             ),
             sub(
+                "Saisir le montant du virement",
                 p("Inscrivez dans l'encadré gris le montant que vous souhaitez verser à la personne détenue, puis "
                   "cliquez sur « Réaliser le virement »."),
                 image(pictures["amount"], "La page du montant : l'encadré gris où inscrire le montant, puis le "
@@ -152,17 +164,20 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
                 warning("Le montant peut être plafonné par l'établissement pénitentiaire."),
             ),
             sub(
+                "Sélectionner votre banque",
                 p("Vous êtes automatiquement dirigé vers une nouvelle page sur laquelle il vous est demandé de "
                   "sélectionner votre banque."),
                 screen("Sélectionnez votre banque"),
             ),
             sub(
+                "Vous identifier auprès de votre banque",
                 p("Une fois votre banque sélectionnée, une nouvelle fenêtre s'ouvre. Inscrivez vos identifiants "
                   "puis validez."),
                 info("Si vous vous connectez depuis votre téléphone et que vous disposez de l'application mobile de "
                      "votre banque, celle-ci s'ouvrira automatiquement."),
             ),
             sub(
+                "Confirmer le virement",
                 p("Finalisez la procédure de votre virement en cliquant sur « Confirmer »."),
                 screen("Confirmer un virement ponctuel"),
                 button("Confirmer"),
@@ -170,8 +185,9 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
                 screen("Votre virement a été pris en compte", "success"),
             ),
             sub(
+                "Consulter l'historique de vos virements",
                 p("Consultez l'historique de vos virements sur les six derniers mois depuis la confirmation du "
-                  "virement effectué, ou depuis l'onglet « Pécule ». Pour se faire, cliquez sur « Voir "
+                  "virement effectué, ou depuis l'onglet « Pécule ». Pour ce faire, cliquez sur « Voir "
                   "l'historique »."),
                 button("Voir l'historique"),
             ),
@@ -240,12 +256,12 @@ def load_cms_demo(report) -> HomePage:
                                       "visite, effectuer le virement.",
                    intro="<p><b>L'alimentation du pécule, le nouveau service du portail de l'administration "
                          "pénitentiaire !</b></p><p>Réalisez un virement afin d'alimenter le pécule de votre proche "
-                         "pour lequel vous disposez d'un permis de visite actif sur votre espace personnel</p>",
+                         "pour lequel vous disposez d'un permis de visite actif sur votre espace personnel.</p>",
                    body=guide_body(home=home, tutorials=tutorials, pictures=pictures),
                    footer=(
                        "<p>Si vous rencontrez des problèmes sur le portail :</p>"
                        f"<p>Contactez le support depuis le bouton « {page_link(contact, 'Contact')} » dans le menu du "
-                       "site www.penitenciaire.justice.fr</p>"
+                       f"site {PORTAL_ADDRESS}.</p>"
                        "<p>Ce service s'ajoute à la solution déjà existante au sein de l'établissement.</p>"
                    ))
     if f"page « {guide.title} »" in report.created:  # the guide comes first in the menu
