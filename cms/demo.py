@@ -289,13 +289,6 @@ def load_cms_demo(report) -> HomePage:
            access="<p>Bus 42, arrêt « Démonstration ». Parking visiteurs devant l'entrée principale.</p>",
            visiting_information="<p>Les parloirs ont lieu du mardi au samedi. Présentez-vous 30 minutes avant "
                                 "l'heure du rendez-vous avec votre permis de visite et une pièce d'identité.</p>")
-    _child(home, ContentPage, "accessibilite", report, title="Accessibilité",
-           search_description="Déclaration d'accessibilité du portail des proches.",
-           intro="<p>Le portail des proches est <b>non conforme</b> au référentiel général d'amélioration de "
-                 "l'accessibilité (RGAA) : il n'a pas encore été audité.</p>",
-           body=[p("Si vous ne parvenez pas à accéder à un contenu ou à un service, écrivez-nous depuis la "
-                           f"page {page_link(contact, 'Contact')} : nous vous répondrons et vous aiderons par un "
-                           "autre moyen.")])
     _child(home, ContentPage, "mentions-legales", report, title="Mentions légales", show_in_footer=True,
            search_description="Éditeur, directeur de la publication et hébergement du portail.",
            body=[p("Éditeur : ministère de la Justice, direction de l'administration pénitentiaire, 13 place "
