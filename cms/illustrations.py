@@ -81,15 +81,17 @@ def _header(canvas: Canvas, title: str) -> None:
 
 def screen_illustration(lines: list[str], button_label: str) -> Canvas:
     """A portal screen, simplified: the header, a title and lines of text, then the button to press."""
-    canvas = Canvas(1080, 608)
+    top = 170 + 60 * len(lines)
+    canvas = Canvas(1080, top + 80 + 60)
     _header(canvas, "Portail des proches")
     for i, line in enumerate(lines):
         canvas.text((40, 140 + 60 * i), line, typeface=font(40, "bold") if i == 0 else font(30))
-    top = 170 + 60 * len(lines)
     label_font = font(30, "bold")
     width = int(label_font.getlength(button_label)) + 64
     canvas.draw.rectangle([40, top, 40 + width, top + 80], fill=BLUE)
     canvas.text((72, top + 22), button_label, typeface=label_font, fill="white")
+    # A frame: the picture of a screen, not a part of the page around it.
+    canvas.draw.rectangle([0, 0, canvas.width - 1, canvas.height - 1], outline=FRAME, width=2)
     return canvas
 
 
