@@ -17,7 +17,7 @@ from cms.accessibility import DECLARATION, Audit
 
 def visible(response) -> str:
     raw = response.content.decode()
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)))
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", raw)).replace("\u00a0", " "))
 
 
 def footer_status(response) -> str:
