@@ -15,13 +15,12 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.images import ImageFile
 from django.utils.text import slugify
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
+from .illustrations import screen_illustration
 from .models import (
     ContactFormField,
     ContactPage,
@@ -36,6 +35,20 @@ from .models import (
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
+
+
+# The portal's address as the guide writes it (one spelling: the flyer had two).
+PORTAL_ADDRESS = "www.penitentiaire.justice.fr"
+
+# The guide's drawn illustrations: title, lines of text, the button pictured (cms.illustrations).
+ILLUSTRATIONS = {
+    "home": ("Illustration — page d'accueil du portail",
+             ["Accéder à votre espace personnel", "Identifiez-vous avec FranceConnect."],
+             "S’identifier avec FranceConnect"),
+    "amount": ("Illustration — montant du virement",
+               ["Alimenter le pécule", "Montant du virement (en euros) : 50,00 €"],
+               "Réaliser le virement"),
+}
 
 
 def p(text: str) -> dict:
@@ -58,8 +71,8 @@ def screen(text: str, kind: str = "title") -> dict:
     return {"type": "screen_text", "value": {"text": text, "kind": kind}}
 
 
-def sub(*content: dict) -> dict:
-    return {"content": list(content)}
+def sub(title: str, *content: dict) -> dict:
+    return {"title": title, "content": list(content)}
 
 
 def step(title: str, substeps: list[dict], intro: list[dict] | None = None) -> dict:
@@ -79,13 +92,16 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
     return [
         step("Accéder à votre espace personnel", [
             sub(
+                "Ouvrir le site du portail",
                 p("Connectez-vous sur le site du portail :"),
-                p("<b>www.penitentiaire.justice.fr</b>"),
+                p(f"<b>{PORTAL_ADDRESS}</b>"),
                 p("OU"),
-                p("Scannez avec votre téléphone portable ou votre tablette le QR code ci dessous :"),
-                {"type": "qr_code", "value": {"page": home.pk, "url": "", "caption": "Le portail des proches"}},
+                p("Scannez avec votre téléphone portable ou votre tablette le QR code ci-dessous :"),
+                {"type": "qr_code", "value": {"page": home.pk, "url": "",
+                                              "caption": "QR code menant à la page d'accueil du portail des proches"}},
             ),
             sub(
+                "Se connecter avec FranceConnect",
                 p("Vous arrivez sur la page d'accueil du portail des services de l'administration pénitentiaire :"),
                 image(pictures["home"], "La page d'accueil du portail et son bouton « S’identifier avec "
                                         "FranceConnect »."),
@@ -93,6 +109,7 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
                 button("S’identifier avec FranceConnect"),
             ),
             sub(
+                "Choisir un partenaire de FranceConnect",
                 p("Sélectionnez l'un des partenaires de « FranceConnect » et entrez vos identifiants de connexion "
                   "pour l'un d'entre eux."),
             ),
@@ -101,17 +118,19 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
             "Enregistrer un permis de visite sur votre espace",
             [
                 sub(
+                    "Choisir « Faire un virement »",
                     p("Vous arrivez sur la page d'accueil du portail qui présente les différents services."),
                     p("Cliquez sur « Faire un virement ». Vous êtes automatiquement redirigé vers l'onglet "
                       "« Pécule »."),
                     button("Faire un virement"),
                 ),
                 sub(
-                    p("Cliquez sur « Ajouter un permis de visite »"),
+                    "Ajouter un permis de visite",
+                    p("Cliquez sur « Ajouter un permis de visite »."),
                     button("Ajouter un permis de visite"),
                     info("Si vous rencontrez une difficulté pour enregistrer votre permis de visite, référez-vous au "
-                         "flyer intitulé « La prise de rendez-vous parlor se simplifie » ou aux "
-                         f"{page_link(tutorials, 'tutoriels vidéos')} accessibles depuis le portail."),
+                         "flyer intitulé « La prise de rendez-vous parloir se simplifie » ou aux "
+                         f"{page_link(tutorials, 'tutoriels vidéo')} accessibles depuis le portail."),
                 ),
             ],
             intro=[
@@ -122,18 +141,21 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
         ),
         step("Effectuer le virement", [
             sub(
+                "Choisir « Faire un virement » sur le permis de visite",
                 p("Depuis l'onglet « Accueil », vous visualisez le permis de visite enregistré sur votre espace. "
-                  "Deux services sont accessibles, prendre un rendez-vous parlor ou faire un virement sur le pécule "
+                  "Deux services sont accessibles, prendre un rendez-vous parloir ou faire un virement sur le pécule "
                   "de la personne détenue."),
-                p("Cliquez sur « Faire un virement » pour effectuer cette action"),
+                p("Cliquez sur « Faire un virement » pour effectuer cette action."),
                 button("Faire un virement"),
             ),
             sub(
+                "Alimenter le pécule",
                 p("Vous êtes automatiquement redirigé vers la page d'alimentation du pécule. Cliquez sur "
                   "« Alimenter le pécule » pour poursuivre la démarche."),
                 button("Alimenter le pécule"),
             ),
             sub(
+                "Saisir le montant du virement",
                 p("Inscrivez dans l'encadré gris le montant que vous souhaitez verser à la personne détenue, puis "
                   "cliquez sur « Réaliser le virement »."),
                 image(pictures["amount"], "La page du montant : l'encadré gris où inscrire le montant, puis le "
@@ -142,17 +164,20 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
                 warning("Le montant peut être plafonné par l'établissement pénitentiaire."),
             ),
             sub(
+                "Sélectionner votre banque",
                 p("Vous êtes automatiquement dirigé vers une nouvelle page sur laquelle il vous est demandé de "
                   "sélectionner votre banque."),
                 screen("Sélectionnez votre banque"),
             ),
             sub(
+                "Vous identifier auprès de votre banque",
                 p("Une fois votre banque sélectionnée, une nouvelle fenêtre s'ouvre. Inscrivez vos identifiants "
                   "puis validez."),
                 info("Si vous vous connectez depuis votre téléphone et que vous disposez de l'application mobile de "
                      "votre banque, celle-ci s'ouvrira automatiquement."),
             ),
             sub(
+                "Confirmer le virement",
                 p("Finalisez la procédure de votre virement en cliquant sur « Confirmer »."),
                 screen("Confirmer un virement ponctuel"),
                 button("Confirmer"),
@@ -160,8 +185,9 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
                 screen("Votre virement a été pris en compte", "success"),
             ),
             sub(
+                "Consulter l'historique de vos virements",
                 p("Consultez l'historique de vos virements sur les six derniers mois depuis la confirmation du "
-                  "virement effectué, ou depuis l'onglet « Pécule ». Pour se faire, cliquez sur « Voir "
+                  "virement effectué, ou depuis l'onglet « Pécule ». Pour ce faire, cliquez sur « Voir "
                   "l'historique »."),
                 button("Voir l'historique"),
             ),
@@ -223,26 +249,19 @@ def load_cms_demo(report) -> HomePage:
                        search_description="Les tutoriels vidéo du portail, sous-titrés et transcrits.",
                        intro="<p>Des vidéos courtes, sous-titrées et transcrites, pour chaque démarche.</p>")
     contact = _contact(home, report)
-    pictures = {
-        "home": _illustration("Illustration — page d'accueil du portail",
-                              ["Accéder à votre espace personnel", "Identifiez-vous avec FranceConnect."],
-                              "S’identifier avec FranceConnect", report),
-        "amount": _illustration("Illustration — montant du virement",
-                                ["Alimenter le pécule", "Montant du virement (en euros) : 50,00"],
-                                "Réaliser le virement", report),
-    }
+    pictures = {key: _illustration(*spec, report) for key, spec in ILLUSTRATIONS.items()}
     guide = _child(home, GuidePage, "alimentation-du-pecule", report, title="L'alimentation du pécule",
                    show_in_menus=True,
                    search_description="Le guide pas à pas : accéder à votre espace, enregistrer un permis de "
                                       "visite, effectuer le virement.",
                    intro="<p><b>L'alimentation du pécule, le nouveau service du portail de l'administration "
                          "pénitentiaire !</b></p><p>Réalisez un virement afin d'alimenter le pécule de votre proche "
-                         "pour lequel vous disposez d'un permis de visite actif sur votre espace personnel</p>",
+                         "pour lequel vous disposez d'un permis de visite actif sur votre espace personnel.</p>",
                    body=guide_body(home=home, tutorials=tutorials, pictures=pictures),
                    footer=(
                        "<p>Si vous rencontrez des problèmes sur le portail :</p>"
                        f"<p>Contactez le support depuis le bouton « {page_link(contact, 'Contact')} » dans le menu du "
-                       "site www.penitenciaire.justice.fr</p>"
+                       f"site {PORTAL_ADDRESS}.</p>"
                        "<p>Ce service s'ajoute à la solution déjà existante au sein de l'établissement.</p>"
                    ))
     if f"page « {guide.title} »" in report.created:  # the guide comes first in the menu
@@ -270,13 +289,6 @@ def load_cms_demo(report) -> HomePage:
            access="<p>Bus 42, arrêt « Démonstration ». Parking visiteurs devant l'entrée principale.</p>",
            visiting_information="<p>Les parloirs ont lieu du mardi au samedi. Présentez-vous 30 minutes avant "
                                 "l'heure du rendez-vous avec votre permis de visite et une pièce d'identité.</p>")
-    _child(home, ContentPage, "accessibilite", report, title="Accessibilité",
-           search_description="Déclaration d'accessibilité du portail des proches.",
-           intro="<p>Le portail des proches est <b>non conforme</b> au référentiel général d'amélioration de "
-                 "l'accessibilité (RGAA) : il n'a pas encore été audité.</p>",
-           body=[p("Si vous ne parvenez pas à accéder à un contenu ou à un service, écrivez-nous depuis la "
-                           f"page {page_link(contact, 'Contact')} : nous vous répondrons et vous aiderons par un "
-                           "autre moyen.")])
     _child(home, ContentPage, "mentions-legales", report, title="Mentions légales", show_in_footer=True,
            search_description="Éditeur, directeur de la publication et hébergement du portail.",
            body=[p("Éditeur : ministère de la Justice, direction de l'administration pénitentiaire, 13 place "
@@ -403,27 +415,17 @@ def _set_services(home: HomePage, guide: GuidePage) -> None:
 
 
 def _illustration(title: str, lines: list[str], button_label: str, report):
-    """A drawn illustration of a portal screen (Pillow), stored as a Wagtail image."""
+    """A drawn illustration of a portal screen (cms.illustrations), stored as a Wagtail image."""
     existing = Image.objects.filter(title=title).first()
     label = f"image « {title} »"
     if existing is not None:
         report.note(label, "unchanged")
         return existing
-    picture = PILImage.new("RGB", (1080, 608), "white")
-    draw = ImageDraw.Draw(picture)
-    small, large = ImageFont.load_default(size=30), ImageFont.load_default(size=40)
-    draw.rectangle([0, 0, 1080, 90], fill="#000091")
-    draw.text((40, 24), "Portail des proches", fill="white", font=small)
-    for i, line in enumerate(lines):
-        draw.text((40, 140 + 60 * i), line, fill="#161616", font=large if i == 0 else small)
-    top = 170 + 60 * len(lines)
-    draw.rectangle([40, top, 40 + 22 * len(button_label) + 60, top + 80], fill="#000091")
-    draw.text((70, top + 20), button_label, fill="white", font=small)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
+    canvas = screen_illustration(lines, button_label)
+    name = f"{slugify(title)}.png"
     image = Image(title=title)
-    image.file.save(f"{slugify(title)}.png", ImageFile(buffer, name=f"{slugify(title)}.png"), save=False)
-    image.width, image.height = picture.size
+    image.file.save(name, ImageFile(io.BytesIO(canvas.png()), name=name), save=False)
+    image.width, image.height = canvas.image.size
     image.save()
     report.note(label, "created")
     return image

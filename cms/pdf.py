@@ -114,7 +114,7 @@ def _qr(value) -> list:
     if not target:
         return []
     image = Image(io.BytesIO(png_bytes(target)), width=32 * mm, height=32 * mm)
-    caption = value.get("caption") or target
+    caption = QRCodeBlock.text_alternative(value)
     image.hAlign = "LEFT"
     return [image, Paragraph(html.escape(caption), STYLES["small"])]
 
@@ -133,7 +133,7 @@ def guide_pdf(page) -> bytes:
             story.append(Paragraph(f"{item['number']}. {html.escape(block.value['title'])}", STYLES["step"]))
             story += _content_flowables(block.value["intro"] or [])
             for sub in item["substeps"]:
-                story.append(KeepTogether([Paragraph(sub["label"], STYLES["label"]),
+                story.append(KeepTogether([Paragraph(html.escape(sub["heading"]), STYLES["label"]),
                                            *_content_flowables(sub["content"])]))
         else:
             story += _content_flowables([block])

@@ -158,7 +158,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last: relaxes the CSP for Wagtail's admin (/cms/) only, before CSPMiddleware writes the header.
+    # Last: relaxes the CSP for Wagtail's admin (/cms/) only, before CSPMiddleware writes the header, and lets
+    # the portal itself frame an editor's previews (frame-ancestors 'self'); everything else keeps 'none'.
     "cms.middleware.CmsAdminSecurityMiddleware",
     # After every other: turns a staff login refused by django-axes into the lockout page.
     "axes.middleware.AxesMiddleware",

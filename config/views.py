@@ -29,9 +29,13 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    if (page := serve_cms_page(request, "accessibilite/")) is not None:
-        return page
-    return render(request, "accessibility.html", {"title": _("Accessibilité")})
+    """The déclaration d'accessibilité, from the portal's last audit (cms.accessibility: one place for
+    the page and the footer's status)."""
+    from cms.accessibility import DEFENSEUR_DES_DROITS, declaration
+
+    return render(request, "accessibility.html", {
+        "title": _("Déclaration d'accessibilité"), "declaration": declaration(), "defenseur": DEFENSEUR_DES_DROITS,
+    })
 
 
 @require_GET

@@ -107,7 +107,11 @@ class QRCodeBlock(blocks.StructBlock):
 
     page = blocks.PageChooserBlock(label=_("Page du site"), required=False)
     url = blocks.URLBlock(label=_("ou adresse"), required=False)
-    caption = blocks.CharBlock(label=_("Légende"), required=False, max_length=200)
+    caption = blocks.CharBlock(
+        label=_("Légende"), required=False, max_length=200,
+        help_text=_("Dit où mène le QR code, par exemple « QR code menant à la page d'accueil du portail ». Elle sert "
+                    "aussi d'alternative textuelle à l'image. Sans légende : « QR code menant à » suivi de l'adresse."),
+    )
 
     class Meta:
         label = _("QR code")
@@ -131,10 +135,17 @@ class QRCodeBlock(blocks.StructBlock):
             return absolute_url(page.specific_deferred.url or "/")
         return value.get("url") or ""
 
+    @classmethod
+    def text_alternative(cls, value) -> str:
+        """The QR code's caption, which is also its image's text alternative (RGAA 1.9: one text for both,
+        on the web page and in the PDF)."""
+        return (value.get("caption") or "").strip() or _("QR code menant à %(url)s") % {"url": cls.target_url(value)}
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         target = self.target_url(value)
         context["target"] = target
+        context["label"] = self.text_alternative(value)
         context["qr_src"] = svg_data_uri(target) if target else ""
         return context
 

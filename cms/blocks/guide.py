@@ -34,6 +34,13 @@ class StepContentBlock(blocks.StreamBlock):
 
 
 class SubStepBlock(blocks.StructBlock):
+    # RGAA 9.1: the sub-step's heading reads "1a. <title>", not "1a" alone; without a title, the
+    # beginning of its first text stands in (GuidePage.numbered_body).
+    title = blocks.CharBlock(
+        label=_("Titre de la sous-étape"), max_length=120, required=False,
+        help_text=_("Ce que fait la personne à cette sous-étape, par exemple « Se connecter avec FranceConnect ». "
+                    "Il suit le numéro (1a, 1b…) dans le titre de la sous-étape."),
+    )
     content = StepContentBlock(label=_("Contenu de la sous-étape"))
 
     class Meta:

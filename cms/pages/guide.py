@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 import string
 
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -47,10 +50,12 @@ class GuidePage(PortalPageMixin, RoutablePageMixin, Page):
                 number += 1
                 item["number"] = number
                 item["anchor"] = f"etape-{number}"
-                item["substeps"] = [
-                    {"label": f"{number}{_letter(i)}", "content": sub["content"]}
-                    for i, sub in enumerate(block.value["substeps"])
-                ]
+                item["substeps"] = []
+                for i, sub in enumerate(block.value["substeps"]):
+                    label = f"{number}{_letter(i)}"
+                    title = substep_title(sub)
+                    item["substeps"].append({"label": label, "title": title, "content": sub["content"],
+                                             "heading": f"{label}. {title}" if title else label})
             items.append(item)
         return items
 
@@ -80,6 +85,31 @@ class GuidePage(PortalPageMixin, RoutablePageMixin, Page):
         response = HttpResponse(guide_pdf(self), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{slugify(self.title) or "guide"}.pdf"'
         return response
+
+
+def substep_title(substep) -> str:
+    """The title of a sub-step (RGAA 9.1: "1a. Se connecter avec FranceConnect", not "1a"): the one the
+    editors typed, else the beginning of the sub-step's first text, else the first button pictured."""
+    if title := (substep.get("title") or "").strip():
+        return title
+    for child in substep["content"]:
+        if child.block_type == "paragraph":
+            text = html.unescape(strip_tags(child.value.source)).strip()
+        elif child.block_type == "screen_text":
+            text = child.value["text"].strip()
+        elif child.block_type == "button":
+            text = f"Bouton « {child.value['label']} »"
+        else:
+            continue
+        if text:
+            return _shorten(re.split(r"(?<=[.!?:])\s", text)[0].rstrip(" .:"))
+    return ""
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _letter(index: int) -> str:

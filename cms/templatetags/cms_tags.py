@@ -23,3 +23,11 @@ def honeypot(form):
 @register.simple_tag
 def support_email() -> str:
     return settings.SUPPORT_EMAIL
+
+
+@register.simple_tag
+def accessibility_status() -> str:
+    """The portal's RGAA status (« partiellement conforme »…), read from its declaration (cms.accessibility)."""
+    from ..accessibility import declaration
+
+    return declaration().status

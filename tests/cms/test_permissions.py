@@ -148,8 +148,9 @@ def test_the_admin_gets_a_relaxed_csp_and_the_public_site_keeps_the_strict_one(c
     login_staff(client, communication)
     admin = client.get("/cms/")
     assert "'unsafe-inline'" in admin.headers["Content-Security-Policy"]
-    assert "frame-ancestors 'self'" in admin.headers["Content-Security-Policy"]
-    assert admin.headers["X-Frame-Options"] == "SAMEORIGIN"
+    # Only the previews may be framed (tests/cms/test_preview_framing.py).
+    assert "frame-ancestors 'none'" in admin.headers["Content-Security-Policy"]
+    assert admin.headers["X-Frame-Options"] == "DENY"
     public = client.get(page.url)
     assert "unsafe-inline" not in public.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in public.headers["Content-Security-Policy"]

@@ -48,9 +48,9 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
         assert list(user.groups.values_list("name", flat=True)) == [username]
     assert list(User.objects.get(username="greffe").establishments.all()) == [cp]
     assert not User.objects.get(username="communication").is_staff
-    # 10 rows of DESIGN.md's demo data, then the content site (cms.demo): 13 pages, the tutorial's 2 files and
-    # the guide's 2 illustrations.
-    assert "27 créées" in capsys.readouterr().out
+    # 10 rows of DESIGN.md's demo data, then the content site (cms.demo): 12 pages (the accessibility statement is
+    # not one: cms.accessibility), the tutorial's 2 files and the guide's 2 illustrations.
+    assert "26 créées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     before = _counts()
     call_command("load_demo")
     assert _counts() == before
-    assert "0 créées, 0 mises à jour, 27 inchangées" in capsys.readouterr().out
+    assert "0 créées, 0 mises à jour, 26 inchangées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

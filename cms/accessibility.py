@@ -1,0 +1,204 @@
+"""The portal's accessibility: its last RGAA audit and the declaration made from it, in one place.
+
+The page « Accessibilité » (the déclaration d'accessibilité, templates/accessibility.html) and the
+footer's « Accessibilité : partiellement conforme » are both read from ``DECLARATION``: after a new
+audit, update the figures and the lists here, and both follow. The status is never typed: it is
+derived from the audit (RGAA: « totalement conforme » when every applicable criterion is met,
+« partiellement conforme » from 50 %, « non conforme » below or without an audit)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion of the RGAA that the audit found not met, and what is being done about it."""
+
+    number: str
+    title: str
+    problem: str
+    action: str
+
+
+@dataclass(frozen=True)
+class SamplePage:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Audit:
+    date: datetime.date
+    rgaa_version: str
+    auditor: str
+    applicable: int
+    met: int
+    not_met: tuple[Criterion, ...]
+    sample: tuple[SamplePage, ...]
+    technologies: tuple[str, ...]
+    tools: tuple[str, ...]
+    environment: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.met + len(self.not_met) != self.applicable:
+            raise ValueError(
+                f"Audit incohérent : {self.met} critères respectés et {len(self.not_met)} non respectés "
+                f"pour {self.applicable} critères applicables."
+            )
+
+    @property
+    def referential(self) -> str:
+        return f"RGAA version {self.rgaa_version}"
+
+    @property
+    def rate(self) -> Decimal:
+        """The share of applicable criteria met, in percent, two decimals (never rounded up to 100)."""
+        return (Decimal(100) * self.met / self.applicable).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+    @property
+    def rate_display(self) -> str:
+        return f"{self.rate:.2f}".replace(".", ",").removesuffix(",00") + "\u00a0%"
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    period: str
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    site: str
+    entity: str
+    date: datetime.date
+    audit: Audit | None
+    derogations: tuple[str, ...] = ()
+    exempt: tuple[str, ...] = ()
+    multi_year_plan: Plan | None = None
+    action_plan: Plan | None = field(default=None)
+
+    @property
+    def status(self) -> str:
+        """« totalement conforme », « partiellement conforme » or « non conforme » (RGAA's rule)."""
+        if self.audit is None:
+            return "non conforme"
+        if self.audit.met == self.audit.applicable:
+            return "totalement conforme"
+        if self.audit.rate >= 50:
+            return "partiellement conforme"
+        return "non conforme"
+
+
+AUDIT_DATE = datetime.date(2026, 11, 29)
+
+DECLARATION = Declaration(
+    site="portail des proches des personnes détenues",
+    entity="le ministère de la Justice (direction de l'administration pénitentiaire)",
+    date=AUDIT_DATE,
+    audit=Audit(
+        date=AUDIT_DATE,
+        rgaa_version="4.1",
+        auditor="l'équipe du portail (audit interne)",
+        applicable=69,
+        met=60,
+        not_met=(
+            Criterion("1.9", "Légende des images",
+                      "La légende du QR code du guide diffère de son alternative textuelle.",
+                      "Une seule légende, qui sert aussi d'alternative textuelle, sur la page et dans le PDF du "
+                      "guide."),
+            Criterion("6.1", "Liens explicites",
+                      "Les liens des cartes de la page d'accueil ne disent pas où ils mènent.",
+                      "Des intitulés de liens qui nomment leur destination."),
+            Criterion("8.2", "Code source valide",
+                      "Des attributs aria-describedby désignent des textes d'aide absents ; des formulaires ont un "
+                      "attribut action vide.",
+                      "Les textes d'aide reliés à leur champ seulement quand ils existent ; des formulaires sans "
+                      "attribut action vide."),
+            Criterion("9.1", "Titres",
+                      "Les titres des sous-étapes du guide se limitent à « 1a »… « 3g ».",
+                      "Des titres qui disent ce que fait la personne à chaque sous-étape (« 1b. Se connecter avec "
+                      "FranceConnect »)."),
+            Criterion("11.1", "Étiquettes des champs",
+                      "Le champ de recherche de la liste des banques n'a pas d'étiquette visible.",
+                      "Une étiquette visible pour ce champ."),
+            Criterion("11.10", "Contrôle de saisie",
+                      "Les champs obligatoires du formulaire « Ajouter un permis de visite » ne sont pas signalés "
+                      "avant l'envoi.",
+                      "Les champs obligatoires signalés dans leur étiquette, et les erreurs reliées à leur champ."),
+            Criterion("11.13", "Finalité des champs",
+                      "Les champs de données personnelles (adresse électronique, noms) n'indiquent pas leur "
+                      "finalité (attribut autocomplete).",
+                      "L'attribut autocomplete sur chacun de ces champs."),
+            Criterion("12.5", "Moteur de recherche",
+                      "La recherche du site n'est proposée que sur la page d'accueil, et le site n'a pas de plan.",
+                      "La recherche dans l'en-tête de chaque page, et une page « Plan du site »."),
+            Criterion("13.1", "Limite de temps",
+                      "La session d'une personne connectée prend fin après 30 minutes d'inactivité, sans "
+                      "avertissement.",
+                      "Un avertissement au moins deux minutes avant la fin de la session, avec un bouton « Prolonger "
+                      "ma session », sans perdre ce qui a été saisi."),
+        ),
+        sample=(
+            SamplePage("Accueil", "/"),
+            SamplePage("Mon espace, onglet « Accueil »", "/mon-espace/"),
+            SamplePage("Mon espace, onglet « Pécule »", "/mon-espace/pecule/"),
+            SamplePage("Montant du virement, sans puis avec une erreur de saisie", "/mon-espace/virements/nouveau/…/"),
+            SamplePage("Sélectionnez votre banque", "/mon-espace/virements/…/banque/"),
+            SamplePage("Confirmation du virement", "/mon-espace/virements/…/retour/"),
+            SamplePage("Historique des virements", "/mon-espace/virements/historique/"),
+            SamplePage("Ajouter un permis de visite", "/mon-espace/permis/ajouter/"),
+            SamplePage("Contact", "/contact/"),
+            SamplePage("Guide « L'alimentation du pécule »", "/alimentation-du-pecule/"),
+            SamplePage("Tutoriel vidéo « Enregistrer un permis de visite sur votre espace »",
+                       "/tutoriels/enregistrer-un-permis-de-visite/"),
+            SamplePage("Accessibilité", "/accessibilite/"),
+        ),
+        technologies=("HTML5", "CSS", "JavaScript", "WAI-ARIA", "Système de design de l'État (DSFR)"),
+        tools=("axe-core 4.14 (règles WCAG 2.1 niveaux A et AA)", "navigation au clavier seul",
+               "inspecteur du navigateur Chromium"),
+        environment=("Chromium 156 sur ordinateur (fenêtre de 1 280 pixels de large)",
+                     "Chromium 156 au format d'un téléphone (360 pixels de large)"),
+    ),
+    derogations=(),
+    exempt=(
+        "Les pages de votre banque, où vous vous identifiez et confirmez le virement : elles sont publiées par "
+        "votre banque et ne font pas partie du portail.",
+    ),
+    multi_year_plan=Plan(
+        title="Schéma pluriannuel de mise en accessibilité 2026-2028",
+        period="2026-2028",
+        actions=(
+            "Un audit de conformité au RGAA chaque année, sur l'échantillon de pages ci-dessus, et à chaque nouveau "
+            "service du portail.",
+            "Chaque page du portail vérifiée automatiquement (axe-core, sur ordinateur et sur téléphone) avant "
+            "chaque mise en ligne.",
+            "Un audit par un organisme indépendant en 2027, puis la publication de ses résultats sur cette page.",
+            "La formation de l'équipe de communication à la rédaction de contenus accessibles (titres, "
+            "alternatives textuelles, sous-titres et transcriptions des vidéos).",
+        ),
+    ),
+    action_plan=Plan(
+        title="Plan d'action 2026",
+        period="2026",
+        actions=(
+            "Corriger les 9 critères non respectés listés ci-dessus, puis refaire l'audit de l'échantillon.",
+            "Sous-titrer et transcrire chaque tutoriel vidéo.",
+            "Mettre à jour cette déclaration après chaque audit.",
+        ),
+    ),
+)
+
+DEFENSEUR_DES_DROITS = {
+    "form_url": "https://formulaire.defenseurdesdroits.fr/",
+    "delegates_url": "https://www.defenseurdesdroits.fr/carte-des-delegues",
+    "phone": "09 69 39 00 00",
+    "postal_address": "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07",
+}
+
+
+def declaration() -> Declaration:
+    return DECLARATION
