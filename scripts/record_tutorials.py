@@ -356,8 +356,8 @@ def timestamp(seconds: float) -> str:
 
 
 def webvtt(cues: list[Cue]) -> str:
-    lines = ["WEBVTT", "", "NOTE", "Sous-titres en français, écrits par scripts/record_tutorials.py depuis les étapes du parcours.",
-             ""]
+    lines = ["WEBVTT", "", "NOTE",
+             "Sous-titres en français, écrits par scripts/record_tutorials.py depuis les étapes du parcours.", ""]
     for number, cue in enumerate(cues, 1):
         lines += [str(number), f"{timestamp(cue.start)} --> {timestamp(cue.end)}", cue.text, ""]
     return "\n".join(lines)
@@ -516,7 +516,8 @@ def own_portal(folder: Path):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Enregistre les tutoriels vidéo depuis le parcours dans le navigateur.")
+    parser = argparse.ArgumentParser(
+        description="Enregistre les tutoriels vidéo depuis le parcours dans le navigateur.")
     parser.add_argument("--only", action="append", choices=list(BY_SLUG), help="ce tutoriel seulement (répétable)")
     parser.add_argument("--out", type=Path, default=ASSETS, help=f"dossier de sortie (défaut : {ASSETS})")
     args = parser.parse_args(argv)
