@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -393,8 +394,18 @@ def entry(tutorial: Tutorial, recording: Recording) -> dict:
         "search_description": tutorial.search_description, "video": tutorial.video, "captions": tutorial.captions,
         "duration": recording.duration,
         "chapters": [{"start": mm_ss(start), "title": title} for start, title in recording.chapters],
-        "transcript": [cue.text for cue in recording.cues],
+        "transcript": transcript(recording),
     }
+
+
+def transcript(recording: Recording) -> list[dict]:
+    """The captions' text, chapter by chapter: ``[{"title": …, "text": [caption, …]}, …]``."""
+    parts: list[dict] = []
+    starts = recording.chapters or [(0.0, "")]
+    for index, (start, title) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else float("inf")
+        parts.append({"title": title, "text": [c.text for c in recording.cues if start <= c.start < end]})
+    return [part for part in parts if part["text"]]
 
 
 # The walk ---------------------------------------------------------------------------------------------------
@@ -521,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=list(BY_SLUG), help="ce tutoriel seulement (répétable)")
     parser.add_argument("--out", type=Path, default=ASSETS, help=f"dossier de sortie (défaut : {ASSETS})")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: the portal and its folder go too
     folder = Path(tempfile.mkdtemp(prefix="tutoriels-portail-"))
     server = None
     try:
