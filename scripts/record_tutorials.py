@@ -37,6 +37,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,9 +144,31 @@ class Recorder:
             locator.press_sequentially(text[end - step:end])
             self._frame(TYPING_FRAME_SECONDS)
 
+    def title_card(self, title: str, intro: str) -> None:
+        """The first screen (and the video's poster): the tutorial's title, drawn by the browser itself (its
+        fonts have every accent)."""
+        if self.recording is None:
+            return
+        self.page.set_content(TITLE_CARD.format(title=escape(title), intro=escape(intro)))
+        self.say(f"Tutoriel vidéo du portail des proches : {title}.", seconds=4.0)
+
     def finish(self) -> None:
         if self.recording is not None and self.recording.cues:
             self.recording.cues[-1].end = self.recording.duration
+
+
+TITLE_CARD = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>
+body {{ margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: "DejaVu Sans", "Liberation Sans",
+  Arial, sans-serif; background: #f6f6f6; color: #161616; }}
+header {{ background: #000091; color: #fff; padding: 28px 72px; font-size: 26px; font-weight: bold; }}
+main {{ flex: 1; display: flex; flex-direction: column; justify-content: center; padding: 0 72px; }}
+p.kind {{ margin: 0; font-size: 26px; color: #3a3a3a; text-transform: uppercase; letter-spacing: 2px; }}
+h1 {{ margin: 16px 0 24px; font-size: 58px; line-height: 1.15; color: #000091; }}
+p.intro {{ margin: 0; font-size: 30px; max-width: 1000px; }}
+footer {{ border-top: 6px solid #e1000f; padding: 20px 72px; font-size: 22px; background: #fff; }}
+</style></head><body><header>Portail des proches des personnes détenues</header>
+<main><p class="kind">Tutoriel vidéo</p><h1>{title}</h1><p class="intro">{intro}</p></main>
+<footer>Sous-titré et transcrit · enregistré depuis le portail de démonstration</footer></body></html>"""
 
 
 # The tutorials ----------------------------------------------------------------------------------------------
@@ -402,6 +425,8 @@ def transcript(recording: Recording) -> list[dict]:
     """The captions' text, chapter by chapter: ``[{"title": …, "text": [caption, …]}, …]``."""
     parts: list[dict] = []
     starts = recording.chapters or [(0.0, "")]
+    if starts[0][0] > 0:  # the title card, before the first chapter
+        starts = [(0.0, ""), *starts]
     for index, (start, title) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else float("inf")
         parts.append({"title": title, "text": [c.text for c in recording.cues if start <= c.start < end]})
@@ -429,6 +454,7 @@ def record(*, base_url: str, operator: Operator, out: Path, only: list[str] | No
                 with tempfile.TemporaryDirectory(prefix=f"tutoriel-{tutorial.slug}-") as folder:
                     recording = Recording(Path(folder)) if tutorial.slug in wanted else None
                     recorder = Recorder(context.new_page(), recording)
+                    recorder.title_card(tutorial.title, tutorial.intro)
                     tutorial.walk(recorder, operator)
                     recorder.finish()
                     if recording is not None:

@@ -77,7 +77,7 @@ def test_each_tutorial_has_its_video_captions_covering_it_and_its_transcript(cli
         assert " ".join(text.split()) in said, text
 
     chapters = page.chapter_list()
-    assert chapters and chapters[0]["seconds"] == 0
+    assert chapters and chapters[0]["seconds"] <= 5  # after the title card
     assert [c["seconds"] for c in chapters] == sorted({c["seconds"] for c in chapters})
     assert chapters[-1]["seconds"] < meta["duration"]
     for chapter in chapters:
