@@ -1,6 +1,6 @@
 """The demo site (called by sandbox.demo.load_demo): the home page, the guide « L'alimentation du
 pécule » with every step of the flyer (1a to 3g, same text, same buttons, the "i" notes and the caps
-warning), a video tutorial, the FAQ, the CPDEMO establishment page, the contact page and the legal
+warning), the video tutorials, the FAQ, the CPDEMO establishment page, the contact page and the legal
 pages; the menus link them.
 
 Idempotent: a page (or file) that exists is left as the editors made it; a missing one is created
@@ -9,11 +9,13 @@ and published."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.images import ImageFile
+from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents.models import Document
@@ -35,6 +37,7 @@ from .models import (
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
+TUTORIALS_MANIFEST = "tutoriels.json"  # written by scripts/record_tutorials.py
 
 
 # The portal's address as the guide writes it (one spelling: the flyer had two).
@@ -223,17 +226,6 @@ FAQ_THEMES = [
     ]}},
 ]
 
-TRANSCRIPT = (
-    "<p>Bienvenue sur le portail des proches des personnes détenues.</p>"
-    "<p>Pour enregistrer un permis de visite, connectez-vous avec FranceConnect, puis ouvrez l'onglet "
-    "« Pécule ».</p>"
-    "<p>Cliquez sur « Ajouter un permis de visite », saisissez le numéro du permis qui vous a été attribué "
-    "nominativement, puis validez.</p>"
-    "<p>Le permis apparaît dans l'onglet « Accueil » avec ses deux services : prendre un rendez-vous parloir et "
-    "faire un virement.</p>"
-)
-
-
 def load_cms_demo(report) -> HomePage:
     """Create what is missing of the demo site; ``report`` is sandbox.demo.DemoReport."""
     from establishments.models import Establishment
@@ -267,15 +259,7 @@ def load_cms_demo(report) -> HomePage:
     if f"page « {guide.title} »" in report.created:  # the guide comes first in the menu
         guide.move(home, pos="first-child")
         guide = GuidePage.objects.get(pk=guide.pk)
-    video, captions = _tutorial_files(report)
-    _child(tutorials, TutorialPage, "enregistrer-un-permis-de-visite", report,
-           title="Enregistrer un permis de visite sur votre espace",
-           search_description="Tutoriel vidéo : ajouter un permis de visite à votre espace personnel.",
-           intro="<p>En une minute, comment ajouter le permis de visite qui vous a été attribué.</p>",
-           video_file=video, captions=captions, transcript=TRANSCRIPT,
-           chapters=[{"type": "chapter", "value": {"start": "00:00", "title": "Se connecter avec FranceConnect"}},
-                     {"type": "chapter", "value": {"start": "00:04", "title": "Ajouter un permis de visite"}},
-                     {"type": "chapter", "value": {"start": "00:08", "title": "Les deux services du permis"}}])
+    _tutorial_pages(tutorials, report)
     _child(home, FAQPage, "questions-frequentes", report, title="Questions fréquentes", show_in_menus=True,
            search_description="Les réponses aux questions des proches : virements, permis de visite, connexion.",
            themes=FAQ_THEMES)
@@ -431,12 +415,27 @@ def _illustration(title: str, lines: list[str], button_label: str, report):
     return image
 
 
-def _tutorial_files(report) -> tuple[Document | None, Document | None]:
-    return (
-        _document("Tutoriel — enregistrer un permis de visite (vidéo)", ASSETS / "tutoriel-permis.webm", report),
-        _document("Tutoriel — enregistrer un permis de visite (sous-titres)", ASSETS / "tutoriel-permis.vtt",
-                  report),
-    )
+def _tutorial_pages(parent: Page, report) -> None:
+    """The video tutorials of the flyer, one page each, from the files that scripts/record_tutorials.py
+    recorded from the browser walk (cms/demo_assets/tutoriels.json: titles, chapters, transcripts)."""
+    manifest = ASSETS / TUTORIALS_MANIFEST
+    if not manifest.exists():  # not recorded yet (the recording script's own portal, on its first run)
+        return
+    for tutorial in json.loads(manifest.read_text(encoding="utf-8")):
+        title = tutorial["title"]
+        video = _document(f"Tutoriel — {title} (vidéo)", ASSETS / tutorial["video"], report)
+        captions = _document(f"Tutoriel — {title} (sous-titres)", ASSETS / tutorial["captions"], report)
+        if video is None or captions is None:
+            continue
+        transcript = "".join(
+            (f"<p><b>{escape(part['title'])}</b></p>" if part["title"] else "")
+            + "".join(f"<p>{escape(line)}</p>" for line in part["text"])
+            for part in tutorial["transcript"]
+        )
+        _child(parent, TutorialPage, tutorial["slug"], report, title=title,
+               search_description=tutorial["search_description"], intro=f"<p>{escape(tutorial['intro'])}</p>",
+               video_file=video, captions=captions, transcript=transcript,
+               chapters=[{"type": "chapter", "value": chapter} for chapter in tutorial["chapters"]])
 
 
 def _document(title: str, path: Path, report) -> Document | None:

@@ -145,6 +145,12 @@ def payment_request(request: HttpRequest, resource_id: str) -> HttpResponse:
     return response
 
 
+def _grouped(iban: str) -> str:
+    """``FR7630004000000001234567845`` → ``FR76 3000 4000 0000 0123 4567 845``, as banks print it."""
+    compact = "".join(iban.split())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     """The bank's own login page (identifier ``demo``, password ``demo``)."""
@@ -158,7 +164,8 @@ def login(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(next_url or reverse("sandbox:bank:login"))
         error = _("Identifiant ou mot de passe incorrect.")
     return render(
-        request, "sandbox/bank/login.html", {"next": next_url, "error": error, "title": _("Banque de Démonstration")},
+        request, "sandbox/bank/login.html",
+        {"next": next_url, "error": error, "title": _("Connexion à votre espace client")},
         status=400 if error else 200,
     )
 
@@ -183,5 +190,6 @@ def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
     return render(
         request,
         "sandbox/bank/consent.html",
-        {"payment": payment, "title": _("Confirmer un virement ponctuel"), "debtor_iban": c.DEMO_ACCOUNT_IBAN},
+        {"payment": payment, "title": _("Confirmer un virement ponctuel"),
+         "creditor_iban": _grouped(payment.creditor_iban), "debtor_iban": _grouped(c.DEMO_ACCOUNT_IBAN)},
     )

@@ -12,7 +12,7 @@ from permits.models import Detainee, VisitPermit
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """The demo tutorial's video and captions are stored as Wagtail documents: keep them out of the tree."""
+    """The demo tutorials' videos and captions are stored as Wagtail documents: keep them out of the tree."""
     settings.MEDIA_ROOT = str(tmp_path)
 
 
@@ -48,9 +48,10 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
         assert list(user.groups.values_list("name", flat=True)) == [username]
     assert list(User.objects.get(username="greffe").establishments.all()) == [cp]
     assert not User.objects.get(username="communication").is_staff
-    # 10 rows of DESIGN.md's demo data, then the content site (cms.demo): 12 pages (the accessibility statement is
-    # not one: cms.accessibility), the tutorial's 2 files and the guide's 2 illustrations.
-    assert "26 créées" in capsys.readouterr().out
+    # 10 rows of DESIGN.md's demo data, then the content site (cms.demo): 15 pages (the accessibility statement is
+    # not one: cms.accessibility), the 4 tutorials' 8 files
+    # (video and captions) and the guide's 2 illustrations.
+    assert "35 créées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     before = _counts()
     call_command("load_demo")
     assert _counts() == before
-    assert "0 créées, 0 mises à jour, 26 inchangées" in capsys.readouterr().out
+    assert "0 créées, 0 mises à jour, 35 inchangées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
