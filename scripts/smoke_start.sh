@@ -54,8 +54,10 @@ env -u PORTAL_BASE_URL -u PORTAL_BASE_URL_FROM_REQUEST -u FRANCECONNECT_ISSUER -
     setsid make ${SMOKE_MAKE_ARGS:-} run PORT="$port" >"$log" 2>&1 < /dev/null &
 server=$!
 
+# migrate on a fresh database and load_demo take about half a minute on an idle machine; allow for a busy one.
 up=""
-for _ in $(seq 240); do
+deadline=$((SECONDS + ${SMOKE_START_TIMEOUT:-300}))
+while [ "$SECONDS" -lt "$deadline" ]; do
   if ! kill -0 "$server" 2>/dev/null; then
     echo "ÉCHEC du démarrage : make run s'est arrêté." >&2
     tail -n 60 "$log" >&2
@@ -69,7 +71,7 @@ for _ in $(seq 240); do
   sleep 0.5
 done
 if [ -z "$up" ]; then
-  echo "ÉCHEC du démarrage : http://127.0.0.1:$port/ ne répond pas après 2 minutes." >&2
+  echo "ÉCHEC du démarrage : http://127.0.0.1:$port/ ne répond pas après ${SMOKE_START_TIMEOUT:-300} s." >&2
   tail -n 60 "$log" >&2
   exit 1
 fi
