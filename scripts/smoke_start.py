@@ -96,7 +96,7 @@ class Walk:
     def _on_base(self, response: requests.Response) -> requests.Response:
         for step in [*response.history, response]:
             check(step.url.startswith(f"{self.base}/"),
-                  f"{step.url} quitte l'adresse du portail {self.base} (les stand-ins doivent suivre l'hôte et le port)")
+                  f"{step.url} quitte l'adresse du portail {self.base} (les stand-ins suivent l'hôte et le port)")
         check(response.status_code == 200,
               f"{response.request.method} {response.url} : HTTP {response.status_code}\n{response.text[:1500]}")
         return response
