@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Relative
+from core.addresses import portal_base_url
 from permits.models import Detainee, VisitPermit
 
 from . import selectors
@@ -557,7 +558,7 @@ def send_receipt(*, transfer_id: int) -> bool:
     email = transfer.relative.email
     if not email:
         return False
-    context = {"transfer": transfer, "portal_url": settings.PORTAL_BASE_URL}
+    context = {"transfer": transfer, "portal_url": portal_base_url()}
     send_mail(
         subject=_("Votre virement %(ref)s a été pris en compte") % {"ref": transfer.reference},
         message=render_to_string("transfers/email/receipt.txt", context),

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import RequestFactory
 
@@ -178,3 +179,6 @@ def test_franceconnect_login_and_a_transfer_work_on_the_port_the_portal_was_star
     transfer = Transfer.objects.get()
     assert done.url == f"{base}/mon-espace/virements/{transfer.reference}/retour/"
     assert transfer.status == "executed"
+    # The e-mail receipt, sent while the browser was on `base`, leads back there.
+    receipt = next(message for message in mail.outbox if transfer.reference in message.subject)
+    assert f"{base}/" in receipt.body and DEFAULT not in receipt.body
