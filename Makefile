@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# The portal on the embedded default (SQLite, tasks run eagerly, stand-ins on) with the demo data.
+# The portal on the embedded default (SQLite, tasks run eagerly, stand-ins on) with the demo data, at
+# http://$(HOST):$(PORT) (`make run PORT=8822`): the stand-ins follow the address the browser uses (core/addresses.py).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -6,6 +6,7 @@ eagerly unless ``CELERY_BROKER_URL`` is set, the sandbox stand-ins are on, demo 
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` required.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -55,6 +56,15 @@ else:
 
 # The stand-ins of sandbox/ replace FranceConnect, the banks and the cashier system.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=not PRODUCTION)
+# The embedded default works on whatever host and port it is started on (`make run PORT=8822`, reached at 127.0.0.1
+# or localhost): when PORTAL_BASE_URL is not set, the portal's return addresses and every address under
+# PORTAL_BASE_URL (the stand-ins' issuers, the demo bank's API) follow the request's host (core.addresses). Never in
+# production; anything set explicitly (PORTAL_BASE_URL, an issuer or a bank elsewhere) wins.
+PORTAL_BASE_URL_FROM_REQUEST = (
+    not PRODUCTION
+    and SANDBOX_ENABLED
+    and env.bool("PORTAL_BASE_URL_FROM_REQUEST", default="PORTAL_BASE_URL" not in os.environ)
+)
 # Demo data (load_demo) and its staff accounts: never in production.
 DEMO_DATA_ALLOWED = not PRODUCTION
 
@@ -143,6 +153,8 @@ MIDDLEWARE = [
     "config.middleware.NulByteMiddleware",
     "config.middleware.BadLookupMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The embedded default: the stand-ins' addresses follow the host and port the request came to (core.addresses).
+    "core.addresses.RequestOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -331,6 +343,14 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _provider_origins(issuer: str) -> list[str]:
+    """The origin the login buttons' redirects lead to; none for the stand-in of the embedded default, which is the
+    portal itself ('self') at whatever address it is reached (core.addresses)."""
+    if not issuer or (PORTAL_BASE_URL_FROM_REQUEST and issuer.startswith(f"{PORTAL_BASE_URL}/")):
+        return []
+    return [_origin(issuer)]
+
+
 # Content Security Policy (django-csp): same-origin only, nothing inline.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -347,9 +367,9 @@ CONTENT_SECURITY_POLICY = {
             "'self'",
             *env.list("CSP_FORM_ACTION_EXTRA", default=[]),
             # The login and logout buttons post to the portal, which redirects to FranceConnect.
-            *([_origin(FRANCECONNECT_ISSUER)] if FRANCECONNECT_ISSUER else []),
+            *_provider_origins(FRANCECONNECT_ISSUER),
             # The staff's ProConnect button and logout, likewise.
-            *([_origin(PROCONNECT_ISSUER)] if PROCONNECT_ISSUER else []),
+            *_provider_origins(PROCONNECT_ISSUER),
         ],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from core.addresses import portal_base_url
 from establishments.selectors import may_see_establishment
 
 from .constants import DECISION_NOTE_MAX_LENGTH, MAX_IMPORT_BYTES, RefusalReason, RegistrationStatus
@@ -277,7 +278,7 @@ def send_decision_email(*, registration_id: int) -> bool:
         "permit": registration.permit,
         "establishment": registration.permit.detainee.establishment,
         "relative": registration.relative,
-        "mon_espace_url": settings.PORTAL_BASE_URL + reverse("accounts:mon_espace"),
+        "mon_espace_url": portal_base_url() + reverse("accounts:mon_espace"),
     }
     if accepted:
         subject = _("Votre permis de visite %(number)s est confirmé")

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus, urlencode
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
+from core.addresses import portal_base_url
 from sandbox.models import FranceConnectGrant, FranceConnectKey
 
 ALGORITHM = "RS256"
@@ -55,12 +55,12 @@ class StandinProvider:
     claims_parameter_supported: bool = False
     acr_labels: dict[str, str] = field(default_factory=dict)  # the levels a tester may pick, with their labels
 
-    # Addresses
+    # Addresses: the portal's own (on the embedded default, the host and port it is reached at: core.addresses).
     def issuer(self) -> str:
-        return f"{settings.PORTAL_BASE_URL}/sandbox/{self.name}"
+        return f"{portal_base_url()}/sandbox/{self.name}"
 
     def endpoint(self, route: str) -> str:
-        return f"{settings.PORTAL_BASE_URL}{reverse(f'sandbox:{self.name}_{route}')}"
+        return f"{portal_base_url()}{reverse(f'sandbox:{self.name}_{route}')}"
 
     def sub(self, identity: str, client_id: str) -> str:
         """A pairwise subject per identity and client, as FranceConnect and ProConnect give."""
@@ -98,7 +98,7 @@ class StandinProvider:
 
 
 def redirect_uri_allowed(uri: str) -> bool:
-    return uri.startswith(f"{settings.PORTAL_BASE_URL}/")
+    return uri.startswith(f"{portal_base_url()}/")
 
 
 def _token_error(error: str, description: str, status: int = 400) -> JsonResponse:

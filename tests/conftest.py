@@ -26,6 +26,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _portal_at_its_configured_address(settings):
+    """The tests reach the portal at PORTAL_BASE_URL (or at the live server they set it to): the embedded default's
+    following of the request's host and port (core.addresses) is off unless a test turns it on."""
+    settings.PORTAL_BASE_URL_FROM_REQUEST = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: what an earlier test cached (the site's menus, rate limits)
     belongs to data its rollback took away."""

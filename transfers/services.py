@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Relative
+from core.addresses import portal_base_url
 from permits.models import Detainee, VisitPermit
 
 from . import selectors
@@ -561,7 +562,7 @@ def send_receipt(*, transfer_id: int) -> bool:
     if not email:
         return False
     receipt = selectors.receipt_for(transfer)
-    context = {"transfer": transfer, "receipt": receipt, "portal_url": settings.PORTAL_BASE_URL}
+    context = {"transfer": transfer, "receipt": receipt, "portal_url": portal_base_url()}
     message = EmailMessage(
         subject=_("Votre virement %(ref)s a été pris en compte") % {"ref": transfer.reference},
         body=render_to_string("transfers/email/receipt.txt", context),

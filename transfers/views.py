@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.views import relative_required
+from core.addresses import portal_base_url
 from establishments.models import Bank
 from permits.registration import registered_permit_for, registered_permits
 
@@ -113,7 +113,7 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 def _report_urls(transfer) -> tuple[str, str]:
-    url = settings.PORTAL_BASE_URL + reverse("transfers:done", kwargs={"reference": transfer.reference})
+    url = portal_base_url() + reverse("transfers:done", kwargs={"reference": transfer.reference})
     return url, f"{url}?issue=echec"
 
 

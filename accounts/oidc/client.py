@@ -27,6 +27,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
+from core.addresses import portal_base_url, rebased
+from core.outbound import unreachable
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_ALGORITHMS = ("ES256", "RS256")
@@ -81,7 +84,8 @@ class OIDCClient:
 
     def __init__(self) -> None:
         prefix = self.settings_prefix
-        self.issuer = getattr(settings, f"{prefix}_ISSUER").rstrip("/")
+        # The stand-in's issuer follows the address the portal is reached at (core.addresses, embedded default).
+        self.issuer = rebased(getattr(settings, f"{prefix}_ISSUER").rstrip("/"))
         self.client_id = getattr(settings, f"{prefix}_CLIENT_ID")
         self.client_secret = getattr(settings, f"{prefix}_CLIENT_SECRET")
         self.timeout = getattr(settings, f"{prefix}_HTTP_TIMEOUT")
@@ -106,12 +110,16 @@ class OIDCClient:
             detail,
         )
 
-    # URLs of the portal, registered at the provider.
+    def _unreachable(self, url: str, error: requests.RequestException) -> OIDCError:
+        """The provider could not be reached at all (refused, unknown host, no answer in time): named in the log."""
+        return self._unavailable(unreachable(logger, self.provider_name, url, error))
+
+    # URLs of the portal, registered at the provider (on the embedded default, the address the browser used).
     def redirect_uri(self) -> str:
-        return f"{settings.PORTAL_BASE_URL}{reverse(self.callback_url_name)}"
+        return f"{portal_base_url()}{reverse(self.callback_url_name)}"
 
     def post_logout_redirect_uri(self) -> str:
-        return f"{settings.PORTAL_BASE_URL}{reverse(self.logout_callback_url_name)}"
+        return f"{portal_base_url()}{reverse(self.logout_callback_url_name)}"
 
     def authorization_params(self) -> dict[str, str]:
         """The provider's own parameters of the authorization request (acr_values, claims…)."""
@@ -121,6 +129,8 @@ class OIDCClient:
     def _get_json(self, url: str) -> dict[str, Any]:
         try:
             response = requests.get(url, timeout=self.timeout, headers={"Accept": "application/json"})
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise self._unreachable(url, error) from error
         except requests.RequestException as error:
             raise self._unavailable(f"GET {url}: {error}") from error
         if response.status_code != 200:
@@ -194,6 +204,8 @@ class OIDCClient:
                 )
             except AuthlibBaseError as error:
                 raise self._refused(f"token endpoint refused the code: {error}") from error
+            except (requests.ConnectionError, requests.Timeout) as error:
+                raise self._unreachable(metadata["token_endpoint"], error) from error
             except requests.RequestException as error:
                 raise self._unavailable(f"token endpoint: {error}") from error
             except ValueError as error:  # an answer that is not JSON (e.g. an HTML error page)
@@ -208,6 +220,8 @@ class OIDCClient:
                 timeout=self.timeout,
                 headers={"Accept": "application/jwt", "Authorization": f"Bearer {token['access_token']}"},
             )
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise self._unreachable(metadata["userinfo_endpoint"], error) from error
         except requests.RequestException as error:
             raise self._unavailable(f"userinfo endpoint: {error}") from error
         if response.status_code != 200:

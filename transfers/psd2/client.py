@@ -21,6 +21,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.addresses import rebased
+from core.outbound import unreachable
+
 from .errors import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable
 from .http import make_session, request_signer
 
@@ -73,7 +76,8 @@ class StetClient:
 
     def __init__(self, bank, session: requests.Session | None = None):
         self.bank = bank
-        self.base_url = bank.api_base_url.rstrip("/")
+        # The sandbox bank follows the address the portal is reached at (core.addresses, embedded default).
+        self.base_url = rebased(bank.api_base_url.rstrip("/"))
         self.session = session or make_session(bank)
         self.signer = request_signer()
 
@@ -227,7 +231,11 @@ class StetClient:
             response = self.session.send(prepared, timeout=settings.PSD2_TIMEOUT, allow_redirects=False)
         except requests.Timeout as exc:
             logger.warning("PSD2 %s %s: timeout (X-Request-ID %s)", method, url, request_id)
+            unreachable(logger, f"Banque « {self.bank.name} »", url, exc)
             raise Psd2Unavailable("timeout") from exc
+        except requests.ConnectionError as exc:
+            unreachable(logger, f"Banque « {self.bank.name} »", url, exc)
+            raise Psd2Unavailable(exc.__class__.__name__) from exc
         except requests.RequestException as exc:
             logger.warning("PSD2 %s %s: %s (X-Request-ID %s)", method, url, exc.__class__.__name__, request_id)
             raise Psd2Unavailable(exc.__class__.__name__) from exc
