@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.history_display import PortalHistoryContextHelper
+from core.admin_money import EurosAdminMixin
 from establishments.selectors import establishment_id_of, history_in_scope, may_see_establishment, scope_queryset
 
 
-class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
+class HistoryReadOnlyAdmin(EurosAdminMixin, SimpleHistoryAdmin):
     """simple-history's admin, with its history pages read only: a version page never saves (revert is
-    disabled, and simple-history would otherwise save a POST on that page for anyone who may view)."""
+    disabled, and simple-history would otherwise save a POST on that page for anyone who may view).
+    Amounts read as 1 234,50 € in its lists and read-only pages (core.admin_money)."""
 
     def history_view_title(self, request, obj):
         # simple-history's French reads "Historique de vue" for a read-only history.

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from transfers.formats import format_euros
+
 from .constants import CAP_FIELDS
 from .models import Establishment, NationalCeiling
 
@@ -36,8 +38,8 @@ def cap_ceiling_errors(establishment: Establishment, ceiling: NationalCeiling | 
         value, bound = getattr(establishment, name), getattr(ceiling, name)
         if value is not None and bound is not None and value > bound:
             errors.setdefault(name, []).append(
-                _("Le %(cap)s (%(value)s €) dépasse le plafond national (%(bound)s €).")
-                % {"cap": label, "value": value, "bound": bound}
+                _("Le %(cap)s (%(value)s) dépasse le plafond national (%(bound)s).")
+                % {"cap": label, "value": format_euros(value), "bound": format_euros(bound)}
             )
     min_amount, max_transfer = establishment.min_amount, establishment.max_per_transfer
     if min_amount is not None and max_transfer is not None and min_amount > max_transfer:

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from transfers.formats import format_euros
+
 from .constants import (
     AckStatus,
     CreditDebit,
@@ -131,7 +133,7 @@ class StatementEntry(models.Model):
 
     def __str__(self) -> str:
         sign = "+" if self.credit_debit == CreditDebit.CREDIT else "−"
-        return f"{sign}{self.amount} € {self.end_to_end_id or self.remittance[:40]}"
+        return f"{sign}{format_euros(self.amount)} {self.end_to_end_id or self.remittance[:40]}"
 
 
 class CashierBatch(models.Model):
@@ -291,7 +293,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.end_to_end_id} ({self.amount} €)"
+        return f"{self.end_to_end_id} ({format_euros(self.amount)})"
 
 
 class ReconciliationJob(models.Model):
