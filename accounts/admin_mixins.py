@@ -9,7 +9,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.history_display import PortalHistoryContextHelper
 from core.admin_money import EurosAdminMixin
-from establishments.selectors import establishment_id_of, history_in_scope, may_see_establishment, scope_queryset
+from establishments.selectors import (
+    establishment_id_of,
+    history_in_scope,
+    may_see_establishment,
+    only_establishment,
+    scope_queryset,
+)
 
 
 class HistoryReadOnlyAdmin(EurosAdminMixin, SimpleHistoryAdmin):
@@ -89,6 +95,9 @@ class EstablishmentScopedAdmin(HistoryReadOnlyAdmin):
         related = db_field.remote_field.model
         if related._meta.label == "establishments.Establishment":
             kwargs["queryset"] = scope_queryset(related._default_manager.all(), request.user, "pk")
+            only = only_establishment(request.user)
+            if only is not None:  # the user's only establishment, preselected
+                kwargs.setdefault("initial", only.pk)
         elif related._meta.label == "permits.Detainee":
             kwargs["queryset"] = scope_queryset(
                 related._default_manager.select_related("establishment"), request.user, "establishment"

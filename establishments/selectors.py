@@ -139,3 +139,19 @@ def history_in_scope(user: User, model: type[Model], object_id: str, path: str, 
 def may_edit_establishment_identity(user: User) -> bool:
     """National administrators change everything about an establishment; régie staff its caps only."""
     return user.has_perm("establishments.add_establishment")
+
+
+def only_establishment(user: User) -> Establishment | None:
+    """The user's establishment when they have exactly one (preselected in the back office's forms)."""
+    first_two = list(establishments_for(user).order_by("pk")[:2])
+    return first_two[0] if len(first_two) == 1 else None
+
+
+def preselected_establishment(user: User, code: str | None = None) -> Establishment | None:
+    """The establishment a back-office form starts on: the one named by ``code`` if the user may see
+    it, else the user's only one, else none."""
+    if code:
+        named = establishments_for(user).filter(code=code).first()
+        if named is not None:
+            return named
+    return only_establishment(user)

@@ -40,6 +40,13 @@ def store_upload(uploaded) -> str:
     return str(target)
 
 
+def store_bytes(content: bytes) -> str:
+    """Keep a statement made on the server (the sandbox bank's) on disk for the worker, as an upload."""
+    target = upload_dir() / f"{uuid.uuid4().hex}.xml"
+    target.write_bytes(content)
+    return str(target)
+
+
 def create_import_job(*, path: str, file_name: str, user=None) -> ReconciliationJob:
     return ReconciliationJob.objects.create(
         kind=JobKind.IMPORT, file_path=path, file_name=file_name[:255], created_by=user

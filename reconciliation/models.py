@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from transfers.formats import format_euros
 
 from .constants import (
+    JOB_TITLES,
     AckStatus,
     CreditDebit,
     JobKind,
@@ -333,6 +334,11 @@ class ReconciliationJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def title(self) -> str:
+        """« Traitement en cours », « Traitement terminé »…: what the job page is titled."""
+        return str(JOB_TITLES[JobStatus(self.status)])
 
     @property
     def percent(self) -> int:
