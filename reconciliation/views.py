@@ -20,7 +20,7 @@ from config.dates import parse_day
 from core.spreadsheets import escaped_row
 from establishments.selectors import establishments_for, may_see_establishment
 
-from . import jobs, selectors, services, tasks
+from . import charts, jobs, selectors, services, tasks
 from .constants import JobKind, JobStatus, RefundFileStatus
 from .forms import AckUploadForm, AssignForm, EstablishmentDayForm, EstablishmentForm, ReasonForm, StatementUploadForm
 from .models import CashierBatch, ReconciliationJob, RefundFile, StatementEntry
@@ -283,7 +283,7 @@ def report(request):
     if establishment is not None:
         series = selectors.last_days(establishment=establishment, day=day)
         context.update(report=selectors.daily_report(establishment=establishment, day=day),
-                       chart=selectors.chart_svg(series), series=series)
+                       chart=charts.daily_amounts_svg(series), series=series)
     return render(request, "reconciliation/report.html", _context(request, _("Rapprochement du jour"), **context))
 
 
