@@ -136,6 +136,8 @@ def test_the_regie_through_the_back_office(walker, portal, eager):
         response = page.goto(path)
         assert response is not None and response.status == 200, path
         phone.visit(label)
+        # Nothing wider than the phone's screen (a long establishment name in a select once was).
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"], path
     page.goto("/gestion/rapprochement/")
     page.get_by_role("link", name=re.compile(r"^Import d'un relevé #")).first.click()
     expect(page.get_by_role("heading", name="Traitement terminé", level=1)).to_be_visible()
