@@ -8,12 +8,20 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.history_display import PortalHistoryContextHelper
-from establishments.selectors import establishment_id_of, history_in_scope, may_see_establishment, scope_queryset
+from core.admin_money import EurosAdminMixin
+from establishments.selectors import (
+    establishment_id_of,
+    history_in_scope,
+    may_see_establishment,
+    only_establishment,
+    scope_queryset,
+)
 
 
-class HistoryReadOnlyAdmin(SimpleHistoryAdmin):
+class HistoryReadOnlyAdmin(EurosAdminMixin, SimpleHistoryAdmin):
     """simple-history's admin, with its history pages read only: a version page never saves (revert is
-    disabled, and simple-history would otherwise save a POST on that page for anyone who may view)."""
+    disabled, and simple-history would otherwise save a POST on that page for anyone who may view).
+    Amounts read as 1 234,50 € in its lists and read-only pages (core.admin_money)."""
 
     def history_view_title(self, request, obj):
         # simple-history's French reads "Historique de vue" for a read-only history.
@@ -87,6 +95,9 @@ class EstablishmentScopedAdmin(HistoryReadOnlyAdmin):
         related = db_field.remote_field.model
         if related._meta.label == "establishments.Establishment":
             kwargs["queryset"] = scope_queryset(related._default_manager.all(), request.user, "pk")
+            only = only_establishment(request.user)
+            if only is not None:  # the user's only establishment, preselected
+                kwargs.setdefault("initial", only.pk)
         elif related._meta.label == "permits.Detainee":
             kwargs["queryset"] = scope_queryset(
                 related._default_manager.select_related("establishment"), request.user, "establishment"

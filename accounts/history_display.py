@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from transfers.constants import staff_status_label
 from transfers.formats import format_euros
 
 EMPTY = "—"
@@ -29,6 +30,8 @@ class PortalHistoryContextHelper(HistoricalRecordContextHelper):
             return _("%(model)s supprimé(e) (n° %(pk)s)") % {"model": value.model._meta.verbose_name, "pk": value.pk}
         if value is None or value == "":
             return EMPTY
+        if self.model._meta.label == "transfers.Transfer" and change.field == "status":
+            return staff_status_label(value)  # the staff's words, not the relatives' ("votre banque")
         if field.choices and not isinstance(field, ForeignKey):
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):

@@ -305,9 +305,9 @@ def _wagtail_roots() -> Page:
         Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root"))
+        root = Page.add_root(instance=Page(title="Racine", slug="root"))
     if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
+        Collection.add_root(name="Racine")
     grant_communication_rights()
     return root
 

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
+from transfers.formats import format_euros
+
 from .constants import CAP_FIELDS
 from .models import Establishment, NationalCeiling
 
@@ -36,8 +38,8 @@ def cap_ceiling_errors(establishment: Establishment, ceiling: NationalCeiling | 
         value, bound = getattr(establishment, name), getattr(ceiling, name)
         if value is not None and bound is not None and value > bound:
             errors.setdefault(name, []).append(
-                _("Le %(cap)s (%(value)s €) dépasse le plafond national (%(bound)s €).")
-                % {"cap": label, "value": value, "bound": bound}
+                _("Le %(cap)s (%(value)s) dépasse le plafond national (%(bound)s).")
+                % {"cap": label, "value": format_euros(value), "bound": format_euros(bound)}
             )
     min_amount, max_transfer = establishment.min_amount, establishment.max_per_transfer
     if min_amount is not None and max_transfer is not None and min_amount > max_transfer:
@@ -137,3 +139,19 @@ def history_in_scope(user: User, model: type[Model], object_id: str, path: str, 
 def may_edit_establishment_identity(user: User) -> bool:
     """National administrators change everything about an establishment; régie staff its caps only."""
     return user.has_perm("establishments.add_establishment")
+
+
+def only_establishment(user: User) -> Establishment | None:
+    """The user's establishment when they have exactly one (preselected in the back office's forms)."""
+    first_two = list(establishments_for(user).order_by("pk")[:2])
+    return first_two[0] if len(first_two) == 1 else None
+
+
+def preselected_establishment(user: User, code: str | None = None) -> Establishment | None:
+    """The establishment a back-office form starts on: the one named by ``code`` if the user may see
+    it, else the user's only one, else none."""
+    if code:
+        named = establishments_for(user).filter(code=code).first()
+        if named is not None:
+            return named
+    return only_establishment(user)

@@ -92,6 +92,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Échec")
 
 
+# The job page's title and heading, by the job's state.
+JOB_TITLES = {
+    JobStatus.QUEUED: _("Traitement en attente"),
+    JobStatus.RUNNING: _("Traitement en cours"),
+    JobStatus.DONE: _("Traitement terminé"),
+    JobStatus.FAILED: _("Traitement en échec"),
+}
+
+
 # Cashier batch file (DESIGN.md): UTF-8, ";", header row.
 BATCH_COLUMNS = (
     "etablissement", "numero_ecrou", "nom", "prenom", "montant", "devise", "reference", "payeur", "date_reception",

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import DayField
-from establishments.selectors import establishments_for
+from establishments.selectors import establishments_for, only_establishment, preselected_establishment
 
 from .constants import MAX_ACK_BYTES, MAX_STATEMENT_BYTES
 
@@ -33,24 +33,32 @@ class AckUploadForm(forms.Form):
         return uploaded
 
 
-class EstablishmentDayForm(forms.Form):
-    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None)
-    day = DayField(label=_("Jour"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+class EstablishmentChoiceForm(forms.Form):
+    """A form naming one of the user's establishments: the one asked for (``code``, e.g. the next step
+    after a statement import) or, when the user has only one, that one, preselected."""
 
-    def __init__(self, *args, user, **kwargs):
+    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None)
+
+    def __init__(self, *args, user, code: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments_for(user).order_by("name")
+        field = self.fields["establishment"]
+        field.queryset = establishments_for(user).order_by("name")
+        chosen = preselected_establishment(user, code)
+        if chosen is not None:
+            field.initial = chosen.pk
+        if only_establishment(user) is not None:
+            field.empty_label = None
+
+
+class EstablishmentDayForm(EstablishmentChoiceForm):
+    day = DayField(label=_("Jour"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
 
     def clean_day(self) -> datetime.date:
         return self.cleaned_data.get("day") or timezone.localdate()
 
 
-class EstablishmentForm(forms.Form):
-    establishment = forms.ModelChoiceField(label=_("Établissement"), queryset=None)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["establishment"].queryset = establishments_for(user).order_by("name")
+class EstablishmentForm(EstablishmentChoiceForm):
+    pass
 
 
 class AssignForm(forms.Form):

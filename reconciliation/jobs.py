@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from transfers.formats import format_euros
+
 from . import services
 from .camt import CamtError
 from .constants import JobKind, JobStatus
@@ -35,6 +37,13 @@ def store_upload(uploaded) -> str:
     with open(target, "wb") as handle:
         for chunk in uploaded.chunks():
             handle.write(chunk)
+    return str(target)
+
+
+def store_bytes(content: bytes) -> str:
+    """Keep a statement made on the server (the sandbox bank's) on disk for the worker, as an upload."""
+    target = upload_dir() / f"{uuid.uuid4().hex}.xml"
+    target.write_bytes(content)
     return str(target)
 
 
@@ -106,8 +115,9 @@ def run_batch(*, job_id: int) -> str:
     if result.batch is None:
         messages.append(_("Aucun virement reçu à transmettre à la caisse."))
     elif result.created:
-        messages.append(_("Lot du %(d)s créé : %(n)s virement(s), %(t)s €.")
-                        % {"d": f"{result.batch.day:%d/%m/%Y}", "n": result.batch.line_count, "t": result.batch.total})
+        messages.append(_("Lot du %(d)s créé : %(n)s virement(s), %(t)s.")
+                        % {"d": f"{result.batch.day:%d/%m/%Y}", "n": result.batch.line_count,
+                           "t": format_euros(result.batch.total)})
     else:
         messages.append(_("Le lot du %(d)s existait déjà : le même fichier est proposé.")
                         % {"d": f"{result.batch.day:%d/%m/%Y}"})

@@ -7,7 +7,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from transfers.formats import format_euros
+
 from .constants import (
+    JOB_TITLES,
     AckStatus,
     CreditDebit,
     JobKind,
@@ -131,7 +134,7 @@ class StatementEntry(models.Model):
 
     def __str__(self) -> str:
         sign = "+" if self.credit_debit == CreditDebit.CREDIT else "−"
-        return f"{sign}{self.amount} € {self.end_to_end_id or self.remittance[:40]}"
+        return f"{sign}{format_euros(self.amount)} {self.end_to_end_id or self.remittance[:40]}"
 
 
 class CashierBatch(models.Model):
@@ -291,7 +294,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.end_to_end_id} ({self.amount} €)"
+        return f"{self.end_to_end_id} ({format_euros(self.amount)})"
 
 
 class ReconciliationJob(models.Model):
@@ -331,6 +334,11 @@ class ReconciliationJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def title(self) -> str:
+        """« Traitement en cours », « Traitement terminé »…: what the job page is titled."""
+        return str(JOB_TITLES[JobStatus(self.status)])
 
     @property
     def percent(self) -> int:

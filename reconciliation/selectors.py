@@ -178,30 +178,3 @@ def last_days(*, establishment, day: datetime.date, days: int = 30) -> list[dict
             "refunded": refunded.get(current, ZERO),
         })
     return out
-
-
-def chart_svg(series: list[dict], *, width: int = 720, height: int = 200) -> str:
-    """A server-rendered bar chart (no script: the CSP forbids inline ones) of received amounts per
-    day, with the credited amounts as a line of dots."""
-    from django.utils.html import escape
-
-    peak = max([float(p["received"]) for p in series] + [float(p["credited"]) for p in series] + [1.0])
-    bar = width / max(len(series), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 20}" width="100%" '
-        f'role="img" aria-label="Montants reçus et versés sur 30 jours">'
-    ]
-    for index, point in enumerate(series):
-        h = float(point["received"]) / peak * height
-        x = index * bar
-        label = escape(f"{point['day']:%d/%m} : reçu {point['received']} €, versé {point['credited']} €")
-        parts.append(
-            f'<rect x="{x + 2:.1f}" y="{height - h:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="#000091">'
-            f"<title>{label}</title></rect>"
-        )
-        c = float(point["credited"]) / peak * height
-        parts.append(f'<circle cx="{x + bar / 2:.1f}" cy="{height - c:.1f}" r="3" fill="#18753c"/>')
-        if index % 5 == 0:
-            parts.append(f'<text x="{x + 2:.1f}" y="{height + 15}" font-size="10">{point["day"]:%d/%m}</text>')
-    parts.append("</svg>")
-    return "".join(parts)

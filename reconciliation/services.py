@@ -23,7 +23,8 @@ from establishments.models import Establishment
 from establishments.selectors import may_see_establishment
 from permits.constants import DetaineeStatus
 from transfers import services as transfer_services
-from transfers.constants import TransferStatus
+from transfers.constants import TransferStatus, staff_status_label
+from transfers.formats import format_euros
 from transfers.models import Transfer
 
 from . import cashier as cashier_module
@@ -388,9 +389,10 @@ def _import(handle, size, sha, user, file_name, reason, max_bytes, progress) -> 
         raise CamtError(_("Le relevé doit indiquer son solde d'ouverture (OPBD) et son solde de clôture (CLBD)."))
     if opening + credits - debits != closing:
         raise CamtError(
-            _("Les soldes ne concordent pas : solde d'ouverture %(o)s € + crédits %(c)s € − débits %(d)s € = "
-              "%(e)s €, mais le solde de clôture est de %(f)s €.")
-            % {"o": opening, "c": credits, "d": debits, "e": opening + credits - debits, "f": closing}
+            _("Les soldes ne concordent pas : solde d'ouverture %(o)s + crédits %(c)s − débits %(d)s = "
+              "%(e)s, mais le solde de clôture est de %(f)s.")
+            % {"o": format_euros(opening), "c": format_euros(credits), "d": format_euros(debits),
+               "e": format_euros(opening + credits - debits), "f": format_euros(closing)}
         )
     statement.opening_balance, statement.closing_balance = opening, closing
     statement.total_credits, statement.total_debits = credits, debits
@@ -437,13 +439,13 @@ def assign_entry(*, entry_id: int, reference: str, user=None) -> StatementEntry:
                                       % {"r": reference})
         if transfer.amount != entry.amount:
             raise ReconciliationError(
-                _("Le montant reçu (%(a)s €) diffère de celui du virement %(r)s (%(b)s €) : attribution refusée.")
-                % {"a": entry.amount, "r": reference, "b": transfer.amount}
+                _("Le montant reçu (%(a)s) diffère de celui du virement %(r)s (%(b)s) : attribution refusée.")
+                % {"a": format_euros(entry.amount), "r": reference, "b": format_euros(transfer.amount)}
             )
         if transfer.status not in RECEIVABLE:
             raise ReconciliationError(
                 _("Le virement %(r)s est déjà « %(s)s » : il ne peut recevoir ce paiement.")
-                % {"r": reference, "s": S(transfer.status).label}
+                % {"r": reference, "s": staff_status_label(transfer.status)}
             )
         transfer_services.receive(
             transfer_id=transfer.pk, user=user, reason=_("Attribué à la main à l'écriture n° %(n)s") % {"n": entry.pk}
@@ -640,8 +642,8 @@ def apply_acknowledgement(*, data: bytes, user=None) -> AckResult:
                 continue
             if item.amount is not None and item.amount != line.amount:
                 errors.append(
-                    _("%(w)s : montant %(a)s € pour le virement %(r)s, mais le lot porte %(b)s €.")
-                    % {"w": where, "a": item.amount, "r": item.reference, "b": line.amount}
+                    _("%(w)s : montant %(a)s pour le virement %(r)s, mais le lot porte %(b)s.")
+                    % {"w": where, "a": format_euros(item.amount), "r": item.reference, "b": format_euros(line.amount)}
                 )
             if item.status == AckStatus.CREDITED and item.operation_id in used:
                 errors.append(_("%(w)s : l'opération de caisse %(o)s a déjà été utilisée.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -19,8 +20,8 @@ from config.dates import parse_day
 from core.spreadsheets import escaped_row
 from establishments.selectors import establishments_for, may_see_establishment
 
-from . import jobs, selectors, services, tasks
-from .constants import RefundFileStatus
+from . import charts, jobs, selectors, services, tasks
+from .constants import JobKind, JobStatus, RefundFileStatus
 from .forms import AckUploadForm, AssignForm, EstablishmentDayForm, EstablishmentForm, ReasonForm, StatementUploadForm
 from .models import CashierBatch, ReconciliationJob, RefundFile, StatementEntry
 
@@ -59,9 +60,37 @@ def import_statement(request):
         job = jobs.create_import_job(path=jobs.store_upload(uploaded), file_name=uploaded.name, user=request.user)
         tasks.run_import_job.delay(job.pk)
         return redirect("reconciliation:job", job_id=job.pk)
-    return render(request, "reconciliation/form.html", _context(
-        request, _("Importer un relevé bancaire"), form=form, multipart=True, submit=_("Importer et rapprocher"),
+    return render(request, "reconciliation/import.html", _context(
+        request, _("Importer un relevé bancaire"), form=form,
+        sandbox_form=EstablishmentForm(user=request.user) if settings.SANDBOX_ENABLED else None,
     ))
+
+
+@require_POST
+def import_sandbox_statement(request):
+    """The embedded default only: the sandbox bank's statement of the day of one of the user's
+    establishments, imported as an uploaded file would be (``manage.py sandbox_statement`` then the
+    import). Without the sandbox, there is no such page."""
+    if not settings.SANDBOX_ENABLED:
+        raise Http404
+    _need(request, "add_bankstatement")
+    from sandbox.bank.statements import SandboxStatementError, statement_file_name, statement_of_day
+
+    form = EstablishmentForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un de vos établissements : rien n'a été importé."))
+        return redirect("reconciliation:import")
+    establishment = form.cleaned_data["establishment"]
+    try:
+        content = statement_of_day(establishment=establishment)
+    except SandboxStatementError as exc:
+        _errors(request, exc)
+        return redirect("reconciliation:import")
+    job = jobs.create_import_job(
+        path=jobs.store_bytes(content), file_name=statement_file_name(establishment=establishment), user=request.user
+    )
+    tasks.run_import_job.delay(job.pk)
+    return redirect("reconciliation:job", job_id=job.pk)
 
 
 def _job(request, job_id: int) -> ReconciliationJob:
@@ -76,7 +105,11 @@ def _job(request, job_id: int) -> ReconciliationJob:
 def job(request, job_id: int):
     _need(request, "view_reconciliationjob")
     current = _job(request, job_id)
-    return render(request, "reconciliation/job.html", _context(request, _("Traitement en cours"), job=current))
+    return render(request, "reconciliation/job.html", _context(
+        request, current.title, job=current, finished=current.finished_at is not None,
+        next_batch=current.kind == JobKind.IMPORT and current.status == JobStatus.DONE
+        and current.establishment_id is not None and request.user.has_perm("reconciliation.view_cashierbatch"),
+    ))
 
 
 @require_GET
@@ -84,7 +117,8 @@ def job_status(request, job_id: int):
     _need(request, "view_reconciliationjob")
     current = _job(request, job_id)
     return JsonResponse({
-        "status": current.status, "status_label": current.get_status_display(), "percent": current.percent,
+        "status": current.status, "status_label": current.get_status_display(), "title": current.title,
+        "percent": current.percent,
         "messages": current.messages, "finished": current.finished_at is not None,
     })
 
@@ -133,7 +167,7 @@ def unseen(request):
 
 def batches(request):
     _need(request, "view_cashierbatch")
-    form = EstablishmentDayForm(request.POST or None, user=request.user)
+    form = EstablishmentDayForm(request.POST or None, user=request.user, code=request.GET.get("etablissement"))
     if request.method == "POST":
         _need(request, "add_cashierbatch")
         if form.is_valid():
@@ -180,7 +214,7 @@ def upload_ack(request):
 
 def refunds(request):
     _need(request, "view_refund")
-    form = EstablishmentForm(request.POST or None, user=request.user)
+    form = EstablishmentForm(request.POST or None, user=request.user, code=request.GET.get("etablissement"))
     if request.method == "POST":
         _need(request, "add_refundfile")
         if form.is_valid():
@@ -249,7 +283,7 @@ def report(request):
     if establishment is not None:
         series = selectors.last_days(establishment=establishment, day=day)
         context.update(report=selectors.daily_report(establishment=establishment, day=day),
-                       chart=selectors.chart_svg(series), series=series)
+                       chart=charts.daily_amounts_svg(series), series=series)
     return render(request, "reconciliation/report.html", _context(request, _("Rapprochement du jour"), **context))
 
 

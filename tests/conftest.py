@@ -70,9 +70,9 @@ def restore_migrated_data() -> None:
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     Locale.objects.get_or_create(language_code=django_settings.LANGUAGE_CODE)
     if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
+        Page.add_root(instance=Page(title="Racine", slug="root"))
     if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
+        Collection.add_root(name="Racine")
 
 
 @pytest.fixture(autouse=True)

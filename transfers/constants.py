@@ -21,6 +21,32 @@ class TransferStatus(models.TextChoices):
 
 S = TransferStatus
 
+# The same statuses in the staff's words (the back office: lists, filters, the transfer page, the
+# reconciliation pages and exports). The relatives keep TransferStatus's labels, written to them
+# ("votre banque"); the staff read who does what ("le payeur", "la régie").
+STAFF_STATUS_LABELS: dict[str, str] = {
+    S.DRAFT: _("Brouillon (pas encore envoyé à la banque)"),
+    S.AWAITING_AUTHORIZATION: _("En attente de la validation du payeur à sa banque"),
+    S.AUTHORIZED: _("Accepté par la banque du payeur"),
+    S.EXECUTED: _("Exécuté par la banque du payeur"),
+    S.REJECTED: _("Refusé par la banque ou annulé par le payeur"),
+    S.EXPIRED: _("Abandonné par le payeur (délai dépassé)"),
+    S.RECEIVED: _("Reçu sur le compte de la régie"),
+    S.CREDITED: _("Versé sur le pécule"),
+    S.TO_REFUND: _("À rembourser au payeur"),
+    S.REFUNDED: _("Remboursé au payeur"),
+}
+
+
+def staff_status_label(status: str) -> str:
+    """A transfer's status in the back office's words."""
+    return str(STAFF_STATUS_LABELS.get(status, status))
+
+
+def staff_status_choices() -> list[tuple[str, str]]:
+    return [(value, str(STAFF_STATUS_LABELS[value])) for value in S.values]
+
+
 # The state diagram of DESIGN.md. "authorized → rejected": a bank may reject a payment it had
 # accepted (e.g. at execution); the issue asks for the right final state in that case.
 TRANSITIONS: dict[str, frozenset[str]] = {

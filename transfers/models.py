@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .constants import REFERENCE_ALPHABET, REFERENCE_PREFIX, REFERENCE_RANDOM_LENGTH, TransferStatus
+from .constants import REFERENCE_ALPHABET, REFERENCE_PREFIX, REFERENCE_RANDOM_LENGTH, TransferStatus, staff_status_label
 
 
 def new_reference() -> str:
@@ -113,3 +113,8 @@ class Transfer(models.Model):
         """The status in words (as get_status_display, without rebuilding the choices on every call: the
         history prints it for every row)."""
         return str(TransferStatus(self.status).label)
+
+    @property
+    def staff_status_label(self) -> str:
+        """The status in the back office's words (transfers.constants.STAFF_STATUS_LABELS)."""
+        return staff_status_label(self.status)

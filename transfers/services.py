@@ -34,6 +34,7 @@ from .constants import (
     STATUS_TIMESTAMP_FIELD,
     TRANSITIONS,
     TransferStatus,
+    staff_status_label,
 )
 from .models import Transfer
 from .psd2 import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable, Psd2UnknownStatus, StetClient
@@ -80,7 +81,8 @@ def _move(transfer: Transfer, to: str, *, user=None, reason: str = "", now: date
     if to not in BANK_PENDING_STATUSES:
         transfer.next_poll_at = None
     transfer._history_user = user
-    transfer._change_reason = f"{S(to).label}" + (f" : {reason}" if reason else "")
+    # The history is read by the staff: the status in their words.
+    transfer._change_reason = staff_status_label(to) + (f" : {reason}" if reason else "")
     transfer.save()
 
 
@@ -514,7 +516,7 @@ def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> lis
             Transfer, ids=transfer_ids,
             assignments={"status": S.RECEIVED.value, "received_at": now, "next_poll_at": None, "updated_at": now},
             where="status = %s", params=[S.EXECUTED.value], user=user,
-            reason=f"{S.RECEIVED.label}" + (f" : {reason}" if reason else ""), date=now,
+            reason=staff_status_label(S.RECEIVED) + (f" : {reason}" if reason else ""), date=now,
         )
         moved_set = set(moved)
         refused: list[int] = []

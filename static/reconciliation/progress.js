@@ -14,6 +14,12 @@
         bar.value = data.percent;
         bar.textContent = data.percent + " %";
         label.textContent = data.status_label;
+        var heading = document.querySelector("#content h1");
+        if (heading && data.title && heading.textContent !== data.title) {
+          // The page is titled by the job's state ("Traitement en attente" → "Traitement en cours").
+          document.title = document.title.replace(heading.textContent, data.title);
+          heading.textContent = data.title;
+        }
         if (data.finished) {
           list.textContent = "";
           data.messages.forEach(function (message) {

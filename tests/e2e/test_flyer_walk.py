@@ -122,7 +122,7 @@ def regie_walk(walk, transfer: Transfer, tmp_path) -> None:
     page.get_by_label("Établissement").first.select_option(value=str(transfer.establishment_id))
     walk.visit("caisse")
     page.get_by_role("button", name="Générer le lot").click()
-    expect(page.get_by_text("1 virement(s), 50.00 €")).to_be_visible()
+    expect(page.get_by_text("1 virement(s), 50,00\u00a0€")).to_be_visible()
     walk.visit("lot-genere")
     batch = tmp_path / "lot.csv"
     batch.write_text(CashierBatch.objects.get().content, encoding="utf-8")

@@ -53,8 +53,8 @@ def test_regie_cannot_set_a_cap_above_the_national_ceiling(client, establishment
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "dépasse le plafond national (300.00 €)" in errors["max_per_transfer"][0]
-    assert "dépasse le plafond national (500.00 €)" in errors["max_per_sender_month"][0]
+    assert "(300,01\u00a0€) dépasse le plafond national (300,00\u00a0€)" in errors["max_per_transfer"][0]
+    assert "(900,00\u00a0€) dépasse le plafond national (500,00\u00a0€)" in errors["max_per_sender_month"][0]
     establishment.refresh_from_db()
     assert establishment.max_per_transfer == Decimal("200.00")
     assert establishment.history.count() == 1

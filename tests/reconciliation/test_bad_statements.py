@@ -112,7 +112,8 @@ def test_currency_other_than_euro(tmp_path, executed):
 
 def test_balances_that_do_not_add_up(tmp_path, executed):
     content = build(iban=IBAN_A, opening="10.00", closing="59.99", entries=[credit("50.00", executed.reference)])
-    refused(tmp_path, content, "Les soldes ne concordent pas .* 60.00 €, mais le solde de clôture est de 59.99 €")
+    refused(tmp_path, content,
+            "Les soldes ne concordent pas .* 60,00\u00a0€, mais le solde de clôture est de 59,99\u00a0€")
 
 
 def test_two_statements_in_one_file(tmp_path, executed):

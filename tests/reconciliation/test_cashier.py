@@ -124,7 +124,7 @@ def test_detainee_released_or_transferred_before_crediting_goes_to_refund(tmp_pa
         ("reference;statut;operation;motif\n{a};CREDITED;;\n", "identifiant de l'opération"),
         ("reference;statut;operation;motif\n{a};REJECTED;;\n", "doit porter son motif"),
         ("reference;statut;operation;motif;montant\n{a};CREDITED;OP1;;12.51\n",
-         "montant 12.51 € .* le lot porte 12.50"),
+         "montant 12,51\u00a0€ .* le lot porte 12,50\u00a0€"),
         ("reference;statut;operation;motif\n{a};CREDITED;OP1;\n{b};CREDITED;OP1;\n",
          "ligne 3 : l'opération de caisse OP1 a déjà été utilisée"),
         ("ref;status\n", "En-tête attendu"),

@@ -86,12 +86,12 @@ def test_done_when(demo, eager, tmp_path):  # noqa: F811 - pytest fixture
     assert BankStatement.objects.get().establishment == cpdemo
 
     queue = text(regie.get("/gestion/rapprochement/anomalies/"))
-    assert "Référence inconnue" in queue and "INCONNU1" in queue and "35,00 €" in queue
+    assert "Référence inconnue" in queue and "INCONNU1" in queue and "35,00\u00a0€" in queue
     unknown = StatementEntry.objects.get(outcome=MatchOutcome.UNKNOWN_REFERENCE)
 
     batch_job = regie.post("/gestion/rapprochement/caisse/", {"establishment": cpdemo.pk, "day": ""})
     assert batch_job.status_code == 302
-    assert "1 virement(s), 50.00 €" in text(regie.get(batch_job["Location"]))
+    assert "1 virement(s), 50,00\u00a0€" in text(regie.get(batch_job["Location"]))
     batch_csv = regie.get(re.search(r'href="(/gestion/rapprochement/caisse/lots/\d+\.csv)"',
                                     text(regie.get("/gestion/rapprochement/caisse/"))).group(1))
     rows = list(csv.reader(io.StringIO(batch_csv.content.decode()), delimiter=";"))

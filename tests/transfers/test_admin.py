@@ -72,14 +72,14 @@ def test_the_history_page_reads_in_the_staffs_words():
     page = " ".join(html.unescape(
         _client(regie).get(f"/gestion/transfers/transfer/{transfer.pk}/history/").content.decode()
     ).split())
-    assert "<strong>Statut:</strong> Exécuté par votre banque → Reçu par l'établissement" in page
+    assert "<strong>Statut:</strong> Exécuté par la banque du payeur → Reçu sur le compte de la régie" in page
     assert re.search(r"<strong>Reçu le:</strong> — → \d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2} ?</li>", page)
     assert "<strong>Banque du payeur:</strong> — → Banque Solidaire" in page
     assert "pk=None" not in page and "Deleted" not in page and "+00:00" not in page and "None" not in page
     assert f"{transfer.relative} (proche)" in page and transfer.relative.user.username not in page
     assert "Système (tâche ou commande d'exploitation)" in page
     assert "<title>Historique des modifications : " in page and "<th scope=\"col\">Opération</th>" in page
-    assert "Reçu par l'établissement : Import du relevé releve.xml" in page
+    assert "Reçu sur le compte de la régie : Import du relevé releve.xml" in page
 
 
 def test_history_amounts_read_as_euros_like_everywhere_else():

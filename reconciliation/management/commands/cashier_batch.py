@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from establishments.models import Establishment
 from reconciliation import services
+from transfers.formats import format_euros
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             return
         batch = result.batch
         note = "créé" if result.created else "déjà créé, même fichier"
-        what = f"Lot du {batch.day:%d/%m/%Y} ({note}) : {batch.line_count} virement(s), {batch.total} €"
+        what = f"Lot du {batch.day:%d/%m/%Y} ({note}) : {batch.line_count} virement(s), {format_euros(batch.total)}"
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 handle.write(batch.content)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from establishments.models import Establishment
-from sandbox.bank.camt import build_statement
+from sandbox.bank.statements import SandboxStatementError, statement_of_day
 
 
 class Command(BaseCommand):
@@ -22,13 +22,14 @@ class Command(BaseCommand):
         establishment = Establishment.objects.filter(code=establishment_code).first()
         if establishment is None:
             raise CommandError(f"Établissement inconnu : {establishment_code}")
-        if not establishment.regie_iban:
-            raise CommandError(f"L'établissement {establishment_code} n'a pas de compte de régie.")
         try:
             statement_day = datetime.date.fromisoformat(day) if day else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"Date invalide (AAAA-MM-JJ attendu) : {day}") from exc
-        xml = build_statement(iban=establishment.regie_iban, holder=establishment.regie_holder, day=statement_day)
+        try:
+            xml = statement_of_day(establishment=establishment, day=statement_day)
+        except SandboxStatementError as exc:
+            raise CommandError(str(exc)) from exc
         if output:
             with open(output, "wb") as handle:
                 handle.write(xml)

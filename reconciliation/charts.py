@@ -1,0 +1,122 @@
+"""The daily report's chart: the amounts received (bars) and credited (points) of the last 30 days, as a
+server-rendered SVG (no script: the CSP forbids inline ones), with its axes, a scale in euros, a margin
+round the plot so that no point is cut off, and a title and description for screen readers. The same
+figures are in the table beside it (templates/reconciliation/report.html)."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from transfers.formats import format_euros
+
+WIDTH, HEIGHT = 760, 300
+LEFT, RIGHT, TOP, BOTTOM = 96, 24, 24, 56  # room for the scale, the day labels, the axis titles, the points
+TICKS = 5
+POINT_RADIUS = 4
+BAR_COLOUR, POINT_COLOUR, AXIS_COLOUR, GRID_COLOUR = "#000091", "#18753c", "#161616", "#dddddd"
+
+
+def nice_scale(peak: Decimal, ticks: int = TICKS) -> tuple[Decimal, Decimal]:
+    """A round step (1, 2 or 5 × 10ⁿ euros) and the top of the scale (a multiple of it ≥ ``peak``)."""
+    if peak <= 0:
+        return Decimal(10), Decimal(10) * ticks
+    raw = float(peak) / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step_dec = Decimal(str(step)) if step >= 1 else Decimal(1)
+    top = step_dec * math.ceil(peak / step_dec)
+    return step_dec, max(top, step_dec)
+
+
+def _tick_label(value: Decimal) -> str:
+    """``1000`` → ``1 000 €`` (no cents on the scale's round values)."""
+    text = format_euros(value)
+    return text.replace(",00\u00a0€", "\u00a0€")
+
+
+def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc_id: str = "chart-desc") -> SafeString:
+    """``series``: one dict a day, ``day``, ``received``, ``credited`` (Decimal euros), oldest first."""
+    count = max(len(series), 1)
+    peak = max([p["received"] for p in series] + [p["credited"] for p in series] + [Decimal(0)])
+    step, top = nice_scale(peak)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / count
+
+    def y(value: Decimal) -> float:
+        return TOP + plot_h - float(value) / float(top) * plot_h
+
+    received = sum((p["received"] for p in series), Decimal(0))
+    credited = sum((p["credited"] for p in series), Decimal(0))
+    first, last = (series[0]["day"], series[-1]["day"]) if series else (None, None)
+    title = _("Montants reçus et versés par jour, du %(first)s au %(last)s") % {
+        "first": f"{first:%d/%m/%Y}" if first else "—", "last": f"{last:%d/%m/%Y}" if last else "—",
+    }
+    desc = _(
+        "Histogramme des montants reçus (crédits des relevés) et points des montants versés sur les pécules, "
+        "jour par jour ; échelle de 0 à %(top)s. Total reçu : %(received)s ; total versé : %(credited)s. "
+        "Les mêmes chiffres sont dans le tableau qui suit."
+    ) % {"top": _tick_label(top), "received": format_euros(received), "credited": format_euros(credited)}
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="report-chart" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(desc)}</desc>',
+    ]
+    # The scale: a grid line and a value at each step, from 0 to the top.
+    ticks = int(top / step)
+    for index in range(ticks + 1):
+        value = step * index
+        ty = y(value)
+        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
+        parts.append(
+            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
+            f'class="chart-tick">{escape(_tick_label(value))}</text>'
+        )
+    # The bars (received) and points (credited), each with its figures as a tooltip.
+    for index, point in enumerate(series):
+        x = LEFT + index * slot
+        label = escape(
+            _("%(day)s : reçu %(received)s, versé %(credited)s") % {
+                "day": f"{point['day']:%d/%m}", "received": format_euros(point["received"]),
+                "credited": format_euros(point["credited"]),
+            }
+        )
+        bar_y = y(point["received"])
+        parts.append(
+            f'<rect x="{x + slot * 0.15:.1f}" y="{bar_y:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{TOP + plot_h - bar_y:.1f}" fill="{BAR_COLOUR}"><title>{label}</title></rect>'
+        )
+        parts.append(
+            f'<circle cx="{x + slot / 2:.1f}" cy="{y(point["credited"]):.1f}" r="{POINT_RADIUS}" fill="{POINT_COLOUR}" '
+            f'stroke="#ffffff" stroke-width="1.5" class="chart-point"><title>{label}</title></circle>'
+        )
+        if index % 5 == 0 or index == len(series) - 1:
+            parts.append(
+                f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" font-size="12" '
+                f'fill="{AXIS_COLOUR}" class="chart-day">{point["day"]:%d/%m}</text>'
+            )
+    # The axes and their titles.
+    parts.append(
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}" class="chart-axis"/>'
+    )
+    parts.append(
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}" '
+        f'class="chart-axis"/>'
+    )
+    parts.append(
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="12" '
+        f'fill="{AXIS_COLOUR}" class="chart-axis-title">{escape(_("Jour"))}</text>'
+    )
+    parts.append(
+        f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="{AXIS_COLOUR}" '
+        f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" class="chart-axis-title">'
+        f'{escape(_("Montant en euros"))}</text>'
+    )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
