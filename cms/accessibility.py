@@ -21,6 +21,8 @@ class Criterion:
     title: str
     problem: str
     action: str
+    # The day a correction went online: the criterion stays "not met" until an audit checks it.
+    corrected_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Declaration:
 
 
 AUDIT_DATE = datetime.date(2026, 11, 29)
+# Issue 13 corrected every criterion the audit found not met, the same day; the next audit will say.
+CORRECTIONS_DATE = datetime.date(2026, 11, 29)
 
 DECLARATION = Declaration(
     site="portail des proches des personnes détenues",
@@ -109,38 +113,47 @@ DECLARATION = Declaration(
             Criterion("1.9", "Légende des images",
                       "La légende du QR code du guide diffère de son alternative textuelle.",
                       "Une seule légende, qui sert aussi d'alternative textuelle, sur la page et dans le PDF du "
-                      "guide."),
+                      "guide.",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("6.1", "Liens explicites",
                       "Les liens des cartes de la page d'accueil ne disent pas où ils mènent.",
-                      "Des intitulés de liens qui nomment leur destination."),
+                      "Des intitulés de liens qui nomment leur destination.",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("8.2", "Code source valide",
                       "Des attributs aria-describedby désignent des textes d'aide absents ; des formulaires ont un "
                       "attribut action vide.",
                       "Les textes d'aide reliés à leur champ seulement quand ils existent ; des formulaires sans "
-                      "attribut action vide."),
+                      "attribut action vide.",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("9.1", "Titres",
                       "Les titres des sous-étapes du guide se limitent à « 1a »… « 3g ».",
                       "Des titres qui disent ce que fait la personne à chaque sous-étape (« 1b. Se connecter avec "
-                      "FranceConnect »)."),
+                      "FranceConnect »).",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("11.1", "Étiquettes des champs",
                       "Le champ de recherche de la liste des banques n'a pas d'étiquette visible.",
-                      "Une étiquette visible pour ce champ."),
+                      "Une étiquette visible pour ce champ.",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("11.10", "Contrôle de saisie",
                       "Les champs obligatoires du formulaire « Ajouter un permis de visite » ne sont pas signalés "
                       "avant l'envoi.",
-                      "Les champs obligatoires signalés dans leur étiquette, et les erreurs reliées à leur champ."),
+                      "Les champs obligatoires signalés dans leur étiquette, et les erreurs reliées à leur champ.",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("11.13", "Finalité des champs",
                       "Les champs de données personnelles (adresse électronique, noms) n'indiquent pas leur "
                       "finalité (attribut autocomplete).",
-                      "L'attribut autocomplete sur chacun de ces champs."),
+                      "L'attribut autocomplete sur chacun de ces champs.",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("12.5", "Moteur de recherche",
                       "La recherche du site n'est proposée que sur la page d'accueil, et le site n'a pas de plan.",
-                      "La recherche dans l'en-tête de chaque page, et une page « Plan du site »."),
+                      "La recherche dans l'en-tête de chaque page, et une page « Plan du site ».",
+                      corrected_on=CORRECTIONS_DATE),
             Criterion("13.1", "Limite de temps",
                       "La session d'une personne connectée prend fin après 30 minutes d'inactivité, sans "
                       "avertissement.",
                       "Un avertissement au moins deux minutes avant la fin de la session, avec un bouton « Prolonger "
-                      "ma session », sans perdre ce qui a été saisi."),
+                      "ma session », sans perdre ce qui a été saisi.",
+                      corrected_on=CORRECTIONS_DATE),
         ),
         sample=(
             SamplePage("Accueil", "/"),

@@ -122,3 +122,10 @@ def test_without_an_audit_the_portal_says_it_is_not_conforming(client, declarati
     assert "est non conforme avec le référentiel général d'amélioration de l'accessibilité (RGAA) : il n'a pas " \
            "encore été audité." in page
 
+
+
+@pytest.mark.django_db
+def test_a_corrected_criterion_says_so_and_stays_not_met_until_the_next_audit(client):
+    page = visible(client.get("/accessibilite/"))
+    assert page.count("Correction mise en ligne le 29 novembre 2026") == len(DECLARATION.audit.not_met) == 9
+    assert "partiellement conforme" in page
