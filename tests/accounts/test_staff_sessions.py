@@ -81,7 +81,8 @@ def test_idle_for_more_than_thirty_minutes_sends_back_to_the_login_page_with_a_m
         assert response["Location"] == "/gestion/login/?next=%2Fgestion%2Fpermits%2Fdetainee%2F"
         assert user_id(client) is None
         login_page = client.get(response["Location"])
-    assert "Votre session a pris fin après 30 minutes d'inactivité. Reconnectez-vous pour continuer." in text(login_page)
+    ended = "Votre session a pris fin après 30 minutes d'inactivité. Reconnectez-vous pour continuer."
+    assert ended in text(login_page)
 
 
 def test_a_page_within_a_minute_does_not_renew_the_activity_but_later_ones_do(greffe):
