@@ -11,6 +11,7 @@
   var dialog = document.getElementById("session-warning");
   if (!dialog || typeof dialog.showModal !== "function") { return; }
   var STORE_KEY = "portail-session-fin";
+  var SAME_END_MS = 15000;
   var secondsLeft = parseInt(dialog.dataset.sessionSecondsLeft, 10);
   var warningSeconds = parseInt(dialog.dataset.sessionWarningSeconds, 10);
   var extendUrl = dialog.dataset.sessionExtendUrl;
@@ -53,9 +54,9 @@
   }
 
   function laterElsewhere() {
-    // Another tab extended the session: follow its end time.
+    // Another tab extended the session (by minutes: pages opened a second apart differ by a second): follow it.
     var other = storedEnd();
-    if (other > endsAt + 1000) {
+    if (other > endsAt + SAME_END_MS) {
       schedule((other - Date.now()) / 1000, false);
       return true;
     }
@@ -110,6 +111,26 @@
       extendButton.focus();
     }).then(function () { extending = false; });
   }
+
+  // The focus stays in the dialog: Tab after its last control goes back to the first, Shift+Tab the other way
+  // (a modal <dialog> alone would let it leave for the browser's own controls).
+  dialog.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") { return; }
+    var controls = Array.prototype.filter.call(
+      dialog.querySelectorAll("button, [href], input:not([type=hidden]), select, textarea, [tabindex]"),
+      function (element) { return !element.disabled && element.tabIndex >= 0 && element.getClientRects().length; }
+    );
+    if (!controls.length) { return; }
+    var first = controls[0];
+    var last = controls[controls.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (document.activeElement === last || !dialog.contains(document.activeElement))) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
 
   extendButton.addEventListener("click", extend);
   // Escape (the dialog's "cancel") keeps the session, as does any other way of closing it but the logout.
