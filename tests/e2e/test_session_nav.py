@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Relative
 from permits.models import RegisteredPermit, VisitPermit
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, staff_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +59,7 @@ def test_session_warning_search_site_map_and_the_home_page_on_a_phone(walker):
     home_on_a_phone(walker)
     session_warning(walker, "session-bureau", DESKTOP)
     session_warning(walker, "session-telephone", PHONE)
+    staff_session_warning(walker)
     search_and_site_map(walker, "recherche-plan-bureau", DESKTOP)
     search_and_site_map(walker, "recherche-plan-telephone", PHONE)
 
@@ -124,6 +125,25 @@ def session_warning(walker, name, viewport):
     expect(page.get_by_role("heading", name="Sélectionnez votre banque")).to_be_visible()
     assert walk.violations == {}, walk.report()
     assert walk.console_errors == [], walk.console_errors
+
+
+def staff_session_warning(walker):
+    """The back office's staff get the same warning before their idle limit."""
+    walk = walker("session-gestion", DESKTOP)
+    page = walk.page
+    page.clock.install()
+    staff_login(walk, "greffe")
+    page.goto("/gestion/")
+    dialog = page.get_by_role("alertdialog", name=WARNING)
+    page.clock.run_for("28:05")
+    expect(dialog).to_be_visible()
+    expect(page.get_by_role("button", name="Prolonger ma session")).to_be_focused()
+    walk.visit("gestion-dialogue-ouvert")
+    with page.expect_response(re.compile(r"/session/prolonger/$")) as extension:
+        page.get_by_role("button", name="Prolonger ma session").click()
+    assert extension.value.status == 200
+    expect(dialog).to_be_hidden()
+    assert walk.violations == {}, walk.report()
 
 
 def search_and_site_map(walker, name, viewport):
