@@ -92,8 +92,8 @@ class RelativeSessionMiddleware:
         if stamp is not None and now - stamp >= idle - TOUCH_INTERVAL_SECONDS:
             request.session[SESSION_ENDED_KEY] = idle
         response = self.get_response(request)
-        if not is_relative(getattr(request, "user", None)):  # a login in this request writes its own mark
-            self._forget_mark(response)
+        # A login in this request (FranceConnect's callback) writes its new mark, else the mark goes.
+        self._after_relative_request(request, response, stamp_before=None)
         return response
 
     @classmethod
@@ -105,6 +105,7 @@ class RelativeSessionMiddleware:
             return
         stamp = request.session.get(LAST_ACTIVITY_KEY)
         if stamp is not None and (stamp != stamp_before or RELATIVE_SESSION_MARK_COOKIE not in request.COOKIES):
+            # stamp_before is None after a login in this request: the old mark is replaced.
             response.set_signed_cookie(
                 RELATIVE_SESSION_MARK_COOKIE, str(stamp), salt=RELATIVE_SESSION_MARK_COOKIE,
                 max_age=settings.RELATIVE_SESSION_IDLE_SECONDS + SESSION_MARK_GRACE_SECONDS,
