@@ -10,7 +10,7 @@ from django import template
 from django.urls import reverse
 
 from accounts.constants import SESSION_WARNING_SECONDS
-from accounts.middleware import duration_in_words, idle_ended_message
+from accounts.middleware import idle_ended_message
 from accounts.selectors import session_seconds_left
 from accounts.services import take_session_ended_notice
 
@@ -39,4 +39,4 @@ def session_warning(context, variant: str = "portail") -> dict:
 def session_ended_notice(context) -> dict:
     request = context.get("request")
     idle = take_session_ended_notice(request=request) if request is not None else None
-    return {"message": idle_ended_message(idle) if idle else "", "idle_words": duration_in_words(idle or 0)}
+    return {"message": idle_ended_message(idle) if idle else ""}

@@ -13,6 +13,7 @@ Every page checked by axe-core, desktop and phone, the dialog open included."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -54,7 +55,7 @@ def inside_dialog(page) -> bool:
     return page.evaluate("() => !!document.activeElement && !!document.activeElement.closest('#session-warning')")
 
 
-def test_session_warning_search_site_map_and_the_home_page_on_a_phone(walker):
+def test_session_warning_search_site_map_and_the_home_page_on_a_phone(walker, portal, settings):
     """One portal for every walk (each transactional test would load the demo again)."""
     home_on_a_phone(walker)
     session_warning(walker, "session-bureau", DESKTOP)
@@ -62,6 +63,24 @@ def test_session_warning_search_site_map_and_the_home_page_on_a_phone(walker):
     staff_session_warning(walker)
     search_and_site_map(walker, "recherche-plan-bureau", DESKTOP)
     search_and_site_map(walker, "recherche-plan-telephone", PHONE)
+    if not portal.is_stack:  # the live server runs with this process's settings
+        idle_end_is_said(walker, settings, PHONE)
+
+
+def idle_end_is_said(walker, settings, viewport):
+    """After the idle end (the browser dropped the session's cookie), the next page says so."""
+    settings.RELATIVE_SESSION_IDLE_SECONDS = 61  # the shortest that the once-a-minute stamp allows
+    walk = walker("fin-de-session", viewport)
+    page = walk.page
+    log_in_as_angela(walk)
+    walk.context.clear_cookies(name="sessionid")
+    time.sleep(1.5)
+    page.goto("/mon-espace/pecule/")
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_text("Votre session a pris fin après 1 minute d'inactivité. Reconnectez-vous pour "
+                            "continuer.")).to_be_visible()
+    walk.visit("session-terminee")
+    assert walk.violations == {}, walk.report()
 
 
 def home_on_a_phone(walker):
