@@ -27,3 +27,21 @@ class Gender(models.TextChoices):
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 5
 PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
 PASSWORD_RESET_WINDOW = 60 * 60
+
+
+# Session lifetimes (accounts.middleware): the session keys of a relative's last activity, and of a staff
+# session's start and last activity.
+LAST_ACTIVITY_KEY = "relative_last_activity"
+STAFF_LOGIN_AT_KEY = "staff_login_at"
+STAFF_LAST_ACTIVITY_KEY = "staff_last_activity"
+# RGAA 13.1: the dialog "Votre session va bientôt prendre fin" opens this many seconds before a session ends
+# for inactivity (static/js/session-warning.js), with "Prolonger ma session".
+SESSION_WARNING_SECONDS = 120
+# Left on the new, anonymous session when a session ended for inactivity (its idle limit in seconds): the next
+# page says so (templates/includes/session_ended.html), once.
+SESSION_ENDED_KEY = "session_ended_idle_seconds"
+# A relative's session cookie dies with the idle limit (its max-age), so the next request cannot tell an
+# expired session from none: this signed cookie, written with each activity stamp and outliving the session
+# by SESSION_MARK_GRACE_SECONDS, holds the stamp; deleted at logout.
+RELATIVE_SESSION_MARK_COOKIE = "portail_session_active"
+SESSION_MARK_GRACE_SECONDS = 12 * 60 * 60

@@ -18,11 +18,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .constants import (
+    LAST_ACTIVITY_KEY,
+    RELATIVE_SESSION_MARK_COOKIE,
+    SESSION_ENDED_KEY,
+    SESSION_MARK_GRACE_SECONDS,
+    STAFF_LAST_ACTIVITY_KEY,
+    STAFF_LOGIN_AT_KEY,
+)
 from .selectors import is_staff_account
 
-LAST_ACTIVITY_KEY = "relative_last_activity"
-STAFF_LOGIN_AT_KEY = "staff_login_at"
-STAFF_LAST_ACTIVITY_KEY = "staff_last_activity"
+__all__ = ["LAST_ACTIVITY_KEY", "STAFF_LAST_ACTIVITY_KEY", "STAFF_LOGIN_AT_KEY", "TOUCH_INTERVAL_SECONDS"]
 # The activity timestamp (and the session's expiry with it) is rewritten at most this often: a write on
 # every request would cost a database write and commit per page. The idle timeout is thus between
 # the idle setting - TOUCH_INTERVAL_SECONDS and the idle setting.
@@ -40,9 +46,21 @@ def start_staff_session(request: HttpRequest, user) -> None:
     request.session.set_expiry(0)
 
 
+def idle_ended_message(idle_seconds: int) -> str:
+    """What the next page says after a session ended for inactivity (RGAA 13.1)."""
+    return _("Votre session a pris fin après %(idle)s d'inactivité. Reconnectez-vous pour continuer.") % {
+        "idle": duration_in_words(idle_seconds)
+    }
+
+
 class RelativeSessionMiddleware:
     """Logs a relative out after the idle timeout and refreshes the timestamp (at most once a minute) on
     every other request.
+
+    The next page after an idle timeout says so: when the server ends the session here, and when the browser
+    already dropped the session's cookie (its max-age is the idle limit), which the activity mark cookie
+    (RELATIVE_SESSION_MARK_COOKIE) tells. Both leave SESSION_ENDED_KEY on the new anonymous session; a
+    logout deletes the mark.
 
     Staff sessions are StaffSessionMiddleware's."""
 
@@ -51,22 +69,64 @@ class RelativeSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        idle = settings.RELATIVE_SESSION_IDLE_SECONDS
+        now = int(time.time())
         if user is not None and user.is_authenticated and hasattr(user, "relative"):
-            now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_KEY)
-            idle = settings.RELATIVE_SESSION_IDLE_SECONDS
             if last is not None and now - int(last) > idle:
                 logout(request)
-                messages.info(
-                    request,
-                    _("Votre session a expiré après %(minutes)d minutes d'inactivité. Veuillez vous reconnecter.")
-                    % {"minutes": idle // 60},
-                )
-                return redirect("home")
+                request.session[SESSION_ENDED_KEY] = idle
+                response = redirect("home")
+                self._forget_mark(response)
+                return response
             if last is None or now - int(last) >= TOUCH_INTERVAL_SECONDS:
                 request.session[LAST_ACTIVITY_KEY] = now
                 request.session.set_expiry(idle)
-        return self.get_response(request)
+            response = self.get_response(request)
+            self._after_relative_request(request, response, stamp_before=last)
+            return response
+        mark = request.COOKIES.get(RELATIVE_SESSION_MARK_COOKIE)
+        if mark is None:
+            return self.get_response(request)
+        stamp = self._mark_stamp(request)
+        if stamp is not None and now - stamp >= idle - TOUCH_INTERVAL_SECONDS:
+            request.session[SESSION_ENDED_KEY] = idle
+        response = self.get_response(request)
+        # A login in this request (FranceConnect's callback) writes its new mark, else the mark goes.
+        self._after_relative_request(request, response, stamp_before=None)
+        return response
+
+    @classmethod
+    def _after_relative_request(cls, request: HttpRequest, response: HttpResponse, *, stamp_before) -> None:
+        """The mark follows the activity stamp (this request's, or "Prolonger ma session"'s); a logout in
+        this request deletes it."""
+        if not is_relative(getattr(request, "user", None)):
+            cls._forget_mark(response)
+            return
+        stamp = request.session.get(LAST_ACTIVITY_KEY)
+        if stamp is not None and (stamp != stamp_before or RELATIVE_SESSION_MARK_COOKIE not in request.COOKIES):
+            # stamp_before is None after a login in this request: the old mark is replaced.
+            response.set_signed_cookie(
+                RELATIVE_SESSION_MARK_COOKIE, str(stamp), salt=RELATIVE_SESSION_MARK_COOKIE,
+                max_age=settings.RELATIVE_SESSION_IDLE_SECONDS + SESSION_MARK_GRACE_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )
+
+    @staticmethod
+    def _mark_stamp(request: HttpRequest) -> int | None:
+        value = request.get_signed_cookie(RELATIVE_SESSION_MARK_COOKIE, default=None, salt=RELATIVE_SESSION_MARK_COOKIE)
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _forget_mark(response: HttpResponse) -> None:
+        response.delete_cookie(RELATIVE_SESSION_MARK_COOKIE, samesite="Lax")
+
+
+def is_relative(user) -> bool:
+    return bool(user is not None and user.is_authenticated and hasattr(user, "relative"))
 
 
 class StaffSessionMiddleware:
@@ -104,9 +164,7 @@ class StaffSessionMiddleware:
                 "limit": duration_in_words(settings.STAFF_SESSION_MAX_SECONDS)
             }
         if now - int(last) > settings.STAFF_SESSION_IDLE_SECONDS:
-            return _("Votre session a expiré après %(idle)s d'inactivité. Veuillez vous reconnecter.") % {
-                "idle": duration_in_words(settings.STAFF_SESSION_IDLE_SECONDS)
-            }
+            return idle_ended_message(settings.STAFF_SESSION_IDLE_SECONDS)
         if now - int(last) >= TOUCH_INTERVAL_SECONDS:
             session[STAFF_LAST_ACTIVITY_KEY] = now
         return None

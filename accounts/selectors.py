@@ -4,13 +4,18 @@ change, and their second factor."""
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .constants import Role
+from django.conf import settings
+
+from .constants import LAST_ACTIVITY_KEY, STAFF_LAST_ACTIVITY_KEY, STAFF_LOGIN_AT_KEY, Role
 from .roles import BACK_OFFICE_ROLES
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from .models import User
 
 
@@ -119,3 +124,23 @@ def may_unlock_staff_logins(user: User) -> bool:
         user.is_authenticated and user.is_active and user.is_staff
         and (user.is_superuser or user.has_perm("accounts.unlock_stafflockout"))
     )
+
+
+def session_seconds_left(request: HttpRequest) -> int | None:
+    """Seconds before this session ends (accounts.middleware): a relative's after
+    RELATIVE_SESSION_IDLE_SECONDS without a request, a staff member's after STAFF_SESSION_IDLE_SECONDS or at
+    STAFF_SESSION_MAX_SECONDS after the login, whichever comes first. None for a visitor without a session to
+    lose (anonymous). What the warning dialog counts down from (static/js/session-warning.js)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    now = int(time.time())
+    session = request.session
+    if hasattr(user, "relative"):
+        ends = int(session.get(LAST_ACTIVITY_KEY, now)) + settings.RELATIVE_SESSION_IDLE_SECONDS
+    elif is_staff_account(user):
+        ends = min(int(session.get(STAFF_LAST_ACTIVITY_KEY, now)) + settings.STAFF_SESSION_IDLE_SECONDS,
+                   int(session.get(STAFF_LOGIN_AT_KEY, now)) + settings.STAFF_SESSION_MAX_SECONDS)
+    else:
+        return None
+    return max(0, ends - now)

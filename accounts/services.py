@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -15,9 +16,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import Gender
+from .constants import LAST_ACTIVITY_KEY, SESSION_ENDED_KEY, STAFF_LAST_ACTIVITY_KEY, Gender
 from .models import Relative, StaffLockout, User
-from .selectors import may_unlock_staff_logins
+from .selectors import is_staff_account, may_unlock_staff_logins, session_seconds_left
 
 RELATIVE_USERNAME_PREFIX = "fc-"
 CLAIM_MAX_LENGTHS = {"given_name": 255, "family_name": 255, "preferred_username": 255, "birthplace": 5,
@@ -465,3 +466,35 @@ def password_reset_verdict(*, address: str, email: str) -> str:
                  limit=PASSWORD_RESET_LIMIT_PER_ACCOUNT, window=PASSWORD_RESET_WINDOW):
         return "quiet"
     return "send"
+
+
+def extend_session(*, request) -> int | None:
+    """ "Prolonger ma session" (RGAA 13.1): the session's activity stamped now, so that its idle limit starts
+    again; a relative's cookie lives as long again. Returns the seconds left (a staff session never outlives
+    STAFF_SESSION_MAX_SECONDS), or None when there is no session to extend: an anonymous visitor, or a staff
+    member before their second factor."""
+    from .second_factor import has_second_factor
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    now = int(time.time())
+    if hasattr(user, "relative"):
+        request.session[LAST_ACTIVITY_KEY] = now
+        request.session.set_expiry(settings.RELATIVE_SESSION_IDLE_SECONDS)
+    elif is_staff_account(user) and has_second_factor(request):
+        request.session[STAFF_LAST_ACTIVITY_KEY] = now
+    else:
+        return None
+    return session_seconds_left(request)
+
+
+def take_session_ended_notice(*, request) -> int | None:
+    """The idle limit (seconds) of the session that just ended for inactivity, said once on the next page
+    (accounts.middleware leaves it on the new anonymous session); None otherwise, or once logged in again."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_ENDED_KEY not in session:
+        return None
+    idle = session.pop(SESSION_ENDED_KEY)
+    user = getattr(request, "user", None)
+    return None if user is not None and user.is_authenticated else int(idle)

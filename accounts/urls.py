@@ -18,6 +18,8 @@ urlpatterns = [
     path("agents/proconnect/deconnexion/", proconnect_views.proconnect_logout, name="proconnect_logout"),
     path("agents/proconnect/deconnexion/retour/", proconnect_views.proconnect_logout_callback,
          name="proconnect_logout_callback"),
+    # "Prolonger ma session" (the session warning dialog, relatives and staff): POST only, JSON.
+    path("session/prolonger/", views.extend_session, name="extend_session"),
     path("mon-espace/", views.mon_espace, name="mon_espace"),
     path("mon-espace/permis/ajouter/", views.add_permit, name="add_permit"),
     path("mon-espace/permis/<int:registration_id>/", views.permit_detail, name="permit_detail"),

@@ -10,7 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,12 +26,13 @@ from permits.registration import (
 )
 from transfers import services as transfer_services
 
+from .constants import LAST_ACTIVITY_KEY, SESSION_ENDED_KEY
 from .forms import AddPermitForm
 from .franceconnect import FranceConnectClient, FranceConnectError
 from .franceconnect.client import random_token
-from .middleware import LAST_ACTIVITY_KEY
 from .oidc import remember_pending_login, take_pending_login
 from .services import IdentityError, login_relative
+from .services import extend_session as extend_session_service
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +64,23 @@ def relative_required(view):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         user = request.user
         if not (user.is_authenticated and hasattr(user, "relative")):
-            messages.info(request, _("Identifiez-vous avec FranceConnect pour accéder à votre espace."))
+            if SESSION_ENDED_KEY not in request.session:  # else the page says that the session ended
+                messages.info(request, _("Identifiez-vous avec FranceConnect pour accéder à votre espace."))
             return redirect("home")
         return view(request, *args, **kwargs)
 
     return never_cache(wrapper)
+
+
+@require_POST
+@never_cache
+def extend_session(request: HttpRequest) -> JsonResponse:
+    """ "Prolonger ma session" in the session warning dialog (static/js/session-warning.js): the session's
+    idle limit starts again; answers the seconds now left. A visitor without a session gets a 403."""
+    seconds_left = extend_session_service(request=request)
+    if seconds_left is None:
+        return JsonResponse({"detail": _("Votre session a pris fin. Reconnectez-vous pour continuer.")}, status=403)
+    return JsonResponse({"seconds_left": seconds_left})
 
 
 @require_POST

@@ -32,6 +32,29 @@ def search_pages(request: HttpRequest, query: str):
     return Page.objects.live().public().descendant_of(root, inclusive=True).specific().search(query)
 
 
+def site_map_pages(request: HttpRequest) -> list[dict]:
+    """The live, public content pages under the site's home page, as a tree for the "Plan du site": each
+    ``{"title", "url", "children"}``, in the tree's order."""
+    root = site_root(request)
+    if root is None:
+        return []
+    top: list[dict] = []
+    by_path: dict[str, dict] = {}
+    for page in Page.objects.live().public().descendant_of(root).order_by("path").only(
+        "title", "path", "depth", "url_path"
+    ):
+        node = {"title": page.title, "url": page.get_url(request), "children": []}
+        parent = by_path.get(page.path[: -Page.steplen])
+        if page.depth == root.depth + 1:
+            top.append(node)
+        elif parent is None:
+            continue  # under a page that is not listed (not live or private)
+        else:
+            parent["children"].append(node)
+        by_path[page.path] = node
+    return top
+
+
 # -- the site's chrome (menu, footer, DSFR configuration), read on every page ------------------
 # Cached in the shared cache and dropped by cms.signals whenever a page, a site or the DSFR
 # configuration changes: without it every page of the portal costs seven queries for links that

@@ -37,6 +37,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("plan-du-site/", views.site_map, name="site_map"),
     # Before accounts.urls: the "Pécule" tab (/mon-espace/pecule/) is served by transfers.views.pecule,
     # which extends accounts/pecule.html (block pecule_content) with the transfer flow.
     path("", include("transfers.urls")),

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.selectors import site_map_pages
 from cms.views import serve_cms_page
 
 
@@ -35,6 +37,21 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
     return render(request, "accessibility.html", {
         "title": _("Déclaration d'accessibilité"), "declaration": declaration(), "defenseur": DEFENSEUR_DES_DROITS,
+    })
+
+
+@require_GET
+def site_map(request: HttpRequest) -> HttpResponse:
+    """ "Plan du site" (RGAA 12.5, linked in the footer): the content pages' tree, the pages of the portal
+    outside it, and "Mon espace"'s pages."""
+    is_relative = request.user.is_authenticated and hasattr(request.user, "relative")
+    pages = site_map_pages(request)
+    in_tree = {page["url"] for page in pages}
+    others = [{"title": title, "url": reverse(name)} for title, name in (
+        (_("Rechercher sur le site"), "search"), (_("Contact"), "contact"), (_("Accessibilité"), "accessibility"),
+    ) if reverse(name) not in in_tree]
+    return render(request, "site_map.html", {
+        "title": _("Plan du site"), "pages": pages, "others": others, "is_relative": is_relative,
     })
 
 

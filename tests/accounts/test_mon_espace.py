@@ -203,7 +203,7 @@ def test_a_relative_session_ends_after_30_minutes_idle(angela, settings):
     session.save()
     response = client.get("/mon-espace/", follow=True)
     assert response.redirect_chain[-1][0] == "/"
-    assert "Votre session a expiré après 30 minutes d'inactivité." in text(response)
+    assert "Votre session a pris fin après 30 minutes d'inactivité. Reconnectez-vous pour continuer." in text(response)
     assert "_auth_user_id" not in client.session
 
 

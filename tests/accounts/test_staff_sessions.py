@@ -81,7 +81,8 @@ def test_idle_for_more_than_thirty_minutes_sends_back_to_the_login_page_with_a_m
         assert response["Location"] == "/gestion/login/?next=%2Fgestion%2Fpermits%2Fdetainee%2F"
         assert user_id(client) is None
         login_page = client.get(response["Location"])
-    assert "Votre session a expiré après 30 minutes d'inactivité. Veuillez vous reconnecter." in text(login_page)
+    ended = "Votre session a pris fin après 30 minutes d'inactivité. Reconnectez-vous pour continuer."
+    assert ended in text(login_page)
 
 
 def test_a_page_within_a_minute_does_not_renew_the_activity_but_later_ones_do(greffe):
@@ -116,7 +117,7 @@ def test_a_cms_session_timing_out_goes_to_the_cms_login_page(communication):
         response = client.get("/cms/pages/", follow=True)
         assert user_id(client) is None
     assert response.redirect_chain[0][0] == "/cms/login/?next=%2Fcms%2Fpages%2F"
-    assert "Votre session a expiré après 30 minutes d'inactivité" in text(response)
+    assert "Votre session a pris fin après 30 minutes d'inactivité" in text(response)
 
 
 def test_the_timeouts_come_from_the_settings(settings, greffe):

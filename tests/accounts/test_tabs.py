@@ -50,3 +50,18 @@ def test_mes_rendez_vous_is_announced_as_coming_not_a_link():
     assert "Mes rendez-vous" in nav and "Bientôt disponible" in nav
     assert "Mes rendez-vous" not in links(nav)
     assert nav.index("Accueil") < nav.index("Pécule") < nav.index("Mes rendez-vous")
+
+
+@pytest.mark.parametrize("path", ["/mon-espace/", "/mon-espace/pecule/"])
+def test_one_current_page_per_navigation_mon_espace_is_the_section(path):
+    """The header's "Mon espace" marks the section (aria-current="true"); the tab marks the page: never two
+    links marked as the current page."""
+    registration = RegisteredPermitFactory()
+    client = Client()
+    client.force_login(registration.relative.user)
+    page = html.unescape(client.get(path).content.decode())
+    start = page.index('id="fr-navigation"')
+    header_nav = page[start:page.index("</nav>", start)]
+    assert links(header_nav)["Mon espace"].count('aria-current="true"') == 1
+    assert 'aria-current="page"' not in header_nav
+    assert tabs_of(path).count('aria-current="page"') == 1
