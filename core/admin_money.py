@@ -55,10 +55,30 @@ class EurosAdminMixin:
     def get_list_display(self, request):
         return self._swap(super().get_list_display(request))
 
+    def __init_subclass__(cls, **kwargs):
+        # An admin that writes its own get_readonly_fields (without calling this one) still gets the displays
+        # of its read-only money fields: otherwise the fieldsets would name displays the form does not know.
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("get_readonly_fields")
+        if own is not None and not getattr(own, "adds_euros", False):
+
+            def get_readonly_fields(self, request, obj=None, _own=own):
+                return self._with_displays(_own(self, request, obj))
+
+            get_readonly_fields.adds_euros = True
+            cls.get_readonly_fields = get_readonly_fields
+
+    def _with_displays(self, readonly) -> list:
+        """The read-only names and, after them, the display of each read-only money field (each once)."""
+        out = list(readonly)
+        for name in readonly:
+            if isinstance(name, str) and name in self._money and f"{name}{SUFFIX}" not in out:
+                out.append(f"{name}{SUFFIX}")
+        return out
+
     def get_readonly_fields(self, request, obj=None):
         # The fields themselves stay read only (so that no form offers them); their displays are added.
-        readonly = list(super().get_readonly_fields(request, obj))
-        return readonly + [f"{n}{SUFFIX}" for n in readonly if isinstance(n, str) and n in self._money]
+        return self._with_displays(super().get_readonly_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
         readonly = set(self.get_readonly_fields(request, obj))

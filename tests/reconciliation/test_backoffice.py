@@ -274,3 +274,20 @@ def test_without_the_sandbox_there_is_no_button_and_no_fetch(eager, settings):
     assert regie.post(SANDBOX, {"establishment": est.pk}).status_code == 404
     assert not BankStatement.objects.exists() and not CashierBatch.objects.exists()
     assert jobs.ReconciliationJob.objects.count() == 0
+
+
+def test_read_only_pages_of_statements_entries_and_batches_open_with_their_amounts_in_euros(tmp_path):
+    """The reconciliation admins write their own read-only fields: their money fields still show as euros."""
+    est = establishment()
+    transfer = executed_transfer(est, amount="1234.50")
+    receive(tmp_path, est, [transfer])
+    client = staff("regie", est)
+    statement = BankStatement.objects.get()
+    entry = statement.entries.get()
+    for url in (f"/gestion/reconciliation/bankstatement/{statement.pk}/change/",
+                f"/gestion/reconciliation/statemententry/{entry.pk}/change/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert EUROS in text(response), url
+    response = client.get("/gestion/reconciliation/bankstatement/")
+    assert response.status_code == 200
