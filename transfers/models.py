@@ -118,3 +118,9 @@ class Transfer(models.Model):
     def staff_status_label(self) -> str:
         """The status in the back office's words (transfers.constants.STAFF_STATUS_LABELS)."""
         return staff_status_label(self.status)
+
+    @property
+    def may_resume_or_cancel(self) -> bool:
+        """Waiting for the payer at their bank: the history and the transfer's page offer « Reprendre » and
+        « Annuler » (the views check again, through consent_still_valid and cancellation_refusal)."""
+        return self.status == TransferStatus.AWAITING_AUTHORIZATION

@@ -83,10 +83,9 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
         for reason in reasons:
             messages.error(request, reason)
         return redirect("transfers:pecule")
-    if request.method == "GET":
-        services.expire_stale(relative_id=relative.pk, detainee_ids=[permit.detainee_id])
     initial = {"key": uuid.uuid4()}
     if request.method == "GET":
+        services.expire_stale(relative_id=relative.pk, detainee_ids=[permit.detainee_id])
         # "Modifier le montant" on the bank list: the amount typed before, to change.
         previous = selectors.draft_to_amend(relative=relative, permit=permit, reference=request.GET.get("virement", ""))
         if previous is not None:
@@ -231,7 +230,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "transfers/detail.html",
         {"title": _("Virement %(ref)s") % {"ref": receipt.reference}, "transfer": transfer, "receipt": receipt,
          "steps": selectors.transfer_steps(transfer), "next_steps": receipts.next_steps(receipt),
-         "can_resume": transfer.status == S.AWAITING_AUTHORIZATION, "tab": "pecule"},
+         "tab": "pecule"},
     )
 
 
