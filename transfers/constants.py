@@ -81,6 +81,14 @@ COUNTING_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED, S.EXECUTE
 BANK_PENDING_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED})
 # States a transfer is abandoned in after EXPIRY_DELAY.
 EXPIRABLE_STATUSES = frozenset({S.DRAFT, S.AWAITING_AUTHORIZATION})
+# The payer's bank accepted it and it was not sent back: the confirmation page says « pris en compte ».
+ACCEPTED_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED})
+# The payer's bank accepted it: the money left (or is leaving) their account (the receipt says paid).
+PAID_STATUSES = ACCEPTED_STATUSES | {S.TO_REFUND, S.REFUNDED}
+# On its way to the pécule: an expected date is given.
+ON_ITS_WAY_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
+# Paid, but the money goes back to the payer.
+REFUND_STATUSES = frozenset({S.TO_REFUND, S.REFUNDED})
 EXPIRY_DELAY = datetime.timedelta(minutes=30)
 
 # Polling the bank: first after POLL_BASE_DELAY, doubling up to POLL_MAX_DELAY, at most POLL_MAX_ATTEMPTS.

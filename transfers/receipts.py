@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import selectors
+from .constants import REFUND_STATUSES
 from .formats import french_spacing
 from .models import Transfer
 
@@ -83,7 +84,7 @@ def receipt_pdf(transfer: Transfer) -> bytes:
         _p(title, "title"),
     ]
     state = Table([[_p(receipt.state, "state")]], colWidths=[WIDTH])
-    background = SUCCESS_BG if receipt.paid and transfer.status not in selectors.REFUND_STATUSES else WARNING_BG
+    background = SUCCESS_BG if receipt.paid and transfer.status not in REFUND_STATUSES else WARNING_BG
     if transfer.status == "awaiting_authorization":
         background = INFO_BG
     state.setStyle(TableStyle([

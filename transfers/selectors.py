@@ -33,6 +33,8 @@ from .constants import (
     EXPIRABLE_STATUSES,
     EXPIRY_DELAY,
     HISTORY_MONTHS,
+    ON_ITS_WAY_STATUSES,
+    PAID_STATUSES,
     TransferStatus,
 )
 from .models import Transfer
@@ -384,15 +386,11 @@ def draft_to_amend(*, relative, permit, reference: str) -> Transfer | None:
 def registration_of_transfer(*, relative, transfer: Transfer):
     """The relative's registration of the transfer's permit (the amount page's address), or None."""
     return registered_permits(relative).filter(permit_id=transfer.permit_id).first()
+
+
 # -- the confirmation, the receipt and the steps of a transfer ---------------------------------
 
 S = TransferStatus
-# The payer's bank accepted it: the money left (or is leaving) their account.
-PAID_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED, S.TO_REFUND, S.REFUNDED})
-# On its way to the pécule: an expected date is given.
-ON_ITS_WAY_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
-# Paid, but the money goes back to the payer.
-REFUND_STATUSES = frozenset({S.TO_REFUND, S.REFUNDED})
 
 # Each step of a transfer in the relative's words (the detail page of the history, the receipt).
 STEP_LABELS: dict[str, str] = {

@@ -18,14 +18,13 @@ from establishments.models import Bank
 from permits.registration import registered_permit_for, registered_permits
 
 from . import receipts, selectors, services
-from .constants import BANK_PENDING_STATUSES, HISTORY_PAGE_SIZE, TransferStatus
+from .constants import ACCEPTED_STATUSES, BANK_PENDING_STATUSES, HISTORY_PAGE_SIZE, TransferStatus
 from .forms import AmountForm, BankSearchForm
 from .psd2 import Psd2Error
 
 S = TransferStatus
 # A double click waits this long for the first click's payment request before saying it is on its way.
 INITIATION_WAIT_SECONDS = 15.0
-ACCEPTED = {S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED}
 
 
 def _permit_rows(relative) -> list[dict]:
@@ -194,11 +193,12 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
             messages.warning(request, str(exc.user_message))
         transfer = selectors.transfer_for_relative(relative=request.user.relative, reference=reference)
     receipt = selectors.receipt_for(transfer)
+    accepted = transfer.status in ACCEPTED_STATUSES
     return render(
         request,
         "transfers/done.html",
-        {"title": _("Votre virement a été pris en compte") if transfer.status in ACCEPTED else _("Votre virement"),
-         "transfer": transfer, "accepted": transfer.status in ACCEPTED, "receipt": receipt,
+        {"title": _("Votre virement a été pris en compte") if accepted else _("Votre virement"),
+         "transfer": transfer, "accepted": accepted, "receipt": receipt,
          "next_steps": receipts.next_steps(receipt), "tab": "pecule"},
     )
 
