@@ -74,9 +74,8 @@
 
   function close() {
     if (!dialog.open) { return; }
-    closingOurselves = true;
+    closingOurselves = true;  // reset by the "close" event, which the browser fires later, not during close()
     dialog.close();
-    closingOurselves = false;
     if (returnFocus && typeof returnFocus.focus === "function" && document.contains(returnFocus)) {
       returnFocus.focus();
     }
@@ -135,7 +134,10 @@
   extendButton.addEventListener("click", extend);
   // Escape (the dialog's "cancel") keeps the session, as does any other way of closing it but the logout.
   dialog.addEventListener("cancel", function (event) { event.preventDefault(); extend(); });
-  dialog.addEventListener("close", function () { if (!closingOurselves) { extend(); } });
+  dialog.addEventListener("close", function () {
+    if (closingOurselves) { closingOurselves = false; return; }
+    extend();
+  });
   form.addEventListener("submit", function () { closingOurselves = true; });
   window.addEventListener("storage", function (event) {
     if (event.key === STORE_KEY && dialog.open && laterElsewhere()) { close(); }

@@ -104,6 +104,8 @@ def session_warning(walker, name, viewport):
     walk = walker(name, viewport)
     page = walk.page
     page.clock.install()  # the page's timers and Date, run forward below; the server's clock is real
+    extensions = []
+    page.on("request", lambda request: extensions.append(request) if request.url.endswith("/session/prolonger/") else None)
     log_in_as_angela(walk)
     registration = angela_permit()
     page.goto(f"/mon-espace/virements/nouveau/{registration.pk}/")
@@ -131,6 +133,10 @@ def session_warning(walker, name, viewport):
     assert extension.value.json()["seconds_left"] > 25 * 60
     expect(dialog).to_be_hidden()
     expect(amount).to_have_value("42,50")  # the page was not reloaded
+    page.wait_for_load_state("networkidle")
+    # One extension per click: closing the dialog (its "close" event comes later) must not ask again, or a
+    # late answer would put the next warning off.
+    assert len(extensions) == 1, [request.url for request in extensions]
 
     page.clock.run_for("28:30")  # the warning again, 28 minutes after the extension: Escape keeps the session
     expect(dialog).to_be_visible()
