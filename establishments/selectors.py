@@ -115,6 +115,13 @@ def may_see_establishment(user: User, establishment_id: int | None) -> bool:
     return establishment_id is not None and establishments_for(user).filter(pk=establishment_id).exists()
 
 
+def require_establishment(user: User | None, establishment_id: int | None, error: Exception) -> None:
+    """Raises ``error`` unless ``user`` may act for the establishment ``establishment_id`` (the one scoping
+    check of services and views). ``user`` None is the system itself (a task, a command): it acts everywhere."""
+    if user is not None and not may_see_establishment(user, establishment_id):
+        raise error
+
+
 def history_in_scope(user: User, model: type[Model], object_id: str, path: str, version_id: str | None = None) -> bool:
     """Whether ``user`` may read the history of the object ``object_id`` of ``model`` (and its version
     ``version_id``): the object, or its last known state once deleted, and the version itself must

@@ -1,0 +1,30 @@
+"""Text rules shared by every app: one fold for comparing names, one cleaner for SEPA's character set.
+
+- ``fold``: what two spellings of a name have in common for a comparison (no case, no accents):
+  ``Hélène`` and ``HELENE`` fold to ``helene``. Used to match a FranceConnect identity with a permit
+  (``permits.registration``), to read GENESIS values (``permits.resources``), to search the FAQ.
+- ``sepa_text``: free text in the SEPA / STET restricted Latin set (``a-z A-Z 0-9 / - ? : ( ) . , ' +``
+  and space), accents dropped, other characters replaced by a space, spaces collapsed, cut to a length.
+  Used for the payment request's remittance and names (``transfers.psd2``) and the refunds' pain.001
+  (``reconciliation.refunds``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SEPA_DISALLOWED = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
+
+
+def fold(value: str | None) -> str:
+    """``"Hélène"`` → ``"helene"``: case folded, accents and other combining marks removed."""
+    decomposed = unicodedata.normalize("NFKD", (value or "").casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def sepa_text(value: str | None, max_length: int) -> str:
+    """``value`` in SEPA's allowed characters, spaces collapsed, cut to ``max_length`` (may be empty)."""
+    ascii_text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode("ascii")
+    cleaned = SEPA_DISALLOWED.sub(" ", ascii_text)
+    return " ".join(cleaned.split())[:max_length].strip()
