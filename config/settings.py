@@ -101,6 +101,7 @@ PROCONNECT_TWO_FACTOR_ACR = [
 ]
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "establishments",
     "permits",
