@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject, ModelChange
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from core.money import format_euros
 from transfers.constants import staff_status_label
-from transfers.formats import format_euros
 
 EMPTY = "—"
 

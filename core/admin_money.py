@@ -1,5 +1,5 @@
 """Amounts in the back office's lists and read-only pages as everywhere else in the portal:
-``1 234,50 €`` (transfers.formats.format_euros), never Django's bare ``1234,50``.
+``1 234,50 €`` (core.money.format_euros), never Django's bare ``1234,50``.
 
 Money is the portal's only decimal with 2 places (amounts, caps, balances, totals). For each such
 field of the model, the mixin offers a ``<field>_euros`` display and puts it in place of the field in
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import DecimalField
 
-from transfers.formats import format_euros
+from core.money import format_euros
 
 EMPTY = "—"
 SUFFIX = "_euros"

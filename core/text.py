@@ -3,6 +3,7 @@
 - ``fold``: what two spellings of a name have in common for a comparison (no case, no accents):
   ``Hélène`` and ``HELENE`` fold to ``helene``. Used to match a FranceConnect identity with a permit
   (``permits.registration``), to read GENESIS values (``permits.resources``), to search the FAQ.
+- ``french_spacing``: French typography for the sentences the portal builds (no-break spaces).
 - ``sepa_text``: free text in the SEPA / STET restricted Latin set (``a-z A-Z 0-9 / - ? : ( ) . , ' +``
   and space), accents dropped, other characters replaced by a space, spaces collapsed, cut to a length.
   Used for the payment request's remittance and names (``transfers.psd2``) and the refunds' pain.001
@@ -28,3 +29,15 @@ def sepa_text(value: str | None, max_length: int) -> str:
     ascii_text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode("ascii")
     cleaned = SEPA_DISALLOWED.sub(" ", ascii_text)
     return " ".join(cleaned.split())[:max_length].strip()
+
+
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;!?»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
+
+
+def french_spacing(text: str) -> str:
+    """French typography for the sentences the portal builds: a no-break space before « : » and inside
+    guillemets, a narrow no-break space before « ; », « ! » and « ? », so that a line never starts with
+    the sign (``il reste 200 € ; …`` wrapped on a phone)."""
+    text = _SPACE_BEFORE.sub(lambda m: ("\u00a0" if m[1] in ":»" else "\u202f") + m[1], str(text))
+    return _SPACE_AFTER.sub("«\u00a0", text)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from transfers.formats import format_euros
+from core.money import format_euros
 
 from .constants import CAP_FIELDS
 from .models import Establishment, NationalCeiling

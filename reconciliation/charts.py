@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from transfers.formats import format_euros
+from core.money import format_euros
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 24, 56  # room for the scale, the day labels, the axis titles, the points

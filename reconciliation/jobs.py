@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from transfers.formats import format_euros
+from core.money import format_euros
 
 from . import services
 from .camt import CamtError

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from transfers.formats import format_euros
+from core.money import format_euros
 
 from .constants import (
     JOB_TITLES,

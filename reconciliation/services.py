@@ -19,12 +19,12 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from core.money import format_euros
 from establishments.models import Establishment
 from establishments.selectors import may_see_establishment
 from permits.constants import DetaineeStatus
 from transfers import services as transfer_services
 from transfers.constants import TransferStatus, staff_status_label
-from transfers.formats import format_euros
 from transfers.models import Transfer
 
 from . import cashier as cashier_module

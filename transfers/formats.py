@@ -1,13 +1,13 @@
-"""French amount formats: parsing what a relative types, and showing euros (``1 000,00 €``)."""
+"""What a relative types as an amount (``parse_amount``) and a transfer's reference shown in groups
+(``format_reference``); euros are shown by ``core.money.format_euros``."""
 
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .constants import MAX_AMOUNT_DIGITS
+from .constants import MAX_AMOUNT_DIGITS, REFERENCE_PREFIX
 
-THOUSANDS_SEPARATOR = "\u202f"
 _AMOUNT = re.compile(r"^(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<dec>\d+))?$")
 
 
@@ -42,37 +42,11 @@ def parse_amount(raw: str) -> Decimal:
     return amount
 
 
-def format_euros(value: Decimal) -> str:
-    """``Decimal("1000.5")`` → ``1 000,50 €`` (narrow no-break space between thousands)."""
-    quantized = Decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if quantized < 0 else ""
-    integer, _dot, cents = f"{abs(quantized):.2f}".partition(".")
-    groups = []
-    while integer:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    return f"{sign}{THOUSANDS_SEPARATOR.join(groups)},{cents}\u00a0€"
-
-
 def format_reference(reference: str) -> str:
     """A transfer's reference in readable groups, for display only (the stored reference, which is also
     the bank's EndToEndId, never changes): ``PDP4F7K9Q2M…`` → ``PDP 4F7K 9Q2M …`` (the prefix, then
     groups of four)."""
-    from .constants import REFERENCE_PREFIX
-
     text = (reference or "").strip()
     head, rest = (REFERENCE_PREFIX, text[len(REFERENCE_PREFIX):]) if text.startswith(REFERENCE_PREFIX) else ("", text)
     groups = [rest[i:i + 4] for i in range(0, len(rest), 4)]
     return " ".join(part for part in [head, *groups] if part)
-
-
-_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;!?»])")
-_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]+")
-
-
-def french_spacing(text: str) -> str:
-    """French typography for the sentences the portal builds: a no-break space before « : » and inside
-    guillemets, a narrow no-break space before « ; », « ! » and « ? », so that a line never starts with
-    the sign (``il reste 200 € ; …`` wrapped on a phone)."""
-    text = _SPACE_BEFORE.sub(lambda m: ("\u00a0" if m[1] in ":»" else "\u202f") + m[1], str(text))
-    return _SPACE_AFTER.sub("«\u00a0", text)

@@ -15,9 +15,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.text import french_spacing
+
 from . import selectors
 from .constants import REFUND_STATUSES
-from .formats import french_spacing
 from .models import Transfer
 
 BLUE = colors.HexColor("#000091")

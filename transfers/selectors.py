@@ -113,7 +113,7 @@ class Allowance:
     def explanation(self) -> str:
         """What the relative can send now and why, in plain French (the card of the "Pécule" tab and
         the amount page both show it), with no-break spaces before « : » and « ; »."""
-        from .formats import french_spacing
+        from core.text import french_spacing
 
         return french_spacing(self._explanation())
 
@@ -184,7 +184,7 @@ def _first_of_month(moment: datetime.datetime | None) -> str:
 
 
 def _euros(value: Decimal) -> str:
-    from .formats import format_euros
+    from core.money import format_euros
 
     return format_euros(value)
 
@@ -455,7 +455,7 @@ class Step:
 def transfer_steps(transfer: Transfer) -> list[Step]:
     """The statuses the transfer went through, oldest first, each with the date it was reached (from the
     transfer's history records), in the relative's words."""
-    from .formats import french_spacing
+    from core.text import french_spacing
 
     steps: list[Step] = []
     records = transfer.history.order_by("history_date", "history_id").values_list("status", "history_date")
@@ -506,7 +506,10 @@ def _state(transfer: Transfer) -> str:
 
 def receipt_for(transfer: Transfer) -> Receipt:
     """``transfer`` should come with its detainee, establishment, bank and relative selected."""
-    from .formats import format_euros, format_reference, french_spacing
+    from core.money import format_euros
+    from core.text import french_spacing
+
+    from .formats import format_reference
 
     reference = format_reference(transfer.reference)
     made_at = transfer.authorized_at or transfer.initiated_at or transfer.created_at

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
 
-from transfers.formats import format_euros
+from core.money import format_euros
 
 from ..constants import CAMT053_NAMESPACE_PREFIX, CAMT053_VERSIONS, MAX_STATEMENT_BYTES, NOT_PROVIDED
 

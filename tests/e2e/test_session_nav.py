@@ -105,7 +105,7 @@ def session_warning(walker, name, viewport):
     page = walk.page
     page.clock.install()  # the page's timers and Date, run forward below; the server's clock is real
     extensions = []
-    page.on("request", lambda request: extensions.append(request) if request.url.endswith("/session/prolonger/") else None)
+    page.on("request", lambda request: request.url.endswith("/session/prolonger/") and extensions.append(request))
     log_in_as_angela(walk)
     registration = angela_permit()
     page.goto(f"/mon-espace/virements/nouveau/{registration.pk}/")

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from transfers.formats import AmountError, format_euros, parse_amount
+from core.money import format_euros
+from transfers.formats import AmountError, parse_amount
 
 
 @pytest.mark.parametrize(

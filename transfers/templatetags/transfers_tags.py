@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from django import template
 
-from transfers.formats import format_euros
+from core.money import format_euros
+from core.text import french_spacing as spaced
 
 register = template.Library()
 
@@ -17,8 +18,6 @@ def euros(value) -> str:
 
 @register.filter(is_safe=True)
 def french_spacing(value) -> str:
-    """No-break spaces before « : », « ; », « ? », « ! » (transfers.formats.french_spacing); use it as
+    """No-break spaces before « : », « ; », « ? », « ! » (core.text.french_spacing); use it as
     ``{% filter french_spacing %}{% translate "…" %}{% endfilter %}``."""
-    from transfers.formats import french_spacing as spaced
-
     return spaced(value)

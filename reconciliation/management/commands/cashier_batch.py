@@ -6,9 +6,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.money import format_euros
 from establishments.models import Establishment
 from reconciliation import services
-from transfers.formats import format_euros
 
 
 class Command(BaseCommand):
