@@ -5,15 +5,28 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint e2e-deps stack
+.PHONY: install run test lint e2e-deps stack lock
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions and their hashes (requirements-dev.lock: the portal's and the tests' dependencies), so that
+# a fresh machine installs what CI installed; `make lock` makes the locks again from pyproject.toml's ranges.
+$(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# After a change of pyproject.toml's dependencies, or to take newer versions: both lock files made again with
+# pip-tools (in a venv of its own), then `make install`. Commit pyproject.toml and the two locks together;
+# tests/config/test_lock_files.py fails while they disagree. Production installs requirements.lock only.
+LOCK_TOOLS := build/lock-tools
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet "pip-tools>=7.4,<8")
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 # The portal on the embedded default (SQLite, tasks run eagerly, stand-ins on) with the demo data, at
 # http://$(HOST):$(PORT) (`make run PORT=8822`): the stand-ins follow the address the browser uses (core/addresses.py).
