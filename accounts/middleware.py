@@ -26,6 +26,7 @@ from .constants import (
     STAFF_LAST_ACTIVITY_KEY,
     STAFF_LOGIN_AT_KEY,
 )
+from .second_factor import has_second_factor
 from .selectors import is_staff_account
 
 __all__ = ["LAST_ACTIVITY_KEY", "STAFF_LAST_ACTIVITY_KEY", "STAFF_LOGIN_AT_KEY", "TOUCH_INTERVAL_SECONDS"]
@@ -209,8 +210,6 @@ class StaffSecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
         if path.startswith(SECOND_FACTOR_GATED_PREFIXES) and not self._open(path):
-            from .second_factor import has_second_factor
-
             user = getattr(request, "user", None)
             if user is not None and is_staff_account(user) and not has_second_factor(request):
                 target = reverse("second_factor:verify")

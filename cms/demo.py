@@ -22,6 +22,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 
+from establishments.models import Establishment
+
 from .illustrations import screen_illustration
 from .models import (
     ContactFormField,
@@ -34,6 +36,7 @@ from .models import (
     NewsPage,
     TutorialPage,
 )
+from .rights import grant_communication_rights
 
 ASSETS = Path(__file__).resolve().parent / "demo_assets"
 WELCOME_TITLE = "Welcome to your new Wagtail site!"
@@ -228,8 +231,6 @@ FAQ_THEMES = [
 
 def load_cms_demo(report) -> HomePage:
     """Create what is missing of the demo site; ``report`` is sandbox.demo.DemoReport."""
-    from establishments.models import Establishment
-
     root = _wagtail_roots()
     home = _child(root, HomePage, "accueil", report, title="Accueil",
                   search_description="Le portail des services de l'administration pénitentiaire pour les proches "
@@ -299,8 +300,6 @@ def load_cms_demo(report) -> HomePage:
 def _wagtail_roots() -> Page:
     """Wagtail's root page and root collection (made by its migrations; made again here when tests have
     emptied the database), and the communication role's rights on them."""
-    from .rights import grant_communication_rights
-
     if not Locale.objects.exists():
         Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node()

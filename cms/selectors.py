@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from wagtail.models import Page, Site
 
+from .models import ContactPage, ContentPage, HomePage
+
 
 def site_root(request: HttpRequest) -> Page | None:
     site = Site.find_for_request(request)
@@ -16,8 +18,6 @@ def site_root(request: HttpRequest) -> Page | None:
 
 def cms_home(request: HttpRequest):
     """The site's Wagtail home page, when the content site is set up (else None)."""
-    from .models import HomePage
-
     root = site_root(request)
     if root is None or root.specific_class is not HomePage or not root.live:
         return None
@@ -66,8 +66,6 @@ DSFR_CONFIG_CACHE_KEY = "cms:dsfr-config"
 
 
 def _chrome_links(request: HttpRequest | None) -> dict:
-    from .models import ContactPage, ContentPage, HomePage
-
     root = site_root(request) if request is not None else None
     if root is None or root.specific_class is not HomePage:
         return {"menu": [], "footer": []}

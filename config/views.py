@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.accessibility import DEFENSEUR_DES_DROITS, declaration
 from cms.selectors import site_map_pages
 from cms.views import serve_cms_page
 
@@ -33,8 +34,6 @@ def contact(request: HttpRequest) -> HttpResponse:
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The déclaration d'accessibilité, from the portal's last audit (cms.accessibility: one place for
     the page and the footer's status)."""
-    from cms.accessibility import DEFENSEUR_DES_DROITS, declaration
-
     return render(request, "accessibility.html", {
         "title": _("Déclaration d'accessibilité"), "declaration": declaration(), "defenseur": DEFENSEUR_DES_DROITS,
     })

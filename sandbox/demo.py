@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from accounts.constants import Role
 from accounts.models import User
+from cms.demo import load_cms_demo
 from establishments.constants import Disp, EstablishmentKind
 from establishments.models import Bank, Establishment
 from permits.constants import DetaineeStatus, PermitKind, PermitStatus
@@ -153,8 +154,6 @@ def load_demo() -> DemoReport:
     )
     for username, role, local, back_office in DEMO_STAFF:
         _load_staff(username, role, establishment if local else None, back_office, report)
-    from cms.demo import load_cms_demo
-
     load_cms_demo(report)  # the content site: home page, guide, tutorial, FAQ, CPDEMO page, contact, legal pages
     return report
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from accounts.models import Relative
+from establishments.models import Bank, Establishment
+from permits.models import Detainee, VisitPermit
+from transfers.models import Transfer
+
 
 def database_counts() -> list[tuple[str, str, int]]:
     """(singular, plural, count) of what a newcomer tries the portal with, in the order ``load_demo`` prints it."""
     from wagtail.models import Page
-
-    from accounts.models import Relative
-    from establishments.models import Bank, Establishment
-    from permits.models import Detainee, VisitPermit
-    from transfers.models import Transfer
 
     staff = get_user_model().objects.filter(is_active=True, relative__isnull=True, groups__isnull=False).distinct()
     return [

@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField
 from core.ratelimit import client_address
 
 from ..constants import CONTACT_HONEYPOT_FIELD, FORM_MESSAGE_MAX_LENGTH, FORM_TEXT_MAX_LENGTH
+from ..services import ContactRefused, submit_contact_message
 from .base import PortalPageMixin
 
 
@@ -128,8 +129,6 @@ class ContactPage(PortalPageMixin, AbstractForm):
         })
 
     def serve(self, request, *args, **kwargs):
-        from ..services import ContactRefused, submit_contact_message
-
         if request.method != "POST":
             return super().serve(request, *args, **kwargs)
         form = self.get_form(request.POST, request.FILES, page=self, user=request.user)

@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import GuideStreamBlock
+from ..pdf import guide_pdf
 from .base import PortalPageMixin
 
 
@@ -80,8 +81,6 @@ class GuidePage(PortalPageMixin, RoutablePageMixin, Page):
 
     @path("pdf/", name="pdf")
     def pdf_view(self, request):
-        from ..pdf import guide_pdf
-
         response = HttpResponse(guide_pdf(self), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{slugify(self.title) or "guide"}.pdf"'
         return response

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from ..blocks import ServiceBlock
 from .base import PortalPageMixin
+from .news import NewsPage
 
 
 class HomePage(PortalPageMixin, Page):
@@ -29,8 +30,6 @@ class HomePage(PortalPageMixin, Page):
         verbose_name_plural = _("pages d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from .news import NewsPage
-
         context = super().get_context(request, *args, **kwargs)
         context["title"] = self.seo_title or _("Accueil")
         context["is_relative"] = is_relative = request.user.is_authenticated and hasattr(request.user, "relative")

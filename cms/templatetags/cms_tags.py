@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 
+from ..accessibility import declaration
 from ..constants import CONTACT_HONEYPOT_FIELD
 
 register = template.Library()
@@ -28,6 +29,4 @@ def support_email() -> str:
 @register.simple_tag
 def accessibility_status() -> str:
     """The portal's RGAA status (« partiellement conforme »…), read from its declaration (cms.accessibility)."""
-    from ..accessibility import declaration
-
     return declaration().status
