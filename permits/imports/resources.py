@@ -188,7 +188,7 @@ class GenesisResource(resources.ModelResource, metaclass=GenesisResourceMetaclas
             result.append_base_error(self.get_error_result_class()(GenesisFileError(message)))
             return result
         # A file makes hundreds of thousands of small objects that live until its end: the cyclic
-        # garbage collector would rescan them over and over (the import slowed down quadratically).
+        # garbage collector would rescan them over and over, and the import time grow with the square of the rows.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
