@@ -81,7 +81,8 @@ def run() -> None:
     from accounts.constants import Role
     from accounts.models import User
     from establishments.models import Establishment
-    from permits.constants import GENESIS_PERMIT_COLUMNS, PermitKind, PermitStatus
+    from permits.constants import PermitKind, PermitStatus
+    from permits.imports.columns import PERMIT_COLUMNS
     from permits.models import Detainee, VisitPermit
     from permits.services import import_genesis_file
 
@@ -130,7 +131,7 @@ def run() -> None:
         return ";".join((number, code, ecrou, name, first, born.strftime("%d/%m/%Y"), rel, kind[0],
                          since.isoformat(), until.strftime("%d/%m/%Y") if until else "", status[0]))
 
-    content = ("\n".join([";".join(GENESIS_PERMIT_COLUMNS), *(csv_line(permit(i)) for i in range(N_PERMITS))])
+    content = ("\n".join([PERMIT_COLUMNS.header, *(csv_line(permit(i)) for i in range(N_PERMITS))])
                + "\n").encode("utf-8")
     print(f"GENESIS CSV: {N_PERMITS} permits, {len(content) / 1e6:.1f} MB")
 

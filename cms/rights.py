@@ -1,10 +1,12 @@
-"""The communications team's rights in Wagtail (see the migration cms.0002_communication_rights).
+"""The Wagtail rights of the communications team, granted by ``grant_communication_rights`` (run by the
+migration cms.0002_communication_rights and by load_demo):
 
-- The ``communication`` role (the demo account ``communication``) edits, publishes and moderates:
-  page rights on the whole tree, images and documents, and it approves the moderation workflow's task.
-- Wagtail's groups are named in French: « Rédacteurs » (write and submit for moderation, cannot
-  publish) and « Modérateurs » (publish and approve), for other members of the team.
-Access to /cms/ itself (``wagtailadmin.access_admin``) is granted by accounts.roles."""
+- the ``communication`` role (demo account ``communication``) has page rights on the whole tree and on
+  images and documents, publishes, and approves the task of the moderation workflow;
+- for other members of the team, Wagtail's groups carry French names: « Rédacteurs » write and submit
+  for moderation without publishing, « Modérateurs » publish and approve.
+
+Access to /cms/ itself (``wagtailadmin.access_admin``) comes from accounts.roles."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions

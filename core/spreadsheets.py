@@ -3,7 +3,7 @@
 A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula
 by Excel or LibreOffice (OWASP "CSV injection"): such a text is written with a leading apostrophe,
 which makes it plain text. Numbers, dates and other values are left as they are. Every file a person
-downloads or is handed goes through here: GENESIS exports (``permits.resources``), the cashier batch
+downloads or is handed goes through here: GENESIS exports (``permits.imports``), the cashier batch
 (``reconciliation.cashier.files``), the reconciliation report's CSV and XLSX (``reconciliation.views``)."""
 
 from __future__ import annotations

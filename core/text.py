@@ -2,7 +2,7 @@
 
 - ``fold``: what two spellings of a name have in common for a comparison (no case, no accents):
   ``Hélène`` and ``HELENE`` fold to ``helene``. Used to match a FranceConnect identity with a permit
-  (``permits.registration``), to read GENESIS values (``permits.resources``), to search the FAQ.
+  (``permits.registration``), to read GENESIS values (``permits.imports``), to search the FAQ.
 - ``french_spacing``: French typography for the sentences the portal builds (no-break spaces).
 - ``sepa_text``: free text in the SEPA / STET restricted Latin set (``a-z A-Z 0-9 / - ? : ( ) . , ' +``
   and space), accents dropped, other characters replaced by a space, spaces collapsed, cut to a length.

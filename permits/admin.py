@@ -13,8 +13,8 @@ from establishments.selectors import scope_queryset
 
 from .constants import DECISION_NOTE_MAX_LENGTH, RefusalReason, RegistrationStatus
 from .forms import GenesisImportExportMixin
+from .imports.resources import DetaineeResource, VisitPermitResource
 from .models import Detainee, RegisteredPermit, VisitPermit
-from .resources import DetaineeResource, VisitPermitResource
 from .selectors import other_registrations_of, registrations_for_review
 from .services import RegistrationDecisionError, confirm_registration, refuse_registration
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditReason
+
 
 class DetaineeStatus(models.TextChoices):
     DETAINED = "detained", _("Détenu")
@@ -34,14 +36,6 @@ GENESIS_PERMIT_STATUS = {
     "expire": PermitStatus.EXPIRED,
 }
 GENESIS_YES_NO = {"oui": True, "non": False}
-
-GENESIS_DETAINEE_COLUMNS = (
-    "etablissement", "numero_ecrou", "nom", "prenom", "date_naissance", "statut", "subsides_autorises",
-)
-GENESIS_PERMIT_COLUMNS = (
-    "numero_permis", "etablissement", "numero_ecrou", "nom_titulaire", "prenoms_titulaire",
-    "date_naissance_titulaire", "lien", "type", "date_debut", "date_fin", "statut",
-)
 
 # An import file larger than this is refused before it is read.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -90,3 +84,18 @@ class RefusalReason(models.TextChoices):
 
 # The greffe's note on a decision (required with the reason "Autre motif").
 DECISION_NOTE_MAX_LENGTH = 500
+
+
+class PermitAuditReason(AuditReason):
+    """Why a detainee, a visit permit or a registration changed, as the audit stores it (``core.audit``)."""
+
+    # GENESIS imports (detail: the file's name) and the greffe's decisions (detail: the greffe's note).
+    GENESIS_IMPORT = "permit_genesis_import", _("Import GENESIS")
+    REGISTRATION_CONFIRMED = "permit_registration_confirmed", _("Confirmé par le greffe")
+    REGISTRATION_REFUSED_NOT_HOLDER = "permit_registration_refused_not_holder", _(
+        "Refusé par le greffe (le proche n'est pas le titulaire)"
+    )
+    REGISTRATION_REFUSED_BIRTH_DATE = "permit_registration_refused_birth_date", _(
+        "Refusé par le greffe (date de naissance différente de celle du titulaire)"
+    )
+    REGISTRATION_REFUSED_OTHER = "permit_registration_refused_other", _("Refusé par le greffe (autre motif)")

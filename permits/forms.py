@@ -13,8 +13,9 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 
-from .constants import MAX_IMPORT_BYTES
-from .resources import GENESIS_FORMATS, PREVIEW_ROWS, GenesisFileError, missing_columns_message
+from .constants import MAX_IMPORT_BYTES, PermitAuditReason
+from .imports.files import GENESIS_FORMATS, GenesisFileError, check_dataset, check_size
+from .imports.resources import PREVIEW_ROWS
 from .services import import_genesis_dataset
 
 
@@ -39,12 +40,10 @@ class GenesisImportForm(ImportForm):
         upload = cleaned.get("import_file")
         if upload is None:
             return cleaned
-        if upload.size > MAX_IMPORT_BYTES:
-            self.add_error(
-                "import_file",
-                _("Le fichier dépasse la taille maximale autorisée (%(max)d Mo).")
-                % {"max": MAX_IMPORT_BYTES // (1024 * 1024)},
-            )
+        try:
+            check_size(upload.size)
+        except GenesisFileError as exc:
+            self.add_error("import_file", str(exc))
             return cleaned
         index = cleaned.get("format")
         if index in (None, ""):
@@ -53,17 +52,12 @@ class GenesisImportForm(ImportForm):
             index = str(titles.index(extension)) if extension in titles else "0"
             cleaned["format"] = index
         content = b"".join(upload.chunks())
+        resource = self.import_resources[int(cleaned.get("resource") or 0)]
         try:
             dataset = self.import_formats[int(index)]().create_dataset(content)
+            check_dataset(dataset, resource.columns.names)
         except GenesisFileError as exc:
             self.add_error("import_file", str(exc))
-            return cleaned
-        resource = self.import_resources[int(cleaned.get("resource") or 0)]
-        message = missing_columns_message(dataset, resource.genesis_columns)
-        if message:
-            self.add_error("import_file", message)
-        elif not len(dataset):
-            self.add_error("import_file", _("Le fichier ne contient aucune ligne de données (seulement l'en-tête)."))
         return cleaned
 
 
@@ -145,6 +139,6 @@ class GenesisImportExportMixin(ImportExportMixin):
                 user_pk,
                 rows,
                 action_flag,
-                change_message=_("Import GENESIS"),
+                change_message=str(PermitAuditReason.GENESIS_IMPORT.label),
                 single_object=len(rows) == 1,
             )

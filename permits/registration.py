@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -28,6 +27,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Relative, User
+from core.text import fold
 
 from .constants import (
     REGISTRATION_FAILURE_WINDOW_SECONDS,
@@ -75,9 +75,7 @@ class RegistrationResult:
 
 def normalize_name(value: str) -> str:
     """``" Dubois-Martin  Hélène "`` → ``"dubois martin helene"``: no case, accents, hyphens or extra spaces."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SEPARATORS.sub(" ", without_accents.casefold()).strip()
+    return _SEPARATORS.sub(" ", fold(value)).strip()
 
 
 def normalize_permit_number(value: str) -> str:

@@ -2,7 +2,7 @@
 relative's pending registration.
 
 The back office (``/gestion/``, import with its preview) and ``manage.py import_genesis`` both end
-here or in the same resources (``permits.resources``): one file, all or nothing, history with the
+here or in the same resources (``permits.imports``): one file, all or nothing, history with the
 importing user.
 
 A registration whose birth date matched only partly (``permits.registration``) waits for the greffe of
@@ -27,19 +27,13 @@ from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from core.addresses import portal_base_url
-from establishments.selectors import may_see_establishment
+from core.audit import audit_reason
+from establishments.selectors import require_establishment
 
-from .constants import DECISION_NOTE_MAX_LENGTH, MAX_IMPORT_BYTES, RefusalReason, RegistrationStatus
+from .constants import DECISION_NOTE_MAX_LENGTH, PermitAuditReason, RefusalReason, RegistrationStatus
+from .imports.files import GenesisFileError, check_dataset, check_size, read_dataset
+from .imports.resources import DetaineeResource, GenesisResource, GenesisResult, VisitPermitResource
 from .models import RegisteredPermit
-from .resources import (
-    DetaineeResource,
-    GenesisFileError,
-    GenesisResource,
-    GenesisResult,
-    VisitPermitResource,
-    missing_columns_message,
-    read_dataset,
-)
 
 if TYPE_CHECKING:
     import tablib
@@ -101,23 +95,11 @@ def import_genesis_file(
     """
     report = GenesisImportReport(kind=kind, file_name=file_name, dry_run=dry_run)
     resource_class = resource_for(kind)
-    if len(content) > MAX_IMPORT_BYTES:
-        report.errors.append(
-            _("Le fichier dépasse la taille maximale autorisée (%(max)d Mo).")
-            % {"max": MAX_IMPORT_BYTES // (1024 * 1024)}
-        )
-        return report
     try:
         dataset = read_dataset(content, file_name)
+        check_dataset(dataset, resource_class.columns.names)
     except GenesisFileError as exc:
         report.errors.append(str(exc))
-        return report
-    message = missing_columns_message(dataset, resource_class.genesis_columns)
-    if message:
-        report.errors.append(message)
-        return report
-    if not len(dataset):
-        report.errors.append(_("Le fichier ne contient aucune ligne de données (seulement l'en-tête)."))
         return report
     result = import_genesis_dataset(
         resource_class=resource_class, dataset=dataset, file_name=file_name, user=user, dry_run=dry_run
@@ -157,11 +139,7 @@ def read_genesis_path(path: str | Path) -> bytes:
     path = Path(path)
     if not path.is_file():
         raise GenesisFileError(_("Fichier introuvable : %(path)s.") % {"path": path})
-    if path.stat().st_size > MAX_IMPORT_BYTES:
-        raise GenesisFileError(
-            _("Le fichier dépasse la taille maximale autorisée (%(max)d Mo).")
-            % {"max": MAX_IMPORT_BYTES // (1024 * 1024)}
-        )
+    check_size(path.stat().st_size)
     return path.read_bytes()
 
 
@@ -177,6 +155,13 @@ class RegistrationDecisionError(Exception):
 
 DECISION_PERMISSION = "permits.change_registeredpermit"
 
+# What the audit stores for each reason of a refusal (the greffe's note, if any, as its detail).
+REFUSAL_AUDIT_REASONS = {
+    RefusalReason.NOT_HOLDER: PermitAuditReason.REGISTRATION_REFUSED_NOT_HOLDER,
+    RefusalReason.BIRTH_DATE: PermitAuditReason.REGISTRATION_REFUSED_BIRTH_DATE,
+    RefusalReason.OTHER: PermitAuditReason.REGISTRATION_REFUSED_OTHER,
+}
+
 
 def _locked_registration(*, registration_id: int, actor: User) -> RegisteredPermit:
     """The registration, its row locked, if ``actor`` may decide on it: the greffe's right on
@@ -188,8 +173,10 @@ def _locked_registration(*, registration_id: int, actor: User) -> RegisteredPerm
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None or not may_see_establishment(actor, registration.permit.detainee.establishment_id):
-        raise RegistrationDecisionError(_("Cet enregistrement de permis de visite est introuvable."))
+    not_found = RegistrationDecisionError(_("Cet enregistrement de permis de visite est introuvable."))
+    if registration is None:
+        raise not_found
+    require_establishment(actor, registration.permit.detainee.establishment_id, not_found)
     if not actor.has_perm(DECISION_PERMISSION):
         raise RegistrationDecisionError(
             _("Seul le greffe de l'établissement peut confirmer ou refuser l'enregistrement d'un permis de visite.")
@@ -220,7 +207,7 @@ def confirm_registration(*, registration_id: int, actor: User, note: str = "") -
         registration.decided_by = actor
         registration.decided_at = timezone.now()
         registration._history_user = actor
-        registration._change_reason = _("Confirmé par le greffe") + (f" : {note}" if note else "")
+        registration._change_reason = audit_reason(PermitAuditReason.REGISTRATION_CONFIRMED, note)
         registration.save()
         transaction.on_commit(lambda: _send_decision_quietly(registration.pk))
     return registration
@@ -247,9 +234,7 @@ def refuse_registration(*, registration_id: int, actor: User, reason: str, note:
         registration.decided_by = actor
         registration.decided_at = timezone.now()
         registration._history_user = actor
-        registration._change_reason = _("Refusé par le greffe : %(reason)s") % {
-            "reason": note or RefusalReason(reason).label
-        }
+        registration._change_reason = audit_reason(REFUSAL_AUDIT_REASONS[reason], note)
         registration.save()
         transaction.on_commit(lambda: _send_decision_quietly(registration.pk))
     return registration

@@ -12,6 +12,11 @@ RELATIVE_DESTINATIONS = [
     ("accueil", _("l'onglet « Accueil » de son espace")),
 ]
 RELATIVE_URL_NAMES = {"pecule": "transfers:pecule", "accueil": "accounts:mon_espace"}
+# What the service's card says of where it leads a logged-in relative.
+RELATIVE_DETAILS = {
+    "pecule": _("Onglet « Pécule » de votre espace"),
+    "accueil": _("Onglet « Accueil » de votre espace"),
+}
 
 
 class ServiceBlock(blocks.StructBlock):
@@ -50,3 +55,11 @@ class ServiceBlock(blocks.StructBlock):
         if page is not None:
             return page.specific_deferred.url or "/"
         return value.get("url") or ""
+
+    @staticmethod
+    def detail(value, *, is_relative: bool = False) -> str:
+        """The card's detail, which says where the service leads (RGAA 6.1: the card's title is its link)."""
+        destination = value.get("relative_destination")
+        if is_relative and destination in RELATIVE_DETAILS:
+            return RELATIVE_DETAILS[destination]
+        return value.get("link_label") or ""

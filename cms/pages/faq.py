@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -11,13 +9,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core.text import fold
+
 from ..blocks import FAQThemeBlock
 from .base import PortalPageMixin
 
 
 def _normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c)).replace("’", "'")
+    """Folded (``core.text.fold``), a typographic apostrophe read as a straight one: a question typed
+    ``l'écrou`` finds ``l’écrou``."""
+    return fold(text).replace("’", "'")
 
 
 class FAQPage(PortalPageMixin, Page):

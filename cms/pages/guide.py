@@ -60,9 +60,6 @@ class GuidePage(PortalPageMixin, RoutablePageMixin, Page):
             items.append(item)
         return items
 
-    def step_labels(self) -> list[str]:
-        return [s["label"] for item in self.numbered_body() if item["type"] == "step" for s in item["substeps"]]
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["guide_items"] = self.numbered_body()

@@ -39,7 +39,11 @@ class HomePage(PortalPageMixin, Page):
             ]
         )
         context["service_links"] = [
-            {"value": block.value, "href": ServiceBlock.href(block.value, is_relative=is_relative)}
+            {
+                "value": block.value,
+                "href": ServiceBlock.href(block.value, is_relative=is_relative),
+                "detail": ServiceBlock.detail(block.value, is_relative=is_relative),
+            }
             for block in self.services
         ]
         return context

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
@@ -68,6 +70,23 @@ def _bearer_client(request: HttpRequest) -> str | None:
         return None
 
 
+def _stet_api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A STET endpoint called with a bearer token: in a failure mode, the failure's answer; without a valid
+    token, 401; else the view, given the calling client's id."""
+
+    @functools.wraps(view)
+    def endpoint(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        failing = _failing_answer()
+        if failing:
+            return failing
+        client_id = _bearer_client(request)
+        if client_id is None:
+            return _stet_error(401, "invalid token")
+        return view(request, *args, client_id=client_id, **kwargs)
+
+    return endpoint
+
+
 @csrf_exempt
 @require_http_methods(["POST"])
 def token(request: HttpRequest) -> JsonResponse:
@@ -96,13 +115,8 @@ def _resource(payment: SandboxPaymentRequest) -> dict:
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def payment_requests(request: HttpRequest) -> HttpResponse:
-    failing = _failing_answer()
-    if failing:
-        return failing
-    client_id = _bearer_client(request)
-    if client_id is None:
-        return _stet_error(401, "invalid token")
+@_stet_api
+def payment_requests(request: HttpRequest, *, client_id: str) -> HttpResponse:
     request_id = request.META.get("HTTP_X_REQUEST_ID", "")
     if not request_id:
         return _stet_error(400, "X-Request-ID is required")
@@ -125,13 +139,8 @@ def payment_requests(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET"])
-def payment_request(request: HttpRequest, resource_id: str) -> HttpResponse:
-    failing = _failing_answer()
-    if failing:
-        return failing
-    client_id = _bearer_client(request)
-    if client_id is None:
-        return _stet_error(401, "invalid token")
+@_stet_api
+def payment_request(request: HttpRequest, resource_id: str, *, client_id: str) -> HttpResponse:
     if not SandboxPaymentRequest.objects.filter(resource_id=resource_id, client_id=client_id).exists():
         return _stet_error(404, "no such payment request")
     payment = services.report_status(resource_id=resource_id, failure_mode=_failure_mode())

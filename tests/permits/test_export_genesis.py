@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from permits.constants import GENESIS_DETAINEE_COLUMNS, GENESIS_PERMIT_COLUMNS
+from core.spreadsheets import escape_formula
+from permits.imports.columns import DETAINEE_COLUMNS, PERMIT_COLUMNS
+from permits.imports.resources import DetaineeResource, VisitPermitResource
 from permits.models import VisitPermit
-from permits.resources import DetaineeResource, VisitPermitResource, escape_formula
 from permits.services import import_genesis_file
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
@@ -49,15 +50,15 @@ def setup():
 
 def test_csv_export_has_the_genesis_columns_and_only_the_users_establishments(setup):
     greffe, _mine = setup
-    text = export(greffe, "visitpermit", VisitPermitResource, GENESIS_PERMIT_COLUMNS, "csv").decode("utf-8-sig")
+    text = export(greffe, "visitpermit", VisitPermitResource, PERMIT_COLUMNS.names, "csv").decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0] == ";".join(GENESIS_PERMIT_COLUMNS)
+    assert lines[0] == ";".join(PERMIT_COLUMNS.names)
     assert lines[1] == "PV-MINE;MAXX;1;DUBOIS;Marie;03/02/1965;mère;permanent;01/01/2026;;actif"
     assert "PV-THEIRS" not in text and len(lines) == 2
 
-    detainees = export(greffe, "detainee", DetaineeResource, GENESIS_DETAINEE_COLUMNS, "csv").decode("utf-8-sig")
+    detainees = export(greffe, "detainee", DetaineeResource, DETAINEE_COLUMNS.names, "csv").decode("utf-8-sig")
     assert detainees.strip().splitlines() == [
-        ";".join(GENESIS_DETAINEE_COLUMNS), "MAXX;1;MARTIN;Jean;14/03/1985;detenu;oui",
+        ";".join(DETAINEE_COLUMNS.names), "MAXX;1;MARTIN;Jean;14/03/1985;detenu;oui",
     ]
 
 
@@ -78,7 +79,7 @@ def test_the_export_and_import_pages_offer_the_genesis_formats_and_columns(setup
 
 def test_an_export_imports_again_without_any_change(setup):
     greffe, _mine = setup
-    content = export(greffe, "visitpermit", VisitPermitResource, GENESIS_PERMIT_COLUMNS, "csv")
+    content = export(greffe, "visitpermit", VisitPermitResource, PERMIT_COLUMNS.names, "csv")
     history = VisitPermit.history.count()
     report = import_genesis_file(kind="permits", content=content, file_name="export.csv", user=greffe)
     assert report.ok, report.errors
@@ -98,7 +99,7 @@ def test_csv_export_neutralises_formulas_in_every_cell(setup):
     for i, value in enumerate(FORMULAS):
         VisitPermitFactory(number=f"PV-F{i}", detainee=mine, holder_family_name=value, holder_first_names=value,
                            relationship=value)
-    text = export(greffe, "visitpermit", VisitPermitResource, GENESIS_PERMIT_COLUMNS, "csv").decode("utf-8-sig")
+    text = export(greffe, "visitpermit", VisitPermitResource, PERMIT_COLUMNS.names, "csv").decode("utf-8-sig")
     rows = {row[0]: row for row in csv.reader(io.StringIO(text, newline=""), delimiter=";")}
     for i, value in enumerate(FORMULAS):
         assert rows[f"PV-F{i}"][3:5] == ["'" + value, "'" + value]  # nom_titulaire, prenoms_titulaire
@@ -111,7 +112,7 @@ def test_xlsx_export_writes_formulas_as_plain_text(setup):
     greffe, mine = setup
     for i, value in enumerate(FORMULAS[:4]):
         VisitPermitFactory(number=f"PV-F{i}", detainee=mine, holder_family_name=value)
-    content = export(greffe, "visitpermit", VisitPermitResource, GENESIS_PERMIT_COLUMNS, "xlsx")
+    content = export(greffe, "visitpermit", VisitPermitResource, PERMIT_COLUMNS.names, "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     names = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted(["DUBOIS", *("'" + v for v in FORMULAS[:4])])

@@ -61,7 +61,7 @@ def test_the_preview_shows_the_rows_and_writes_nothing_then_the_confirmation_imp
     assert VisitPermit.objects.count() == 2
     history = VisitPermit.history.all()
     assert {h.history_user for h in history} == {greffe}
-    assert {h.history_change_reason for h in history} == {"Import GENESIS : permis.csv"}
+    assert {h.history_change_reason for h in history} == {"permit_genesis_import:permis.csv"}
     entries = LogEntry.objects.filter(user=greffe, action_flag=ADDITION)
     assert sorted(e.object_repr for e in entries) == ["PV-2026-100001", "PV-2026-100002"]
     assert {e.get_change_message() for e in entries} == {"Import GENESIS"}
@@ -94,7 +94,7 @@ def test_the_preview_marks_a_status_change(detainee, greffe):
 
 
 def test_the_preview_lists_only_the_first_rows_to_create_or_change(detainee, greffe, monkeypatch):
-    monkeypatch.setattr("permits.resources.PREVIEW_ROWS", 2)
+    monkeypatch.setattr("permits.imports.resources.PREVIEW_ROWS", 2)
     VisitPermitFactory(number="PV-0", detainee=detainee, holder_family_name="DURAND", holder_first_names="Marie Élise",
                        holder_birth_date=date("1965-02-03"), relationship="mère", valid_from=date("2026-01-01"))
     rows = [permit_row(numero_permis="PV-0")] + [permit_row(numero_permis=f"PV-{i}") for i in range(1, 5)]

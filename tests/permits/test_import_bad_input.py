@@ -2,8 +2,9 @@
 
 import pytest
 
+import permits.imports.files
 import permits.services
-from permits.constants import GENESIS_PERMIT_COLUMNS
+from permits.imports.columns import PERMIT_COLUMNS
 from permits.models import Detainee, VisitPermit
 from permits.services import import_genesis_file
 from tests.accounts.factories import StaffFactory
@@ -38,12 +39,12 @@ def test_an_empty_file_is_refused(greffe):
 
 
 def test_a_header_without_rows_is_refused(greffe):
-    header = ";".join(GENESIS_PERMIT_COLUMNS).encode() + b"\r\n"
+    header = ";".join(PERMIT_COLUMNS.names).encode() + b"\r\n"
     assert refused(header, greffe) == ["Le fichier ne contient aucune ligne de données (seulement l'en-tête)."]
 
 
 def test_missing_columns_are_named(greffe):
-    columns = [c for c in GENESIS_PERMIT_COLUMNS if c not in ("date_fin", "statut")]
+    columns = [c for c in PERMIT_COLUMNS.names if c not in ("date_fin", "statut")]
     errors = refused(csv_bytes([permit_row()], columns=columns), greffe)
     assert errors[0].startswith("Colonnes manquantes : date_fin, statut (colonnes attendues : numero_permis;")
 
@@ -97,14 +98,13 @@ def test_an_old_xls_file_is_refused(greffe):
 
 def test_an_oversized_file_is_refused_before_it_is_read(greffe, monkeypatch):
     content = csv_bytes([permit_row()])
-    monkeypatch.setattr(permits.services, "MAX_IMPORT_BYTES", len(content) - 1)
-    monkeypatch.setattr(permits.resources, "MAX_IMPORT_BYTES", len(content) - 1)
+    monkeypatch.setattr(permits.imports.files, "MAX_IMPORT_BYTES", len(content) - 1)
     errors = refused(content, greffe)
     assert errors[0].startswith("Le fichier dépasse la taille maximale autorisée")
 
 
 def test_a_duplicated_header_column_is_refused(greffe):
-    columns = [*GENESIS_PERMIT_COLUMNS, "statut"]
+    columns = [*PERMIT_COLUMNS.names, "statut"]
     errors = refused(csv_bytes([{**permit_row(), "statut": "actif"}], columns=columns), greffe)
     assert errors == ["Colonne en double dans l'en-tête : statut."]
 
@@ -133,7 +133,7 @@ def test_a_utf8_file_with_one_stray_latin1_byte_is_refused_with_its_line(greffe)
 
 
 def test_a_whole_latin1_file_is_still_read_as_latin1():
-    from permits.resources import decode_text
+    from permits.imports.files import decode_text
 
     assert decode_text("numero;nom\r\nPV-1;LEFÈVRE Noël « né » à Besançon\r\n".encode("cp1252")).endswith(
         "LEFÈVRE Noël « né » à Besançon\r\n"

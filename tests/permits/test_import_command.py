@@ -40,7 +40,7 @@ def test_import_writes_with_the_given_user_and_reports_counts(permits_file, maxx
     call_command("import_genesis", "permits", str(permits_file), "--user", "agent-greffe")
     assert "2 créé(s), 0 mis à jour, 0 inchangé(s) — 2 ligne(s) ont été enregistrée(s)." in capsys.readouterr().out
     assert {h.history_user for h in VisitPermit.history.all()} == {greffe}
-    assert {h.history_change_reason for h in VisitPermit.history.all()} == {"Import GENESIS : permis.csv"}
+    assert {h.history_change_reason for h in VisitPermit.history.all()} == {"permit_genesis_import:permis.csv"}
 
     call_command("import_genesis", "permits", str(permits_file))
     assert "0 créé(s), 0 mis à jour, 2 inchangé(s)" in capsys.readouterr().out

@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from permits.constants import GENESIS_PERMIT_COLUMNS, PermitKind, PermitStatus
+from permits.constants import PermitKind, PermitStatus
+from permits.imports.columns import PERMIT_COLUMNS
 from permits.models import Detainee, VisitPermit
 from permits.services import import_genesis_file
 from tests.accounts.factories import StaffFactory
@@ -62,7 +63,7 @@ def test_detainees_are_created_with_their_history_naming_the_user_and_the_file(m
     record = first.history.get()
     assert record.history_type == "+"
     assert record.history_user == greffe
-    assert record.history_change_reason == "Import GENESIS : detenus.csv"
+    assert record.history_change_reason == "permit_genesis_import:detenus.csv"
 
 
 def test_permits_are_created_with_both_date_forms_and_an_empty_end_date(detainee, greffe):
@@ -123,7 +124,7 @@ def test_a_permit_whose_status_changes_is_updated_with_history(detainee, greffe,
     assert permit.transfers_authorized is True  # not a GENESIS column: left as it was
     last = permit.history.order_by("-history_id").first()
     assert (last.history_type, last.history_user) == ("~", greffe)
-    assert last.history_change_reason == "Import GENESIS : maj.csv"
+    assert last.history_change_reason == "permit_genesis_import:maj.csv"
     assert permit.history.count() == 2
 
 
@@ -234,10 +235,10 @@ def test_a_utf8_file_with_bom_and_a_comma_separated_file_import(maxx, greffe):
 
 def test_an_xlsx_export_imports_with_real_dates_and_numbers(detainee, greffe):
     row = permit_row()
-    values = [row[c] for c in GENESIS_PERMIT_COLUMNS]
+    values = [row[c] for c in PERMIT_COLUMNS.names]
     values[2] = 424242  # numéro d'écrou as a number cell
     values[5] = datetime.datetime(1965, 2, 3)  # a date cell
-    content = xlsx_bytes([values], GENESIS_PERMIT_COLUMNS)
+    content = xlsx_bytes([values], PERMIT_COLUMNS.names)
     report = import_genesis_file(kind="permits", content=content, file_name="permis.xlsx", user=greffe)
     assert report.ok, report.errors
     permit = VisitPermit.objects.get()
@@ -257,7 +258,7 @@ def test_without_a_user_the_import_is_not_scoped_and_history_has_no_user(maxx, o
     report = import_genesis_file(kind="detainees", content=content, file_name="d.csv")
     assert report.ok
     record = Detainee.history.get()
-    assert record.history_user is None and record.history_change_reason == "Import GENESIS : d.csv"
+    assert record.history_user is None and record.history_change_reason == "permit_genesis_import:d.csv"
 
 
 def test_a_write_refused_by_the_database_is_reported_in_french_and_nothing_is_written(detainee, greffe, monkeypatch):
@@ -275,7 +276,7 @@ def test_a_write_refused_by_the_database_is_reported_in_french_and_nothing_is_wr
 
 def test_after_a_row_error_no_batch_is_written(detainee, greffe, monkeypatch):
     calls = []
-    monkeypatch.setattr("permits.resources.bulk_create_with_history", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("permits.imports.resources.bulk_create_with_history", lambda *a, **k: calls.append(a))
     content = csv_bytes([permit_row(date_debut="hier"), permit_row(numero_permis="PV-2")])
     report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
     assert not report.ok and calls == []
@@ -290,7 +291,7 @@ def test_an_unexpected_row_error_is_reported_with_its_line_after_unchanged_rows(
         if row["numero_permis"] == "PV-3":
             raise RuntimeError("panne")
 
-    monkeypatch.setattr("permits.resources.VisitPermitResource.check_row", broken)
+    monkeypatch.setattr("permits.imports.resources.VisitPermitResource.check_row", broken)
     report = import_genesis_file(kind="permits", content=content, file_name="p.csv", user=greffe)
     assert report.errors == ["Ligne 4 : panne"]
     assert VisitPermit.objects.count() == 2

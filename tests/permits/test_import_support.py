@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
-from permits.constants import GENESIS_DETAINEE_COLUMNS, GENESIS_PERMIT_COLUMNS
+from permits.imports.columns import DETAINEE_COLUMNS, PERMIT_COLUMNS
 
 PERMIT_ROW = {
     "numero_permis": "PV-2026-100001",
@@ -41,7 +41,7 @@ def detainee_row(**changes) -> dict:
 
 
 def csv_bytes(rows: list[dict], columns=None, encoding: str = "utf-8", delimiter: str = ";") -> bytes:
-    columns = columns or (GENESIS_PERMIT_COLUMNS if "numero_permis" in rows[0] else GENESIS_DETAINEE_COLUMNS)
+    columns = columns or (PERMIT_COLUMNS.names if "numero_permis" in rows[0] else DETAINEE_COLUMNS.names)
     lines = [delimiter.join(columns)]
     lines += [delimiter.join(str(row.get(c, "")) for c in columns) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)

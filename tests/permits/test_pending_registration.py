@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Relative, User
+from core.audit import reason_label
 from permits.constants import RefusalReason, RegistrationStatus
 from permits.models import RegisteredPermit
 from permits.services import RegistrationDecisionError, confirm_registration, refuse_registration
@@ -247,7 +248,8 @@ def test_confirm_gives_the_rights_and_tells_the_relative(pending, greffe, greffe
     assert pending.decided_at is not None
     record = pending.history.first()
     assert (record.history_user, record.status) == (greffe, ACCEPTED)
-    assert record.history_change_reason == "Confirmé par le greffe : Pièce d'identité vue au greffe"
+    assert record.history_change_reason == "permit_registration_confirmed:Pièce d'identité vue au greffe"
+    assert reason_label(record.history_change_reason) == "Confirmé par le greffe : Pièce d'identité vue au greffe"
     [email] = mail.outbox
     assert email.to == ["marie.durand@example.fr"]
     assert email.subject == "Votre permis de visite PV-2026-000777 est confirmé"
@@ -269,6 +271,7 @@ def test_refuse_keeps_every_right_closed_and_tells_the_relative_why(pending, gre
     assert (pending.status, pending.refusal_reason, pending.decided_by) == (REFUSED, RefusalReason.NOT_HOLDER, greffe)
     record = pending.history.first()
     assert (record.history_user, record.status) == (greffe, REFUSED)
+    assert record.history_change_reason == "permit_registration_refused_not_holder"
     [email] = mail.outbox
     assert email.subject == "Votre permis de visite PV-2026-000777 n'a pas pu être ajouté à votre espace"
     assert "Motif : Vous n'êtes pas le titulaire de ce permis de visite." in email.body
@@ -290,6 +293,9 @@ def test_the_other_reason_is_explained_to_the_relative(pending, greffe, django_c
                             note="Le permis a été délivré à une autre Marie DURAND.")
     pending.refresh_from_db()
     assert pending.decision_note == "Le permis a été délivré à une autre Marie DURAND."
+    assert reason_label(pending.history.first().history_change_reason) == (
+        "Refusé par le greffe (autre motif) : Le permis a été délivré à une autre Marie DURAND."
+    )
     assert "Précisions du greffe : Le permis a été délivré à une autre Marie DURAND." in mail.outbox[0].body
 
 

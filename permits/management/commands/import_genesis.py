@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from permits.resources import GenesisFileError
+from permits.imports.files import GenesisFileError
 from permits.services import GENESIS_RESOURCES, import_genesis_file, read_genesis_path
 
 KIND_LABELS = {"detainees": "personnes détenues", "permits": "permis de visite"}
