@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditReason
+
 
 class Role(models.TextChoices):
     """Staff roles, each a Django group created by a migration (accounts.roles holds their rights)."""
@@ -45,3 +47,16 @@ SESSION_ENDED_KEY = "session_ended_idle_seconds"
 # by SESSION_MARK_GRACE_SECONDS, holds the stamp; deleted at logout.
 RELATIVE_SESSION_MARK_COOKIE = "portail_session_active"
 SESSION_MARK_GRACE_SECONDS = 12 * 60 * 60
+
+
+class AccountAuditReason(AuditReason):
+    """Why an account's history has a line (``core.audit``); the detail is data (a count, a name, a note)."""
+
+    SECOND_FACTOR_ENABLED = "account_second_factor_enabled", _(
+        "Second facteur activé : application d'authentification et codes de secours (nombre)"
+    )
+    RECOVERY_CODE_USED = "account_recovery_code_used", _("Connexion avec un code de secours (codes restants)")
+    PASSKEY_ADDED = "account_passkey_added", _("Clé d'accès ajoutée")
+    SECOND_FACTOR_RESET = "account_second_factor_reset", _(
+        "Second facteur réinitialisé (dispositifs supprimés, motif)"
+    )

@@ -16,7 +16,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .constants import LAST_ACTIVITY_KEY, SESSION_ENDED_KEY, STAFF_LAST_ACTIVITY_KEY, Gender
+from core.audit import audit_reason
+
+from .constants import LAST_ACTIVITY_KEY, SESSION_ENDED_KEY, STAFF_LAST_ACTIVITY_KEY, AccountAuditReason, Gender
 from .models import Relative, StaffLockout, User
 from .selectors import is_staff_account, may_unlock_staff_logins, session_seconds_left
 
@@ -125,11 +127,11 @@ class SecondFactorError(ValueError):
         self.message = message
 
 
-def _record_on_user(*, user: User, actor: User, reason: str) -> None:
+def _record_on_user(*, user: User, actor: User, reason: AccountAuditReason, detail: object = "") -> None:
     """One line of the account's history (simple-history): who did it and why; no field changes."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked._history_user = actor
-    locked._change_reason = reason
+    locked._change_reason = audit_reason(reason, detail)
     locked.save(update_fields=["username"])
 
 
@@ -204,9 +206,9 @@ def confirm_totp_enrolment(*, user: User, code: str) -> list[str]:
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user=user)
-        _record_on_user(user=user, actor=user, reason=_(
-            "Second facteur activé : application d'authentification et %(count)d codes de secours"
-        ) % {"count": RECOVERY_CODE_COUNT})
+        _record_on_user(
+            user=user, actor=user, reason=AccountAuditReason.SECOND_FACTOR_ENABLED, detail=RECOVERY_CODE_COUNT
+        )
     return codes
 
 
@@ -232,8 +234,7 @@ def use_recovery_code(*, user: User, code: str):
     _check_code(device, _clean_code(code))
     with transaction.atomic():
         left = device.token_set.count()
-        _record_on_user(user=user, actor=user, reason=_(
-            "Connexion avec un code de secours (%(count)d restants)") % {"count": left})
+        _record_on_user(user=user, actor=user, reason=AccountAuditReason.RECOVERY_CODE_USED, detail=left)
     return device
 
 
@@ -241,7 +242,7 @@ def record_passkey_added(*, user: User, device) -> None:
     """A passkey registered by the staff member (django-otp-webauthn created it): written in the account's
     history."""
     with transaction.atomic():
-        _record_on_user(user=user, actor=user, reason=_("Clé d'accès ajoutée : %(name)s") % {"name": device.name})
+        _record_on_user(user=user, actor=user, reason=AccountAuditReason.PASSKEY_ADDED, detail=device.name)
 
 
 def reset_second_factor(*, actor: User, target: User, reason: str) -> int:
@@ -263,9 +264,9 @@ def reset_second_factor(*, actor: User, target: User, reason: str) -> int:
         for device in list(devices_for_user(target, confirmed=None)):
             device.delete()
             count += 1
-        _record_on_user(user=target, actor=actor, reason=_(
-            "Second facteur réinitialisé (%(count)d dispositif(s) supprimé(s)) : %(reason)s"
-        ) % {"count": count, "reason": reason[:500]})
+        _record_on_user(
+            user=target, actor=actor, reason=AccountAuditReason.SECOND_FACTOR_RESET, detail=f"{count}, {reason[:500]}"
+        )
     return count
 
 # Staff logging in with ProConnect.

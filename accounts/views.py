@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,16 +16,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from permits.constants import RegistrationStatus
+from permits.eligibility import eligibility
 from permits.registration import (
     RegistrationError,
     register_permit,
     registered_permit_for,
     registered_permits,
-    registration_allows_transfer,
 )
 from transfers import services as transfer_services
 
-from .constants import LAST_ACTIVITY_KEY, SESSION_ENDED_KEY
+from .constants import LAST_ACTIVITY_KEY
+from .decorators import relative_required
 from .forms import AddPermitForm
 from .franceconnect import FranceConnectClient, FranceConnectError
 from .franceconnect.client import random_token
@@ -55,21 +55,6 @@ def _error_page(request: HttpRequest, message: str, status: int) -> HttpResponse
     return render(
         request, "accounts/login_error.html", {"title": _("Connexion impossible"), "message": message}, status=status
     )
-
-
-def relative_required(view):
-    """Only a logged-in relative; anyone else goes to the home page, where the FranceConnect button is."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.is_authenticated and hasattr(user, "relative")):
-            if SESSION_ENDED_KEY not in request.session:  # else the page says that the session ended
-                messages.info(request, _("Identifiez-vous avec FranceConnect pour accéder à votre espace."))
-            return redirect("home")
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
 
 
 @require_POST
@@ -155,11 +140,12 @@ def logout_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _permit_rows(relative) -> list[dict]:
-    return [
-        {"registration": registration, "permit": registration.permit,
-         "allows_transfer": registration_allows_transfer(registration)}
-        for registration in registered_permits(relative)
-    ]
+    rows = []
+    for registration in registered_permits(relative):
+        reasons = eligibility(registration).messages
+        rows.append({"registration": registration, "permit": registration.permit, "reasons": reasons,
+                     "allows_transfer": not reasons})
+    return rows
 
 
 @relative_required
@@ -181,12 +167,13 @@ def permit_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = registered_permit_for(request.user.relative, registration_id)
     if registration is None:
         raise Http404
+    reasons = eligibility(registration).messages
     return render(
         request,
         "accounts/permit_detail.html",
         {"title": _("Permis de visite %(number)s") % {"number": registration.permit.number},
          "registration": registration, "permit": registration.permit,
-         "allows_transfer": registration_allows_transfer(registration), "tab": "accueil"},
+         "reasons": reasons, "allows_transfer": not reasons, "tab": "accueil"},
     )
 
 

@@ -75,9 +75,9 @@ def make_round(round_no: int, seed: int):
 def run_round(detainee, bank, draft_ids, concurrency: int) -> dict:
     from django.db import connection
 
-    from transfers import selectors, services
-    from transfers.constants import COUNTING_STATUSES
+    from transfers import caps, services
     from transfers.models import Transfer
+    from transfers.states import COUNTING_STATUSES
 
     work: queue.Queue = queue.Queue()
     for pk in draft_ids:
@@ -113,7 +113,7 @@ def run_round(detainee, bank, draft_ids, concurrency: int) -> dict:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    total = selectors.counted_this_month(detainee_id=detainee.pk)
+    total = caps.counted_this_month(detainee_id=detainee.pk)
     cap = Decimal("400.00")
     overshoots = int(total > cap)
     senders_over = (

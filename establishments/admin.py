@@ -1,19 +1,39 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import EstablishmentScopedAdmin, HistoryReadOnlyAdmin
+from transfers.caps import cap_ceiling_errors, ceiling_conflicts
 
 from .constants import CAP_FIELDS
 from .models import Bank, Establishment, NationalCeiling
-from .selectors import ceiling_conflicts, may_edit_establishment_identity, national_ceiling_is_set
+from .selectors import may_edit_establishment_identity, national_ceiling_is_set
 
 CAPS = tuple(name for name, _label in CAP_FIELDS)
+
+
+class EstablishmentForm(forms.ModelForm):
+    """The establishment's page: its caps never above the national ceilings (a rule of transfers.caps, which
+    reads the ceilings; the model's clean does not)."""
+
+    class Meta:
+        model = Establishment
+        fields = ("transfers_enabled", *CAPS)  # the admin passes its own fieldsets
+
+    def clean(self):
+        cleaned = super().clean()
+        caps = {name: cleaned[name] if name in cleaned else getattr(self.instance, name) for name in CAPS}
+        for field, messages_ in cap_ceiling_errors(caps).items():
+            for message in messages_:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
 
 
 @admin.register(Establishment)
 class EstablishmentAdmin(EstablishmentScopedAdmin):
     establishment_path = "pk"
+    form = EstablishmentForm
     list_display = ("code", "name", "kind", "disp", "city", "transfers_enabled")
     list_filter = ("kind", "disp", "transfers_enabled")
     search_fields = ("code", "name", "city")

@@ -118,17 +118,14 @@ class Establishment(models.Model):
         return f"{self.name} ({self.code})"
 
     def clean(self) -> None:
-        from .selectors import cap_ceiling_errors
-
+        """The row's own rules; the caps against the national ceilings are checked by the admin form
+        (``transfers.caps.cap_ceiling_errors``), which reads the ceilings."""
         self.regie_iban = normalize_iban(self.regie_iban)
         self.regie_bic = "".join(self.regie_bic.split()).upper()
-        errors = cap_ceiling_errors(self)
         if self.transfers_enabled and not (self.regie_iban and self.regie_holder):
-            errors.setdefault("transfers_enabled", []).append(
+            raise ValidationError({"transfers_enabled": [
                 _("Les virements ne peuvent être ouverts sans le compte de la régie (IBAN et titulaire).")
-            )
-        if errors:
-            raise ValidationError(errors)
+            ]})
 
 
 class Bank(models.Model):

@@ -1,78 +1,23 @@
-"""Reads about establishments: caps and their national ceilings, and which establishments a staff
-user may see."""
+"""Reads about establishments: which establishments a staff user may see (the caps and their national
+ceilings are read by ``transfers.caps``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.utils.translation import gettext as _
 
-from core.money import format_euros
-
-from .constants import CAP_FIELDS
 from .models import Establishment, NationalCeiling
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def national_ceiling() -> NationalCeiling:
-    """The national ceilings (an empty row if none were set yet)."""
-    return NationalCeiling.objects.filter(singleton=True).first() or NationalCeiling()
-
-
 def national_ceiling_is_set() -> bool:
-    """The national ceilings are a single row: once set, they are changed, never added again."""
+    """The national ceilings are a single row: once set, they are changed, never added again (the caps
+    themselves, bounded by these ceilings, are read by ``transfers.caps``)."""
     return NationalCeiling.objects.filter(singleton=True).exists()
-
-
-def cap_ceiling_errors(establishment: Establishment, ceiling: NationalCeiling | None = None) -> dict:
-    """Errors, by field, for each cap set above its national ceiling."""
-    ceiling = ceiling or national_ceiling()
-    errors: dict[str, list[str]] = {}
-    for name, label in CAP_FIELDS:
-        value, bound = getattr(establishment, name), getattr(ceiling, name)
-        if value is not None and bound is not None and value > bound:
-            errors.setdefault(name, []).append(
-                _("Le %(cap)s (%(value)s) dépasse le plafond national (%(bound)s).")
-                % {"cap": label, "value": format_euros(value), "bound": format_euros(bound)}
-            )
-    min_amount, max_transfer = establishment.min_amount, establishment.max_per_transfer
-    if min_amount is not None and max_transfer is not None and min_amount > max_transfer:
-        errors.setdefault("min_amount", []).append(
-            _("Le montant minimum ne peut dépasser le montant maximum d'un virement.")
-        )
-    return errors
-
-
-def ceiling_conflicts(ceiling: NationalCeiling) -> list[Establishment]:
-    """Establishments whose caps would stand above these (new) national ceilings."""
-    return [e for e in Establishment.objects.all() if cap_ceiling_errors(e, ceiling)]
-
-
-@dataclass(frozen=True)
-class EffectiveCaps:
-    """The caps in force for an establishment: its own, bounded by the national ceilings; None is
-    no cap."""
-
-    min_amount: Decimal | None
-    max_per_transfer: Decimal | None
-    max_per_detainee_month: Decimal | None
-    max_per_sender_month: Decimal | None
-
-
-def effective_caps(establishment: Establishment, ceiling: NationalCeiling | None = None) -> EffectiveCaps:
-    ceiling = ceiling or national_ceiling()
-    values = {}
-    for name, _label in CAP_FIELDS:
-        own, bound = getattr(establishment, name), getattr(ceiling, name)
-        candidates = [v for v in (own, bound) if v is not None]
-        values[name] = min(candidates) if candidates else None
-    return EffectiveCaps(**values)
 
 
 def establishments_for(user: User) -> QuerySet[Establishment]:

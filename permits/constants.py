@@ -86,8 +86,49 @@ class RefusalReason(models.TextChoices):
 DECISION_NOTE_MAX_LENGTH = 500
 
 
+class Ineligibility(models.TextChoices):
+    """Why a registered permit cannot be used now (``permits.eligibility``): one code per reason, stable
+    for the services that read it (transfers today, the parloir next)."""
+
+    REGISTRATION_PENDING = "registration_pending", _(
+        "Ce permis de visite est en attente de vérification par le greffe."
+    )
+    REGISTRATION_REFUSED = "registration_refused", _(
+        "Le greffe a refusé l'enregistrement de ce permis de visite sur votre espace."
+    )
+    PERMIT_SUSPENDED = "permit_suspended", _("Le permis de visite est suspendu.")
+    PERMIT_REVOKED = "permit_revoked", _("Le permis de visite a été retiré.")
+    PERMIT_EXPIRED = "permit_expired", _("Le permis de visite a expiré.")
+    PERMIT_NOT_STARTED = "permit_not_started", _("Le permis de visite n'est valable qu'à partir du %(date)s.")
+    PERMIT_ENDED = "permit_ended", _("Le permis de visite n'est plus valable depuis le %(date)s.")
+    TEMPORARY_NOT_AUTHORIZED = "temporary_not_authorized", _(
+        "Un permis de visite temporaire ne permet d'envoyer de l'argent que sur autorisation du chef "
+        "d'établissement."
+    )
+    DETAINEE_RELEASED = "detainee_released", _("La personne détenue a été libérée.")
+    DETAINEE_TRANSFERRED = "detainee_transferred", _(
+        "La personne détenue a été transférée dans un autre établissement."
+    )
+    DETAINEE_MAY_NOT_RECEIVE_MONEY = "detainee_may_not_receive_money", _(
+        "La personne détenue ne peut pas recevoir d'argent pour le moment."
+    )
+    ESTABLISHMENT_CLOSED = "establishment_closed", _("L'établissement n'accepte pas les virements pour le moment.")
+
+
+class EligibilityContact(models.TextChoices):
+    """Whom the relative asks about a reason: the greffe keeps permits and detainees, the régie the money."""
+
+    GREFFE = "greffe", _("le greffe de l'établissement")
+    REGIE = "regie", _("la régie des comptes nominatifs de l'établissement")
+
+
 class PermitAuditReason(AuditReason):
     """Why a detainee, a visit permit or a registration changed, as the audit stores it (``core.audit``)."""
+
+    IDENTITY_MATCHES = "permit_identity_matches", _("Identité FranceConnect identique à celle du titulaire")
+    BIRTH_DATE_INCOMPLETE = "permit_birth_date_incomplete", _(
+        "Date de naissance FranceConnect incomplète : vérification par le greffe"
+    )
 
     # GENESIS imports (detail: the file's name) and the greffe's decisions (detail: the greffe's note).
     GENESIS_IMPORT = "permit_genesis_import", _("Import GENESIS")

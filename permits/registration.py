@@ -27,12 +27,13 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Relative, User
+from core.audit import audit_reason
 from core.text import fold
 
 from .constants import (
     REGISTRATION_FAILURE_WINDOW_SECONDS,
     REGISTRATION_MAX_FAILURES,
-    PermitKind,
+    PermitAuditReason,
     PermitStatus,
     RegistrationFailure,
     RegistrationMatch,
@@ -113,30 +114,6 @@ def nominative_match(*, permit: VisitPermit, relative: Relative) -> Registration
 
 def is_nominative(*, permit: VisitPermit, relative: Relative) -> bool:
     return nominative_match(permit=permit, relative=relative) is not None
-
-
-def permit_allows_transfer(permit: VisitPermit) -> bool:
-    """An active permit, permanent or temporary with the head of establishment's authorisation (R332-3)."""
-    if permit.status != PermitStatus.ACTIVE:
-        return False
-    if permit.valid_until is not None and permit.valid_until < timezone.localdate():
-        return False
-    return permit.kind == PermitKind.PERMANENT or permit.transfers_authorized
-
-
-def registration_ineligibility(registration: RegisteredPermit) -> list[str]:
-    """Why this registration gives no right yet (French), or nothing once accepted. The transfer pages
-    add the permit's own reasons (``transfers.selectors.registration_ineligibility``)."""
-    if registration.grants_rights:
-        return []
-    if registration.status == RegistrationStatus.PENDING:
-        return [_("Ce permis de visite est en attente de vérification par le greffe.")]
-    return [_("Le greffe a refusé l'enregistrement de ce permis de visite sur votre espace.")]
-
-
-def registration_allows_transfer(registration: RegisteredPermit) -> bool:
-    """What the permit card of "Mon espace" offers: an accepted registration of a permit that allows it."""
-    return registration.grants_rights and permit_allows_transfer(registration.permit)
 
 
 # Reads
@@ -268,7 +245,7 @@ def _add_or_update(
             existing.refusal_reason, existing.decision_note = "", ""
             existing.decided_by, existing.decided_at = None, None
             existing._history_user = actor
-            existing._change_reason = _("Identité FranceConnect identique à celle du titulaire")
+            existing._change_reason = audit_reason(PermitAuditReason.IDENTITY_MATCHES)
             existing.save()
         elif previous == RegistrationStatus.REFUSED:
             raise RegistrationError(refused_message(existing))
@@ -280,10 +257,8 @@ def _add_or_update(
         status=RegistrationStatus.ACCEPTED if exact else RegistrationStatus.PENDING,
     )
     registration._history_user = actor
-    registration._change_reason = (
-        _("Identité FranceConnect identique à celle du titulaire")
-        if exact
-        else _("Date de naissance FranceConnect incomplète : vérification par le greffe")
+    registration._change_reason = audit_reason(
+        PermitAuditReason.IDENTITY_MATCHES if exact else PermitAuditReason.BIRTH_DATE_INCOMPLETE
     )
     try:
         with transaction.atomic():

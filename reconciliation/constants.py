@@ -1,9 +1,10 @@
 """Choices and figures of the reconciliation: statements, matching outcomes, cashier batches, refunds."""
 
-import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from transfers.references import REFERENCE_PATTERN  # noqa: F401 - a transfer reference in remittance text
 
 # A statement file larger than this is refused before parsing (100,000 entries weigh about 150 MB).
 MAX_STATEMENT_BYTES = 200 * 1024 * 1024
@@ -15,8 +16,6 @@ CAMT053_NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
 # Versions read (their namespaces differ; their structure is read by element names).
 CAMT053_VERSIONS = frozenset(f"{n:02d}" for n in range(2, 14))
 
-# A transfer reference as written by the portal (see transfers.constants), found in remittance text.
-REFERENCE_PATTERN = re.compile(r"PDP[A-HJ-NP-Z2-9]{20}")
 NOT_PROVIDED = "NOTPROVIDED"
 
 # Executed transfers not seen on any statement after this many business days are flagged.

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.business_days import business_days_before
 from establishments.selectors import scope_queryset
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
-from .business_days import business_days_before
 from .constants import EXCEPTION_OUTCOMES, UNSEEN_BUSINESS_DAYS, CreditDebit, MatchOutcome, RefundStatus, Resolution
 from .models import BankStatement, CashierBatch, Refund, RefundFile, StatementEntry
 
@@ -34,7 +34,7 @@ def exceptions_queue(user) -> QuerySet[StatementEntry]:
 
 def unseen_transfers(user=None, *, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
     """Transfers the bank executed more than 3 business days ago (weekends, French public holidays and
-    TARGET2 closing days not counted: see ``business_days``) and no statement has shown."""
+    TARGET2 closing days not counted: see ``core.business_days``) and no statement has shown."""
     limit = business_days_before(now or timezone.now(), UNSEEN_BUSINESS_DAYS)
     queryset = Transfer.objects.select_related("establishment", "detainee").filter(
         status=S.EXECUTED, executed_at__lt=limit

@@ -19,16 +19,17 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from core.bulk_history import history_from_table, insert_rows, rows_by_key
 from core.money import format_euros
 from establishments.models import Establishment
 from establishments.selectors import may_see_establishment
 from permits.constants import DetaineeStatus
 from transfers import services as transfer_services
-from transfers.constants import TransferStatus, staff_status_label
+from transfers.constants import TransferAuditReason, TransferStatus, staff_status_label
 from transfers.models import Transfer
+from transfers.states import ALREADY_RECEIVED
 
 from . import cashier as cashier_module
-from .bulk import history_from_table, insert_rows, rows_by_key
 from .camt import CamtError, EntryLine, StatementHeader, parse_statement
 from .camt.parser import check_size
 from .constants import (
@@ -49,7 +50,6 @@ from .models import BankStatement, CashierBatch, CashierBatchLine, Refund, Refun
 S = TransferStatus
 M = MatchOutcome
 RECEIVABLE = transfer_services.RECEIVABLE_STATUSES
-ALREADY_RECEIVED = frozenset({S.RECEIVED, S.CREDITED, S.TO_REFUND, S.REFUNDED})
 # Bank transaction sub-family codes of a returned payment (ISO 20022 external code list).
 RETURN_SUBFAMILIES = ("RRTN", "RPCR", "ARET")
 
@@ -215,7 +215,10 @@ class _Matcher:
                 outcome = M.UNEXPECTED_STATUS
             row[_OUTCOME] = outcome
             rows.append(row)
-        refused = set(transfer_services.receive_many(transfer_ids=to_receive, user=self.user, reason=self.reason))
+        refused = set(transfer_services.receive_many(
+            transfer_ids=to_receive, user=self.user, reason=TransferAuditReason.RECEIVED_ON_STATEMENT,
+            detail=self.statement.file_name,
+        ))
         counts = self.counts
         for row in rows:
             if refused and row[_OUTCOME] == M.MATCHED and row[_TRANSFER] in refused:
@@ -224,7 +227,7 @@ class _Matcher:
         for transfer_id, row in returns:
             transfer_services.return_to_payer(
                 transfer_id=transfer_id, user=self.user,
-                reason=_("Retourné au payeur par la banque (%(why)s)") % {"why": row[18] or "—"},
+                reason=TransferAuditReason.RETURNED_BY_BANK, detail=row[18] or "—",
             )
         insert_rows(StatementEntry, _ENTRY_COLUMNS, rows)
         # The creation history of these entries, written by the database (a chunk holds whole entries).
@@ -448,7 +451,7 @@ def assign_entry(*, entry_id: int, reference: str, user=None) -> StatementEntry:
                 % {"r": reference, "s": staff_status_label(transfer.status)}
             )
         transfer_services.receive(
-            transfer_id=transfer.pk, user=user, reason=_("Attribué à la main à l'écriture n° %(n)s") % {"n": entry.pk}
+            transfer_id=transfer.pk, user=user, reason=TransferAuditReason.ASSIGNED_BY_HAND, detail=entry.pk
         )
         entry.transfer = transfer
         _resolve(entry, Resolution.ASSIGNED, reference, user)
@@ -507,7 +510,9 @@ def dismiss_entry(*, entry_id: int, reason: str, user=None) -> StatementEntry:
 def send_transfer_to_refund(*, transfer_id: int, reason: str, user=None) -> Refund:
     """A received transfer that cannot be credited: to refund, paid back to the account it came from."""
     with transaction.atomic():
-        transfer_services.mark_to_refund(transfer_id=transfer_id, reason=reason, user=user)
+        transfer_services.mark_to_refund(
+            transfer_id=transfer_id, reason=TransferAuditReason.SENT_TO_REFUND, detail=reason, user=user
+        )
         entry = (
             StatementEntry.objects.filter(transfer_id=transfer_id, credit_debit=CreditDebit.CREDIT)
             .filter(Q(outcome=M.MATCHED) | Q(resolution=Resolution.ASSIGNED))

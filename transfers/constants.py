@@ -1,9 +1,12 @@
-"""Transfer states, their transitions, and the figures of the transfer flow."""
+"""Transfer statuses and their labels, and the figures of the transfer flow (the transitions and the
+status sets are in ``transfers.states``)."""
 
 import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.audit import AuditReason
 
 
 class TransferStatus(models.TextChoices):
@@ -38,6 +41,48 @@ STAFF_STATUS_LABELS: dict[str, str] = {
 }
 
 
+class TransferAuditReason(AuditReason):
+    """Why a transfer changed, as its history stores it (``core.audit``): a code, the staff's words as label,
+    and a detail that is data (a bank's status code, an entry number, a staff member's note)."""
+
+    # A status reached with no other reason: the status itself, in the staff's words.
+    AWAITING_AUTHORIZATION = "transfer_awaiting_authorization", STAFF_STATUS_LABELS[S.AWAITING_AUTHORIZATION]
+    AUTHORIZED = "transfer_authorized", STAFF_STATUS_LABELS[S.AUTHORIZED]
+    EXECUTED = "transfer_executed", STAFF_STATUS_LABELS[S.EXECUTED]
+    REJECTED = "transfer_rejected", STAFF_STATUS_LABELS[S.REJECTED]
+    RECEIVED = "transfer_received", STAFF_STATUS_LABELS[S.RECEIVED]
+    CREDITED = "transfer_credited", STAFF_STATUS_LABELS[S.CREDITED]
+    TO_REFUND = "transfer_to_refund", STAFF_STATUS_LABELS[S.TO_REFUND]
+    REFUNDED = "transfer_refunded", STAFF_STATUS_LABELS[S.REFUNDED]
+    # The relative's and the bank's part.
+    AMOUNT_ENTERED = "transfer_amount_entered", _("Montant saisi")
+    OTHER_BANK = "transfer_other_bank", _("Autre banque choisie")
+    PAYMENT_REQUEST_CREATED = "transfer_payment_request_created", _("Demande de paiement créée à la banque")
+    BANK_REFUSED = "transfer_bank_refused", _("Demande refusée par la banque")
+    BANK_STATUS = "transfer_bank_status", _("Statut de la banque")
+    EXPIRED = "transfer_expired", _("Délai de 30 minutes dépassé")
+    CANCELLED_BY_PAYER = "transfer_cancelled_by_payer", _("Annulé par le payeur sur le portail")
+    # The régie's part (reconciliation, cashier, refunds).
+    RECEIVED_ON_STATEMENT = "transfer_received_on_statement", _("Reçu sur le relevé de la régie")
+    ASSIGNED_BY_HAND = "transfer_assigned_by_hand", _("Attribué à la main à l'écriture n°")
+    RETURNED_BY_BANK = "transfer_returned_by_bank", _("Retourné au payeur par la banque")
+    SENT_TO_REFUND = "transfer_sent_to_refund", _("Envoyé au remboursement")
+
+
+# The reason a status reached by ``_move`` is recorded with when the caller gives none.
+STATUS_AUDIT_REASONS: dict[str, TransferAuditReason] = {
+    S.AWAITING_AUTHORIZATION: TransferAuditReason.AWAITING_AUTHORIZATION,
+    S.AUTHORIZED: TransferAuditReason.AUTHORIZED,
+    S.EXECUTED: TransferAuditReason.EXECUTED,
+    S.REJECTED: TransferAuditReason.REJECTED,
+    S.EXPIRED: TransferAuditReason.EXPIRED,
+    S.RECEIVED: TransferAuditReason.RECEIVED,
+    S.CREDITED: TransferAuditReason.CREDITED,
+    S.TO_REFUND: TransferAuditReason.TO_REFUND,
+    S.REFUNDED: TransferAuditReason.REFUNDED,
+}
+
+
 def staff_status_label(status: str) -> str:
     """A transfer's status in the back office's words."""
     return str(STAFF_STATUS_LABELS.get(status, status))
@@ -47,59 +92,13 @@ def staff_status_choices() -> list[tuple[str, str]]:
     return [(value, str(STAFF_STATUS_LABELS[value])) for value in S.values]
 
 
-# The state diagram of DESIGN.md. "authorized → rejected": a bank may reject a payment it had
-# accepted (e.g. at execution); the issue asks for the right final state in that case.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.AWAITING_AUTHORIZATION, S.EXPIRED}),
-    S.AWAITING_AUTHORIZATION: frozenset({S.AUTHORIZED, S.REJECTED, S.EXPIRED}),
-    S.AUTHORIZED: frozenset({S.EXECUTED, S.REJECTED}),
-    S.EXECUTED: frozenset({S.RECEIVED}),
-    S.RECEIVED: frozenset({S.CREDITED, S.TO_REFUND}),
-    S.TO_REFUND: frozenset({S.REFUNDED}),
-    S.REJECTED: frozenset(),
-    S.EXPIRED: frozenset(),
-    S.CREDITED: frozenset(),
-    S.REFUNDED: frozenset(),
-}
-
-# The timestamp field set when a transfer enters each state.
-STATUS_TIMESTAMP_FIELD: dict[str, str] = {
-    S.AWAITING_AUTHORIZATION: "initiated_at",
-    S.AUTHORIZED: "authorized_at",
-    S.EXECUTED: "executed_at",
-    S.REJECTED: "rejected_at",
-    S.EXPIRED: "expired_at",
-    S.RECEIVED: "received_at",
-    S.CREDITED: "credited_at",
-    S.TO_REFUND: "to_refund_at",
-    S.REFUNDED: "refunded_at",
-}
-
-# States whose amount counts against the caps (reserved or paid).
-COUNTING_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED})
-# States in which the payer's bank still has something to tell us.
-BANK_PENDING_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED})
-# States a transfer is abandoned in after EXPIRY_DELAY.
-EXPIRABLE_STATUSES = frozenset({S.DRAFT, S.AWAITING_AUTHORIZATION})
-# The payer's bank accepted it and it was not sent back: the confirmation page says « pris en compte ».
-ACCEPTED_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED, S.CREDITED})
-# The payer's bank accepted it: the money left (or is leaving) their account (the receipt says paid).
-PAID_STATUSES = ACCEPTED_STATUSES | {S.TO_REFUND, S.REFUNDED}
-# On its way to the pécule: an expected date is given.
-ON_ITS_WAY_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
-# Paid, but the money goes back to the payer.
-REFUND_STATUSES = frozenset({S.TO_REFUND, S.REFUNDED})
+# A draft or a transfer waiting for the payer's approval is abandoned after this delay.
 EXPIRY_DELAY = datetime.timedelta(minutes=30)
 
 # Polling the bank: first after POLL_BASE_DELAY, doubling up to POLL_MAX_DELAY, at most POLL_MAX_ATTEMPTS.
 POLL_BASE_DELAY = datetime.timedelta(seconds=30)
 POLL_MAX_DELAY = datetime.timedelta(hours=1)
 POLL_MAX_ATTEMPTS = 40
-
-# Public reference: unguessable, also the SEPA EndToEndId (≤ 35 characters, A–Z and 0–9 only).
-REFERENCE_PREFIX = "PDP"
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read out
-REFERENCE_RANDOM_LENGTH = 20  # 100 bits
 
 # Amounts: the largest a form accepts before any cap (an "absurd size" beyond it).
 MAX_AMOUNT_DIGITS = 10

@@ -1,12 +1,12 @@
-"""What a relative types as an amount (``parse_amount``) and a transfer's reference shown in groups
-(``format_reference``); euros are shown by ``core.money.format_euros``."""
+"""What a relative types as an amount (``parse_amount``); a transfer's reference is shown by
+``transfers.references.format_reference`` and euros by ``core.money.format_euros``."""
 
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from .constants import MAX_AMOUNT_DIGITS, REFERENCE_PREFIX
+from .constants import MAX_AMOUNT_DIGITS
 
 _AMOUNT = re.compile(r"^(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<dec>\d+))?$")
 
@@ -40,13 +40,3 @@ def parse_amount(raw: str) -> Decimal:
     if amount <= 0:
         raise AmountError(_("Le montant doit être supérieur à zéro."))
     return amount
-
-
-def format_reference(reference: str) -> str:
-    """A transfer's reference in readable groups, for display only (the stored reference, which is also
-    the bank's EndToEndId, never changes): ``PDP4F7K9Q2M…`` → ``PDP 4F7K 9Q2M …`` (the prefix, then
-    groups of four)."""
-    text = (reference or "").strip()
-    head, rest = (REFERENCE_PREFIX, text[len(REFERENCE_PREFIX):]) if text.startswith(REFERENCE_PREFIX) else ("", text)
-    groups = [rest[i:i + 4] for i in range(0, len(rest), 4)]
-    return " ".join(part for part in [head, *groups] if part)

@@ -18,8 +18,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from core.text import french_spacing
 
 from . import selectors
-from .constants import REFUND_STATUSES
 from .models import Transfer
+from .states import REFUND_STATUSES
 
 BLUE = colors.HexColor("#000091")
 GREY = colors.HexColor("#666666")

@@ -1,271 +1,38 @@
 """Reads about transfers: what counts against the caps this month, what is left, whether a permit may
-be used, the history of a relative."""
+be used (``permits.eligibility``), the history of a relative."""
 
 from __future__ import annotations
 
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import DecimalField, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.business_days import business_days_after
+from core.money import format_euros
+from core.text import french_spacing
 from establishments.models import Bank
-from establishments.selectors import EffectiveCaps, effective_caps
-from permits.constants import DetaineeStatus, PermitKind, PermitStatus
 from permits.registration import normalize_name, registered_permits
-from permits.registration import registration_ineligibility as registration_status_reasons
 
 from .constants import (
     BANK_INITIALS_SKIPPED,
-    BANK_PENDING_STATUSES,
     BANK_STATIC_LOGOS,
-    COUNTING_STATUSES,
     CREDIT_BUSINESS_DAYS,
-    EXPIRABLE_STATUSES,
     EXPIRY_DELAY,
     HISTORY_MONTHS,
-    ON_ITS_WAY_STATUSES,
-    PAID_STATUSES,
     TransferStatus,
 )
 from .models import Transfer
-
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-
-
-def month_bounds(at: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
-    """The calendar month (Europe/Paris) holding ``at``, as [start, end) aware datetimes."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    local = (at or timezone.now()).astimezone(tz)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = (start + datetime.timedelta(days=32)).replace(day=1)
-    return start, end.replace(tzinfo=tz)
-
-
-def _sum(queryset: QuerySet) -> Decimal:
-    total = queryset.aggregate(
-        total=Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
-    )["total"]
-    return Decimal(total).quantize(Decimal("0.01"))
-
-
-def counted_this_month(*, detainee_id: int | None = None, relative_id: int | None = None,
-                       establishment_id: int | None = None, at: datetime.datetime | None = None) -> Decimal:
-    """The total of the transfers that count against the caps this month, for a detainee (all
-    senders) or for a sender (to the detainees of one establishment)."""
-    start, end = month_bounds(at)
-    queryset = Transfer.objects.filter(
-        status__in=COUNTING_STATUSES, initiated_at__gte=start, initiated_at__lt=end
-    )
-    if detainee_id is not None:
-        queryset = queryset.filter(detainee_id=detainee_id)
-    if relative_id is not None:
-        queryset = queryset.filter(relative_id=relative_id)
-    if establishment_id is not None:
-        queryset = queryset.filter(establishment_id=establishment_id)
-    return _sum(queryset)
-
-
-@dataclass(frozen=True)
-class Allowance:
-    """The caps in force and what is left this month; None means no cap."""
-
-    caps: EffectiveCaps
-    detainee_total: Decimal
-    sender_total: Decimal
-    # The first instant of the next calendar month (Europe/Paris): when the monthly caps start afresh.
-    next_month: datetime.datetime | None = None
-
-    @property
-    def left_for_detainee(self) -> Decimal | None:
-        cap = self.caps.max_per_detainee_month
-        return None if cap is None else max(cap - self.detainee_total, ZERO)
-
-    @property
-    def left_for_sender(self) -> Decimal | None:
-        cap = self.caps.max_per_sender_month
-        return None if cap is None else max(cap - self.sender_total, ZERO)
-
-    @property
-    def max_now(self) -> Decimal | None:
-        """The largest amount that would pass every cap right now."""
-        candidates = (self.caps.max_per_transfer, self.left_for_detainee, self.left_for_sender)
-        bounds = [b for b in candidates if b is not None]
-        return min(bounds) if bounds else None
-
-    @property
-    def can_send_now(self) -> bool:
-        """Whether some amount would pass every cap right now (at least the minimum amount)."""
-        most = self.max_now
-        return most is None or most >= max(self.caps.min_amount or CENT, CENT)
-
-    @property
-    def explanation(self) -> str:
-        """What the relative can send now and why, in plain French (the card of the "Pécule" tab and
-        the amount page both show it), with no-break spaces before « : » and « ; »."""
-        from core.text import french_spacing
-
-        return french_spacing(self._explanation())
-
-    def _explanation(self) -> str:
-        caps, most = self.caps, self.max_now
-        if most is None:
-            return _("Aucun plafond ne limite vos virements pour le moment.")
-        floor = max(caps.min_amount or CENT, CENT)
-        for_detainee, for_sender = self.left_for_detainee, self.left_for_sender
-        if not self.can_send_now:
-            when = _first_of_month(self.next_month)
-            if for_detainee is not None and for_detainee < floor:
-                return _(
-                    "Le plafond du mois pour cette personne détenue est atteint (%(cap)s par mois, tous "
-                    "expéditeurs confondus) : prochain virement possible le %(date)s."
-                ) % {"cap": _euros(caps.max_per_detainee_month), "date": when}
-            if for_sender is not None and for_sender < floor:
-                return _(
-                    "Votre plafond du mois est atteint (%(cap)s par mois et par expéditeur) : prochain "
-                    "virement possible le %(date)s."
-                ) % {"cap": _euros(caps.max_per_sender_month), "date": when}
-            # The caps leave less than the minimum amount of a transfer.
-            return _(
-                "Il reste moins que le montant minimum d'un virement (%(min)s) : prochain virement possible "
-                "le %(date)s."
-            ) % {"min": _euros(floor), "date": when}
-        if most == caps.max_per_transfer:
-            text = _("Vous pouvez envoyer jusqu'à %(amount)s en un virement (plafond par virement)") % {
-                "amount": _euros(most)
-            }
-            if for_sender is not None and (for_detainee is None or for_sender <= for_detainee):
-                text += _(" ; il reste %(left)s sur votre plafond du mois.") % {"left": _euros(for_sender)}
-            elif for_detainee is not None:
-                text += _(" ; il reste %(left)s ce mois-ci sur le plafond de cette personne détenue.") % {
-                    "left": _euros(for_detainee)
-                }
-            else:
-                text += "."
-            return text
-        if most == for_sender and (for_detainee is None or for_sender <= for_detainee):
-            return _(
-                "Vous pouvez envoyer jusqu'à %(amount)s : c'est ce qu'il vous reste ce mois-ci sur votre "
-                "plafond de %(cap)s par mois."
-            ) % {"amount": _euros(most), "cap": _euros(caps.max_per_sender_month)}
-        return _(
-            "Vous pouvez envoyer jusqu'à %(amount)s : c'est ce qu'il reste ce mois-ci sur le plafond de "
-            "%(cap)s par mois de cette personne détenue, tous expéditeurs confondus."
-        ) % {"amount": _euros(most), "cap": _euros(caps.max_per_detainee_month)}
-
-
-def allowance(*, relative, detainee, establishment=None, at: datetime.datetime | None = None) -> Allowance:
-    establishment = establishment or detainee.establishment
-    return Allowance(
-        caps=effective_caps(establishment),
-        detainee_total=counted_this_month(detainee_id=detainee.pk, at=at),
-        sender_total=counted_this_month(relative_id=relative.pk, establishment_id=establishment.pk, at=at),
-        next_month=month_bounds(at)[1],
-    )
-
-
-def _first_of_month(moment: datetime.datetime | None) -> str:
-    """``1er décembre`` (with the year when it is not this year's)."""
-    moment = moment or month_bounds()[1]
-    text = _("1er %(month)s") % {"month": MONTHS[moment.month]}
-    if moment.year != (moment - datetime.timedelta(days=1)).year:
-        text += f" {moment.year}"
-    return text
-
-
-def _euros(value: Decimal) -> str:
-    from core.money import format_euros
-
-    return format_euros(value)
-
-
-def cap_errors(amount: Decimal, current: Allowance) -> list[str]:
-    """Why ``amount`` may not be sent now (French), or nothing."""
-    caps, errors = current.caps, []
-    if caps.min_amount is not None and amount < caps.min_amount:
-        errors.append(_("Le montant minimum d'un virement est de %(cap)s.") % {"cap": _euros(caps.min_amount)})
-    if caps.max_per_transfer is not None and amount > caps.max_per_transfer:
-        errors.append(
-            _("Le montant maximum d'un virement est de %(cap)s.") % {"cap": _euros(caps.max_per_transfer)}
-        )
-    left = current.left_for_detainee
-    if left is not None and amount > left:
-        errors.append(
-            _(
-                "Ce virement dépasserait le plafond mensuel de %(cap)s par personne détenue : "
-                "il reste %(left)s ce mois-ci pour cette personne."
-            )
-            % {"cap": _euros(caps.max_per_detainee_month), "left": _euros(left)}
-        )
-    left = current.left_for_sender
-    if left is not None and amount > left:
-        errors.append(
-            _(
-                "Ce virement dépasserait votre plafond mensuel de %(cap)s par expéditeur : "
-                "il vous reste %(left)s ce mois-ci."
-            )
-            % {"cap": _euros(caps.max_per_sender_month), "left": _euros(left)}
-        )
-    return errors
-
-
-def permit_ineligibility(permit, *, today: datetime.date | None = None) -> list[str]:
-    """Why this visit permit cannot be used for a transfer now (French), or nothing if it can.
-    ``permit`` should come with ``detainee__establishment`` selected."""
-    today = today or timezone.localdate()
-    detainee = permit.detainee
-    establishment = detainee.establishment
-    reasons = []
-    if permit.status == PermitStatus.SUSPENDED:
-        reasons.append(_("Le permis de visite est suspendu."))
-    elif permit.status == PermitStatus.REVOKED:
-        reasons.append(_("Le permis de visite a été retiré."))
-    elif permit.status == PermitStatus.EXPIRED:
-        reasons.append(_("Le permis de visite a expiré."))
-    elif permit.valid_from > today:
-        reasons.append(
-            _("Le permis de visite n'est valable qu'à partir du %(date)s.") % {"date": f"{permit.valid_from:%d/%m/%Y}"}
-        )
-    elif permit.valid_until is not None and permit.valid_until < today:
-        reasons.append(
-            _("Le permis de visite n'est plus valable depuis le %(date)s.") % {"date": f"{permit.valid_until:%d/%m/%Y}"}
-        )
-    if permit.kind == PermitKind.TEMPORARY and not permit.transfers_authorized:
-        reasons.append(
-            _(
-                "Un permis de visite temporaire ne permet d'envoyer de l'argent que sur autorisation "
-                "du chef d'établissement."
-            )
-        )
-    if detainee.status == DetaineeStatus.RELEASED:
-        reasons.append(_("La personne détenue a été libérée."))
-    elif detainee.status == DetaineeStatus.TRANSFERRED:
-        reasons.append(_("La personne détenue a été transférée dans un autre établissement."))
-    elif not detainee.may_receive_money:
-        reasons.append(_("La personne détenue ne peut pas recevoir d'argent pour le moment."))
-    if not establishment.transfers_enabled:
-        reasons.append(_("L'établissement n'accepte pas les virements pour le moment."))
-    return reasons
-
-
-def registration_ineligibility(registration, *, today: datetime.date | None = None) -> list[str]:
-    """Why the relative cannot send money with this registered permit now (French), or nothing: the
-    registration's own status first (pending or refused gives no right), then the permit's reasons.
-    ``registration`` should come with ``permit__detainee__establishment`` selected."""
-    reasons = registration_status_reasons(registration)
-    if reasons:
-        return reasons
-    return permit_ineligibility(registration.permit, today=today)
+from .references import format_reference
+from .states import BANK_PENDING_STATUSES, EXPIRABLE_STATUSES, ON_ITS_WAY_STATUSES, PAID_STATUSES
 
 
 def history_for(relative, *, now: datetime.datetime | None = None) -> QuerySet[Transfer]:
@@ -425,16 +192,12 @@ def format_moment(moment: datetime.datetime) -> str:
 
 def format_day(day: datetime.date) -> str:
     """``jeudi 3 décembre 2026``."""
-    from django.utils.dates import WEEKDAYS
-
     return f"{WEEKDAYS[day.weekday()]} {_day_month_year(day)}"
 
 
 def expected_credit_date(transfer: Transfer) -> datetime.date | None:
     """The day by which the money should be on the pécule, for a transfer on its way (accepted by the
     payer's bank, not yet credited): CREDIT_BUSINESS_DAYS business days after the bank accepted it."""
-    from reconciliation.business_days import business_days_after
-
     if transfer.status not in ON_ITS_WAY_STATUSES:
         return None
     start = transfer.authorized_at or transfer.executed_at or transfer.initiated_at or transfer.created_at
@@ -455,8 +218,6 @@ class Step:
 def transfer_steps(transfer: Transfer) -> list[Step]:
     """The statuses the transfer went through, oldest first, each with the date it was reached (from the
     transfer's history records), in the relative's words."""
-    from core.text import french_spacing
-
     steps: list[Step] = []
     records = transfer.history.order_by("history_date", "history_id").values_list("status", "history_date")
     for status, at in records:
@@ -506,10 +267,6 @@ def _state(transfer: Transfer) -> str:
 
 def receipt_for(transfer: Transfer) -> Receipt:
     """``transfer`` should come with its detainee, establishment, bank and relative selected."""
-    from core.money import format_euros
-    from core.text import french_spacing
-
-    from .formats import format_reference
 
     reference = format_reference(transfer.reference)
     made_at = transfer.authorized_at or transfer.initiated_at or transfer.created_at

@@ -1,5 +1,8 @@
 """Every change of a transfer goes through here: one function per action, in a transaction, with
-the acting user in the history. Only ``_move`` writes a status, and only along ``TRANSITIONS``."""
+the acting user in the history. Only ``_move`` writes a status, and only along
+``transfers.states.TRANSITIONS``; the one exception is ``receive_many``, the bulk receipt of a statement's
+clean matches, which moves many ``executed`` transfers to ``received`` (the same transition) in one UPDATE
+with their history rows."""
 
 from __future__ import annotations
 
@@ -21,27 +24,38 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Relative
 from core.addresses import portal_base_url
-from permits.models import Detainee, VisitPermit
+from core.audit import AuditReason, audit_reason, reason_label
+from core.bulk_history import update_with_history
+from permits.eligibility import eligibility
+from permits.models import VisitPermit
 
-from . import selectors
+from . import caps, selectors
 from .constants import (
-    BANK_PENDING_STATUSES,
-    EXPIRABLE_STATUSES,
     EXPIRY_DELAY,
     POLL_BASE_DELAY,
     POLL_MAX_ATTEMPTS,
     POLL_MAX_DELAY,
-    STATUS_TIMESTAMP_FIELD,
-    TRANSITIONS,
+    STATUS_AUDIT_REASONS,
+    TransferAuditReason,
     TransferStatus,
-    staff_status_label,
 )
 from .models import Transfer
 from .psd2 import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable, Psd2UnknownStatus, StetClient
 from .psd2.statuses import target_status
+from .receipts import receipt_filename, receipt_pdf
+from .states import (
+    BANK_PENDING_STATUSES,
+    EXPIRABLE_STATUSES,
+    RECEIVABLE_PATHS,
+    RECEIVABLE_STATUSES,
+    STATUS_TIMESTAMP_FIELD,
+    bank_path,
+    may_move,
+)
 
 logger = logging.getLogger(__name__)
 S = TransferStatus
+R = TransferAuditReason
 
 # How long a request may hold the right to create a transfer's payment request (then another may).
 INITIATION_CLAIM = datetime.timedelta(seconds=60)
@@ -65,9 +79,14 @@ class TransferRefused(TransferError):
     pass
 
 
-def _move(transfer: Transfer, to: str, *, user=None, reason: str = "", now: datetime.datetime | None = None) -> None:
-    """The only place a status changes. ``transfer`` must be locked by the caller's transaction."""
-    if to not in TRANSITIONS.get(transfer.status, frozenset()):
+def _move(
+    transfer: Transfer, to: str, *, user=None, reason: AuditReason | None = None, detail: object = "",
+    now: datetime.datetime | None = None,
+) -> None:
+    """The only place a status changes (but for ``receive_many``'s bulk receipt). ``transfer`` must be locked
+    by the caller's transaction. The history records ``reason`` (with ``detail``, data), else the status
+    reached; a reason given is also the transfer's motif (``failure_reason``), in the staff's words."""
+    if not may_move(transfer.status, to):
         raise IllegalTransition(
             _("Le virement %(ref)s ne peut passer de « %(from)s » à « %(to)s ».")
             % {"ref": transfer.reference, "from": S(transfer.status).label, "to": S(to).label}
@@ -76,13 +95,13 @@ def _move(transfer: Transfer, to: str, *, user=None, reason: str = "", now: date
     field = STATUS_TIMESTAMP_FIELD.get(to)
     if field:
         setattr(transfer, field, now or timezone.now())
-    if reason:
-        transfer.failure_reason = reason[:300]
+    stored = audit_reason(reason or STATUS_AUDIT_REASONS[to], detail)
+    if reason is not None:
+        transfer.failure_reason = reason_label(stored)[:300]
     if to not in BANK_PENDING_STATUSES:
         transfer.next_poll_at = None
     transfer._history_user = user
-    # The history is read by the staff: the status in their words.
-    transfer._change_reason = staff_status_label(to) + (f" : {reason}" if reason else "")
+    transfer._change_reason = stored
     transfer.save()
 
 
@@ -114,14 +133,14 @@ def create_draft(
     if registration is None:
         raise TransferRefused(_("Ce permis de visite n'est pas enregistré sur votre espace."))
     registration.permit = permit
-    reasons = selectors.registration_ineligibility(registration)
+    reasons = eligibility(registration).messages
     if reasons:
         raise TransferRefused(*reasons)
     amount = Decimal(amount).quantize(Decimal("0.01"))
     if amount <= 0:
         raise TransferRefused(_("Le montant doit être supérieur à zéro."))
     expire_stale(relative_id=relative.pk, detainee_ids=[permit.detainee_id])
-    errors = selectors.cap_errors(amount, selectors.allowance(relative=relative, detainee=permit.detainee))
+    errors = caps.cap_refusals(amount, relative=relative, detainee=permit.detainee)
     if errors:
         raise TransferRefused(*errors)
     values = {
@@ -139,7 +158,7 @@ def create_draft(
             if not created:
                 return transfer
         transfer._history_user = _user_of(relative)
-        transfer._change_reason = _("Montant saisi")
+        transfer._change_reason = audit_reason(R.AMOUNT_ENTERED)
         transfer.save()
     return transfer
 
@@ -152,11 +171,7 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
     head = Transfer.objects.only("relative_id", "detainee_id").get(pk=transfer_id)
     expire_stale(relative_id=head.relative_id, detainee_ids=[head.detainee_id])
     with transaction.atomic():
-        # Always the same order (sender, then detainee): no deadlock between two initiations.
-        relative = Relative.objects.select_for_update().get(pk=head.relative_id)
-        detainee = Detainee.objects.select_for_update(of=("self",)).select_related("establishment").get(
-            pk=head.detainee_id
-        )
+        relative, detainee = caps.lock_counters(relative_id=head.relative_id, detainee_id=head.detainee_id)
         transfer = _locked(transfer_id)
         if transfer.status != S.DRAFT:
             if (
@@ -168,7 +183,7 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
                 # The first bank did not answer; the payer picks another one. No payment request exists.
                 transfer.bank = bank
                 transfer._history_user = user
-                transfer._change_reason = _("Autre banque choisie")
+                transfer._change_reason = audit_reason(R.OTHER_BANK)
                 transfer.save(update_fields=["bank", "updated_at"])
             if transfer.status in BANK_PENDING_STATUSES or transfer.status == S.EXECUTED:
                 return transfer
@@ -185,13 +200,14 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
             reasons = [_("Ce permis de visite n'est pas enregistré sur votre espace.")]
         else:
             registration.permit = permit
-            reasons = selectors.registration_ineligibility(registration)
+            reasons = eligibility(registration).messages
         if permit.detainee_id != detainee.pk:
             reasons.append(_("Le permis de visite ne concerne plus cette personne détenue."))
         if reasons:
             raise TransferRefused(*reasons)
-        current = selectors.allowance(relative=relative, detainee=detainee, establishment=detainee.establishment)
-        errors = selectors.cap_errors(transfer.amount, current)
+        errors = caps.cap_refusals(
+            transfer.amount, relative=relative, detainee=detainee, establishment=detainee.establishment
+        )
         if errors:
             raise TransferRefused(*errors)
         transfer.bank = bank
@@ -251,10 +267,10 @@ def initiate_payment(
             transfer.payment_request_id = created.resource_id
             transfer.consent_url = created.consent_url
             transfer.failure_reason = ""
-            transfer._change_reason = _("Demande de paiement créée à la banque")
+            transfer._change_reason = audit_reason(R.PAYMENT_REQUEST_CREATED)
             transfer.save()
         elif isinstance(failure, Psd2Refused) and transfer.status == S.AWAITING_AUTHORIZATION:
-            _move(transfer, S.REJECTED, user=user, reason=_("Demande refusée par la banque (%(d)s).") % {"d": failure})
+            _move(transfer, S.REJECTED, user=user, reason=R.BANK_REFUSED, detail=failure)
         else:
             transfer.failure_reason = _("La banque n'a pas répondu (%(d)s).") % {"d": failure}
             transfer.save(update_fields=["failure_reason", "initiation_claimed_until", "updated_at"])
@@ -286,7 +302,7 @@ def apply_bank_status(*, transfer_id: int, code: str, user=None) -> Transfer:
             logger.warning("Transfer %s: unknown bank status %r", transfer.reference, code)
         else:
             transfer.bank_status = code[:10]
-            path = _path_to(transfer.status, target)
+            path = bank_path(transfer.status, target)
             if path is None:
                 if transfer.status in (S.EXPIRED, S.REJECTED) and target == S.EXECUTED:
                     logger.error(
@@ -297,27 +313,15 @@ def apply_bank_status(*, transfer_id: int, code: str, user=None) -> Transfer:
             else:
                 was_authorized = transfer.authorized_at is not None
                 for step in path:
-                    reason = _("Statut de la banque : %(code)s") % {"code": code} if step == S.REJECTED else ""
-                    _move(transfer, step, user=user, reason=reason)
+                    if step == S.REJECTED:
+                        _move(transfer, step, user=user, reason=R.BANK_STATUS, detail=code)
+                    else:
+                        _move(transfer, step, user=user)
                 if not was_authorized and transfer.authorized_at is not None:
                     transaction.on_commit(lambda: _send_receipt_quietly(transfer_id))
     if target is None:
         raise Psd2UnknownStatus(code)
     return transfer
-
-
-def _path_to(current: str, target: str) -> list[str] | None:
-    """The steps from ``current`` to ``target`` along the bank's part of the diagram, or None when
-    the bank's answer is stale or does not apply."""
-    if current == target:
-        return None
-    if current == S.AWAITING_AUTHORIZATION:
-        return {S.AUTHORIZED: [S.AUTHORIZED], S.EXECUTED: [S.AUTHORIZED, S.EXECUTED], S.REJECTED: [S.REJECTED]}.get(
-            target
-        )
-    if current == S.AUTHORIZED:
-        return {S.EXECUTED: [S.EXECUTED], S.REJECTED: [S.REJECTED]}.get(target)
-    return None
 
 
 def refresh_from_bank(
@@ -383,7 +387,7 @@ def expire_transfer(
         transfer = _locked(transfer_id)
         if transfer.status not in EXPIRABLE_STATUSES:
             return False
-        _move(transfer, S.EXPIRED, user=user, now=now, reason=_("Délai de 30 minutes dépassé."))
+        _move(transfer, S.EXPIRED, user=user, now=now, reason=R.EXPIRED)
     return True
 
 
@@ -448,22 +452,17 @@ def cancel_transfer(
         refusal = selectors.cancellation_refusal(transfer)
         if refusal:
             raise TransferRefused(refusal)
-        _move(transfer, S.REJECTED, user=_user_of(relative), now=now, reason=_("Annulé par vous sur le portail."))
+        _move(transfer, S.REJECTED, user=_user_of(relative), now=now, reason=R.CANCELLED_BY_PAYER)
     return transfer
 
 
 # -- after the bank: reconciliation and refunds ------------------------------------------------
 
-def _simple_move(transfer_id: int, to: str, user, reason: str = "") -> Transfer:
+def _simple_move(transfer_id: int, to: str, user, reason: AuditReason | None = None, detail: object = "") -> Transfer:
     with transaction.atomic():
         transfer = _locked(transfer_id)
-        _move(transfer, to, user=user, reason=reason)
+        _move(transfer, to, user=user, reason=reason, detail=detail)
         return transfer
-
-
-def mark_received(*, transfer_id: int, user=None) -> Transfer:
-    """Seen on the régie's statement."""
-    return _simple_move(transfer_id, S.RECEIVED, user)
 
 
 def mark_credited(*, transfer_id: int, user=None) -> Transfer:
@@ -471,43 +470,37 @@ def mark_credited(*, transfer_id: int, user=None) -> Transfer:
     return _simple_move(transfer_id, S.CREDITED, user)
 
 
-def mark_to_refund(*, transfer_id: int, reason: str, user=None) -> Transfer:
-    return _simple_move(transfer_id, S.TO_REFUND, user, reason)
+def mark_to_refund(*, transfer_id: int, reason: AuditReason, detail: object = "", user=None) -> Transfer:
+    return _simple_move(transfer_id, S.TO_REFUND, user, reason, detail)
 
 
 def mark_refunded(*, transfer_id: int, user=None) -> Transfer:
     return _simple_move(transfer_id, S.REFUNDED, user)
 
 
-# Seen on a statement before the bank told us it executed the payment: the steps to "received".
-_RECEIVABLE_PATHS: dict[str, list[str]] = {
-    S.AWAITING_AUTHORIZATION: [S.AUTHORIZED, S.EXECUTED, S.RECEIVED],
-    S.AUTHORIZED: [S.EXECUTED, S.RECEIVED],
-    S.EXECUTED: [S.RECEIVED],
-}
-RECEIVABLE_STATUSES = frozenset(_RECEIVABLE_PATHS)
-
-
-def receive(*, transfer_id: int, user=None, reason: str = "") -> Transfer:
+def receive(*, transfer_id: int, user=None, reason: AuditReason | None = None, detail: object = "") -> Transfer:
     """The money is on the régie's statement: to ``received``, through ``executed`` when the bank had
     not said so yet. IllegalTransition from any other state."""
     with transaction.atomic():
         transfer = _locked(transfer_id)
-        path = _RECEIVABLE_PATHS.get(transfer.status)
+        path = RECEIVABLE_PATHS.get(transfer.status)
         if path is None:
             _move(transfer, S.RECEIVED, user=user)  # raises IllegalTransition with the French message
         for step in path:
-            _move(transfer, step, user=user, reason=reason if step == S.RECEIVED else "")
+            if step == S.RECEIVED:
+                _move(transfer, step, user=user, reason=reason, detail=detail)
+            else:
+                _move(transfer, step, user=user)
         return transfer
 
 
-def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> list[int]:
+def receive_many(
+    *, transfer_ids: list[int], user=None, reason: AuditReason | None = None, detail: object = ""
+) -> list[int]:
     """A statement's clean matches, in one go (a statement may carry 100,000 of them): every transfer
     still ``executed`` becomes ``received`` in one conditional UPDATE (which locks its rows), with its
     history row written by the same statement; the others are moved one by one along their path when
     they can be. Returns the ids that could not be received."""
-    from reconciliation.bulk import update_with_history
-
     if not transfer_ids:
         return []
     now = timezone.now()
@@ -516,7 +509,7 @@ def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> lis
             Transfer, ids=transfer_ids,
             assignments={"status": S.RECEIVED.value, "received_at": now, "next_poll_at": None, "updated_at": now},
             where="status = %s", params=[S.EXECUTED.value], user=user,
-            reason=staff_status_label(S.RECEIVED) + (f" : {reason}" if reason else ""), date=now,
+            reason=audit_reason(reason or R.RECEIVED, detail), date=now,
         )
         moved_set = set(moved)
         refused: list[int] = []
@@ -524,23 +517,23 @@ def receive_many(*, transfer_ids: list[int], user=None, reason: str = "") -> lis
             if transfer_id in moved_set:
                 continue
             try:
-                receive(transfer_id=transfer_id, user=user, reason=reason)
+                receive(transfer_id=transfer_id, user=user, reason=reason, detail=detail)
             except (IllegalTransition, Transfer.DoesNotExist):
                 refused.append(transfer_id)
     return refused
 
 
-def return_to_payer(*, transfer_id: int, reason: str, user=None) -> Transfer:
+def return_to_payer(*, transfer_id: int, reason: AuditReason, detail: object = "", user=None) -> Transfer:
     """The payment went back to the payer (returned or reversed on the régie's statement) before it was
     credited: through ``received`` and ``to_refund`` to ``refunded``. IllegalTransition once credited."""
     with transaction.atomic():
         transfer = _locked(transfer_id)
         if transfer.status in RECEIVABLE_STATUSES:
-            for step in _RECEIVABLE_PATHS[transfer.status]:
+            for step in RECEIVABLE_PATHS[transfer.status]:
                 _move(transfer, step, user=user)
         if transfer.status == S.RECEIVED:
-            _move(transfer, S.TO_REFUND, user=user, reason=reason)
-        _move(transfer, S.REFUNDED, user=user, reason=reason)
+            _move(transfer, S.TO_REFUND, user=user, reason=reason, detail=detail)
+        _move(transfer, S.REFUNDED, user=user, reason=reason, detail=detail)
         return transfer
 
 
@@ -557,8 +550,6 @@ def _send_receipt_quietly(transfer_id: int) -> None:
 def send_receipt(*, transfer_id: int) -> bool:
     """The e-mail receipt to the relative, once the bank accepted the transfer, with the PDF receipt
     attached (the one the confirmation page offers)."""
-    from .receipts import receipt_filename, receipt_pdf
-
     transfer = Transfer.objects.select_related("relative", "detainee", "establishment", "bank").get(pk=transfer_id)
     email = transfer.relative.email
     if not email:

@@ -12,15 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.views import relative_required
+from accounts.decorators import relative_required
 from core.addresses import portal_base_url
 from establishments.models import Bank
+from permits.eligibility import eligibility
 from permits.registration import registered_permit_for, registered_permits
 
-from . import receipts, selectors, services
-from .constants import ACCEPTED_STATUSES, BANK_PENDING_STATUSES, HISTORY_PAGE_SIZE, TransferStatus
+from . import caps, receipts, selectors, services
+from .constants import HISTORY_PAGE_SIZE, TransferStatus
 from .forms import AmountForm, BankSearchForm
 from .psd2 import Psd2Error
+from .states import ACCEPTED_STATUSES, BANK_PENDING_STATUSES
 
 S = TransferStatus
 # A double click waits this long for the first click's payment request before saying it is on its way.
@@ -34,14 +36,14 @@ def _permit_rows(relative) -> list[dict]:
     rows = []
     for registration in registrations:
         permit = registration.permit
-        reasons = selectors.registration_ineligibility(registration)
+        reasons = eligibility(registration).messages
         rows.append(
             {
                 "registration": registration,
                 "permit": permit,
                 "reasons": reasons,
                 "allows_transfer": not reasons,
-                "allowance": None if reasons else selectors.allowance(relative=relative, detainee=permit.detainee),
+                "allowance": None if reasons else caps.allowance(relative=relative, detainee=permit.detainee),
             }
         )
     return rows
@@ -77,7 +79,7 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
     if registration is None:
         raise Http404
     permit = registration.permit
-    reasons = selectors.registration_ineligibility(registration)
+    reasons = eligibility(registration).messages
     if reasons:
         for reason in reasons:
             messages.error(request, reason)
@@ -105,7 +107,7 @@ def amount(request: HttpRequest, registration_id: int) -> HttpResponse:
         request,
         "transfers/amount.html",
         {"title": _("Alimenter le pécule"), "form": form, "permit": permit, "registration": registration,
-         "allowance": selectors.allowance(relative=relative, detainee=permit.detainee), "tab": "pecule"},
+         "allowance": caps.allowance(relative=relative, detainee=permit.detainee), "tab": "pecule"},
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from establishments.selectors import effective_caps
+from transfers.caps import effective_caps
 
 from .base import PortalPageMixin
 

@@ -16,8 +16,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.constants import AccountAuditReason
 from accounts.models import User
 from accounts.second_factor import SECOND_FACTOR_SESSION_KEY, SecondFactorMethod
+from core.audit import audit_reason, reason_label
 from sandbox.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_totp_code, load_demo
 from tests.accounts.factories import PASSWORD, StaffFactory
 from tests.accounts.staff_login import login_staff
@@ -167,9 +169,7 @@ def test_first_login_enrols_a_totp_application_then_shows_ten_recovery_codes_onc
     # Shown once: the page is gone afterwards.
     assert client.get(CODES)["Location"] == "/gestion/"
     assert client.get("/gestion/rapprochement/").status_code == 200
-    assert history_reasons(user)[-1] == (
-        "Second facteur activé : application d'authentification et 10 codes de secours"
-    )
+    assert history_reasons(user)[-1] == audit_reason(AccountAuditReason.SECOND_FACTOR_ENABLED, 10)
     last = user.history.latest("history_id")
     assert last.history_user == user
 
@@ -283,7 +283,7 @@ def test_a_recovery_code_works_once_only():
     assert response.redirect_chain[0][0] == "/gestion/"
     assert "Code de secours accepté. Il vous reste 9 codes de secours." in text(response)
     assert client.session[SECOND_FACTOR_SESSION_KEY] == SecondFactorMethod.RECOVERY
-    assert history_reasons(user)[-1] == "Connexion avec un code de secours (9 restants)"
+    assert history_reasons(user)[-1] == "account_recovery_code_used:9"
 
     again = logged_in(user)
     refused = again.post(RECOVERY, {"code": codes[0], "next": "/gestion/"})
@@ -345,7 +345,10 @@ def test_the_national_role_resets_a_staff_second_factor_with_its_reason_in_the_h
     assert not StaticDevice.objects.filter(user=greffe).exists()
     last = greffe.history.latest("history_id")
     assert last.history_user == national
-    assert last.history_change_reason == "Second facteur réinitialisé (2 dispositif(s) supprimé(s)) : Téléphone perdu"
+    assert last.history_change_reason == "account_second_factor_reset:2, Téléphone perdu"
+    assert reason_label(last.history_change_reason) == (
+        "Second facteur réinitialisé (dispositifs supprimés, motif) : 2, Téléphone perdu"
+    )
     history = text(client.get(f"/gestion/accounts/user/{greffe.pk}/history/"))
     assert "Téléphone perdu" in history
 

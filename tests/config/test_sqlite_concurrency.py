@@ -33,7 +33,7 @@ from accounts.models import Relative, User
 from establishments.models import Bank
 from permits.models import Detainee, RegisteredPermit, VisitPermit
 from sandbox.demo import load_demo
-from transfers import selectors, services
+from transfers import caps, services
 from transfers.models import Transfer
 
 load_demo()
@@ -82,7 +82,7 @@ for t in threads:
     t.join(timeout=120)
 print(json.dumps({
     "options": settings.DATABASES["default"]["OPTIONS"], "statuses": statuses, "outcomes": outcomes,
-    "errors": errors, "counted": str(selectors.counted_this_month(detainee_id=detainee.pk)),
+    "errors": errors, "counted": str(caps.counted_this_month(detainee_id=detainee.pk)),
     "journal": connection.cursor().execute("PRAGMA journal_mode").fetchone()[0],
 }))
 """

@@ -15,8 +15,8 @@ from permits.constants import RegistrationStatus
 from permits.models import RegisteredPermit, VisitPermit
 from tests.e2e.conftest import DESKTOP, PHONE
 from transfers.constants import TransferStatus as S
-from transfers.formats import format_reference
 from transfers.models import Transfer
+from transfers.references import format_reference
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -128,7 +128,7 @@ def passkey_added_then_used(walker, portal, settings) -> None:
     expect(page.get_by_text("Clé d'accès ajoutée.")).to_be_visible()
     walk.visit("cle-ajoutee")
     user = User.objects.get(username="greffe")
-    assert user.history.latest("history_id").history_change_reason.startswith("Clé d'accès ajoutée")
+    assert user.history.latest("history_id").history_change_reason.startswith("account_passkey_added")
 
     logout_from_back_office(walk)
     page.locator("#id_username").fill("greffe")

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from accounts.models import Relative, User
 from permits.constants import (
-    PermitKind,
     PermitStatus,
     RefusalReason,
     RegistrationFailure,
     RegistrationMatch,
     RegistrationStatus,
 )
+from permits.eligibility import eligibility
 from permits.models import RegisteredPermit, RegistrationAttempt
 from permits.registration import (
     NOT_FOUND_MESSAGE,
@@ -23,9 +23,7 @@ from permits.registration import (
     RegistrationRateLimited,
     birthdate_match,
     normalize_name,
-    permit_allows_transfer,
     register_permit,
-    registration_allows_transfer,
 )
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 
@@ -88,7 +86,7 @@ def test_a_nominative_active_permit_is_added(angela, permit):
     assert result.created
     assert result.registration.status == RegistrationStatus.ACCEPTED
     assert result.registration.match == RegistrationMatch.EXACT
-    assert result.registration.grants_rights and registration_allows_transfer(result.registration)
+    assert result.registration.grants_rights and eligibility(result.registration).allowed
     assert list(RegisteredPermit.objects.filter(relative=angela).values_list("permit__number", flat=True)) == [
         "PV-2026-000123"]
     assert result.registration.history.first().history_user == angela.user
@@ -213,7 +211,7 @@ def test_a_birth_date_known_in_part_registers_the_permit_as_pending_only(permit,
     registration = result.registration
     assert result.created
     assert (registration.status, registration.match) == (RegistrationStatus.PENDING, PARTIAL)
-    assert not registration.grants_rights and not registration_allows_transfer(registration)
+    assert not registration.grants_rights and not eligibility(registration).allowed
     assert (registration.decided_by, registration.decided_at) == (None, None)
     record = registration.history.get()
     assert record.history_user == namesake.user and record.status == RegistrationStatus.PENDING
@@ -231,7 +229,7 @@ def test_the_demo_relative_born_1_january_matches_his_permit_exactly_and_at_once
                            birthdate=datetime.date.fromisoformat(claims["birthdate"]))
     result = register(pierre, number="PV-2026-000124")
     assert result.created and result.registration.status == RegistrationStatus.ACCEPTED
-    assert registration_allows_transfer(result.registration)
+    assert eligibility(result.registration).allowed
 
 
 def test_a_pending_permit_is_not_requested_twice(permit):
@@ -283,21 +281,6 @@ def test_a_birth_date_completed_at_franceconnect_turns_the_request_into_an_exact
     assert (registration.status, registration.match) == (RegistrationStatus.ACCEPTED, RegistrationMatch.EXACT)
     assert (registration.refusal_reason, registration.decided_at) == ("", None)
     assert registration.history.first().history_user == namesake.user
-
-
-@pytest.mark.parametrize(
-    ("kind", "authorized", "status", "until", "allowed"),
-    [
-        (PermitKind.PERMANENT, False, PermitStatus.ACTIVE, None, True),
-        (PermitKind.TEMPORARY, False, PermitStatus.ACTIVE, None, False),
-        (PermitKind.TEMPORARY, True, PermitStatus.ACTIVE, None, True),
-        (PermitKind.PERMANENT, False, PermitStatus.SUSPENDED, None, False),
-        (PermitKind.PERMANENT, False, PermitStatus.ACTIVE, datetime.date(2026, 1, 2), False),
-    ],
-)
-def test_which_permits_allow_a_transfer(db, kind, authorized, status, until, allowed):
-    permit = VisitPermitFactory(kind=kind, transfers_authorized=authorized, status=status, valid_until=until)
-    assert permit_allows_transfer(permit) is allowed
 
 
 @pytest.mark.postgres

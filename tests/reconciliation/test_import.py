@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.audit import reason_label
 from reconciliation import services
 from reconciliation.camt import CamtError
 from reconciliation.constants import MatchOutcome, Resolution
@@ -70,7 +71,7 @@ def test_each_outcome_on_both_versions(tmp_path, est, version):
         assert t.status == status
     by_e2e.refresh_from_db()
     record = by_e2e.history.first()
-    assert record.history_user == staff and "Reçu" in record.history_change_reason
+    assert record.history_user == staff and "Reçu" in reason_label(record.history_change_reason)
     assert StatementEntry.objects.filter(debtor_name="Angela DUBOIS", debtor_iban__startswith="FR76").count() == 7
     assert result.counts[M.MATCHED] == 2
     assert statement.history.first().history_user == staff

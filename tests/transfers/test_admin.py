@@ -5,7 +5,7 @@ from django.test import Client
 
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
-from transfers.constants import TransferStatus
+from transfers.constants import TransferAuditReason, TransferStatus
 
 from .factories import TransferFactory
 
@@ -67,7 +67,9 @@ def test_the_history_page_reads_in_the_staffs_words():
     transfer._history_user = transfer.relative.user
     transfer.save()
     regie = StaffFactory(role="regie", establishments=[transfer.establishment])
-    services.receive(transfer_id=transfer.pk, user=regie, reason="Import du relevé releve.xml")
+    services.receive(
+        transfer_id=transfer.pk, user=regie, reason=TransferAuditReason.RECEIVED_ON_STATEMENT, detail="releve.xml"
+    )
 
     page = " ".join(html.unescape(
         _client(regie).get(f"/gestion/transfers/transfer/{transfer.pk}/history/").content.decode()
@@ -79,7 +81,7 @@ def test_the_history_page_reads_in_the_staffs_words():
     assert f"{transfer.relative} (proche)" in page and transfer.relative.user.username not in page
     assert "Système (tâche ou commande d'exploitation)" in page
     assert "<title>Historique des modifications : " in page and "<th scope=\"col\">Opération</th>" in page
-    assert "Reçu sur le compte de la régie : Import du relevé releve.xml" in page
+    assert "Reçu sur le relevé de la régie : releve.xml" in page
 
 
 def test_history_amounts_read_as_euros_like_everywhere_else():

@@ -1,5 +1,5 @@
 """What a relative can really send now, and why: the "Pécule" card and the amount page say the same,
-from one selector (transfers.selectors.Allowance): the per-transfer cap, what is left this month for the
+from one selector (transfers.caps.Allowance): the per-transfer cap, what is left this month for the
 detainee (all senders) and for this relative, never below zero."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.permits.factories import VisitPermitFactory
-from transfers import selectors
+from transfers import caps
 from transfers.constants import TransferStatus
 
 from .factories import RegisteredPermitFactory, TransferFactory
@@ -48,7 +48,7 @@ def amount_page(registration) -> str:
 
 
 def next_month_label() -> str:
-    start = selectors.month_bounds()[1]
+    start = caps.month_bounds()[1]
     months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre"]
     label = f"1er {months[start.month - 1]}"
@@ -141,7 +141,7 @@ def test_less_than_the_minimum_left_is_nothing_to_send():
 
 def test_last_months_transfers_leave_this_month_whole():
     reg = RegisteredPermitFactory()
-    last_month = selectors.month_bounds()[0] - datetime.timedelta(days=3)
+    last_month = caps.month_bounds()[0] - datetime.timedelta(days=3)
     sent(reg, "200", initiated_at=last_month)
     sent(other_sender(reg), "200", initiated_at=last_month)
     assert f"Montant possible maintenant{NBSP}: <strong>200,00{NBSP}€</strong>" in card(reg)
@@ -166,7 +166,7 @@ def test_the_next_possible_date_is_the_first_of_next_month_in_paris(at, expected
     reg = RegisteredPermitFactory()
     sent(other_sender(reg), "200", initiated_at=at)
     sent(other_sender(reg), "200", initiated_at=at)
-    current = selectors.allowance(relative=reg.relative, detainee=reg.permit.detainee, at=at)
+    current = caps.allowance(relative=reg.relative, detainee=reg.permit.detainee, at=at)
     assert current.max_now == Decimal("0.00") and not current.can_send_now
     assert current.explanation.endswith(f"prochain virement possible le {expected}.")
 

@@ -9,9 +9,10 @@ from django.db import connection
 
 from tests.establishments.factories import BankFactory
 from tests.permits.factories import DetaineeFactory
-from transfers import selectors, services
-from transfers.constants import COUNTING_STATUSES, TransferStatus
+from transfers import caps, services
+from transfers.constants import TransferStatus
 from transfers.models import Transfer
+from transfers.states import COUNTING_STATUSES
 
 from .factories import RegisteredPermitFactory
 
@@ -51,7 +52,7 @@ def test_many_senders_at_once_never_pass_the_detainee_monthly_cap_by_a_cent():
         reg = RegisteredPermitFactory(permit__detainee=detainee)
         drafts.append(services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("10.01")))
     ok, refused = _race(drafts, bank)
-    total = selectors.counted_this_month(detainee_id=detainee.pk)
+    total = caps.counted_this_month(detainee_id=detainee.pk)
     assert total <= Decimal("400.00")
     assert len(ok) == 39 and total == Decimal("390.39")  # 39 × 10.01; a 40th would pass by 0.39 €
     assert len(refused) == 9
@@ -69,4 +70,4 @@ def test_one_sender_at_once_never_passes_the_sender_monthly_cap():
     ok, refused = _race(drafts, bank)
     counted = Transfer.objects.filter(status__in=COUNTING_STATUSES)
     assert len(ok) == 3 and counted.count() == 3
-    assert selectors.counted_this_month(relative_id=reg.relative.pk) == Decimal("299.97")
+    assert caps.counted_this_month(relative_id=reg.relative.pk) == Decimal("299.97")

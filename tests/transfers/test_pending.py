@@ -14,7 +14,7 @@ from freezegun import freeze_time
 from establishments.models import Bank
 from sandbox.models import SandboxPaymentRequest
 from transfers import services
-from transfers.constants import TransferStatus
+from transfers.constants import TransferAuditReason, TransferStatus
 from transfers.models import Transfer
 from transfers.psd2 import Psd2Unavailable
 
@@ -67,7 +67,7 @@ def test_twenty_euros_left_at_the_bank_are_freed_after_30_minutes_without_any_be
         expired = Transfer.objects.get(pk=pending.pk)
         assert expired.status == S.EXPIRED
         row = expired.history.get(status=S.EXPIRED)
-        assert "Délai de 30 minutes dépassé" in row.history_change_reason
+        assert row.history_change_reason == TransferAuditReason.EXPIRED
         history = text(client.get(HISTORY))
         assert "Abandonné (délai dépassé)" in history and "Reprendre le virement" not in history
         assert submit_amount(client, registration, "20").status_code == 302
@@ -156,7 +156,7 @@ def test_cancel_asks_for_confirmation_then_frees_the_cap_with_angela_in_the_hist
     cancelled = Transfer.objects.get(pk=pending.pk)
     assert cancelled.status == S.REJECTED and cancelled.rejected_at is not None
     row = cancelled.history.get(status=S.REJECTED)
-    assert row.history_user == angela.user and "Annulé par vous sur le portail" in row.history_change_reason
+    assert row.history_user == angela.user and row.history_change_reason == TransferAuditReason.CANCELLED_BY_PAYER
     assert submit_amount(client, registration, "20").status_code == 302  # the 20 € freed at once
 
     rows = cancelled.history.count()

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from sandbox.models import SandboxPaymentRequest
-from transfers import selectors, services
+from transfers import caps, services
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 from transfers.psd2 import Psd2BadResponse, Psd2Refused, Psd2Unavailable, StetClient
@@ -99,7 +99,7 @@ def test_payer_cancels_and_the_reservation_is_freed(live_server):
     services.refresh_from_bank(transfer_id=transfer.pk)
     transfer.refresh_from_db()
     assert transfer.status == S.REJECTED
-    assert selectors.counted_this_month(detainee_id=transfer.detainee_id) == Decimal("0.00")
+    assert caps.counted_this_month(detainee_id=transfer.detainee_id) == Decimal("0.00")
 
 
 def test_bank_rejects_at_confirmation(live_server, settings):

@@ -17,12 +17,12 @@ from django.urls import reverse
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from reconciliation.business_days import business_days_after
+from core.business_days import business_days_after
 from tests.establishments.factories import BankFactory
 from transfers import selectors, services
 from transfers.constants import TransferStatus
-from transfers.formats import format_reference
 from transfers.models import Transfer
+from transfers.references import format_reference
 
 from .factories import RegisteredPermitFactory, TransferFactory
 
@@ -173,7 +173,7 @@ def test_the_confirmation_email_has_the_pdf_attached(django_capture_on_commit_ca
 def test_the_detail_page_lists_the_steps_with_their_dates(django_capture_on_commit_callbacks):
     transfer = paid_transfer(django_capture_on_commit_callbacks)
     with freeze_time(datetime.datetime(2026, 11, 30, 9, 15, tzinfo=PARIS)):
-        services.mark_received(transfer_id=transfer.pk)
+        services.receive(transfer_id=transfer.pk)
     with freeze_time(datetime.datetime(2026, 12, 1, 11, 0, tzinfo=PARIS)):
         services.mark_credited(transfer_id=transfer.pk)
     page = text(logged_in(transfer.relative).get(reverse("transfers:detail", args=[transfer.reference])))

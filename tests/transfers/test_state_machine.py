@@ -5,8 +5,9 @@ from django.db import IntegrityError, transaction
 
 from tests.establishments.factories import BankFactory
 from transfers import services
-from transfers.constants import COUNTING_STATUSES, TransferStatus
+from transfers.constants import TransferStatus
 from transfers.models import Transfer
+from transfers.states import COUNTING_STATUSES
 
 from .factories import RegisteredPermitFactory, TransferFactory
 
@@ -38,7 +39,7 @@ def test_the_whole_happy_path_is_recorded_in_the_history():
     transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("50"))
     services.reserve(transfer_id=transfer.pk, bank=BankFactory(), user=reg.relative.user)
     services.apply_bank_status(transfer_id=transfer.pk, code="ACSC")
-    services.mark_received(transfer_id=transfer.pk)
+    services.receive(transfer_id=transfer.pk)
     services.mark_credited(transfer_id=transfer.pk)
     transfer.refresh_from_db()
     assert transfer.status == S.CREDITED
@@ -53,8 +54,8 @@ def test_the_whole_happy_path_is_recorded_in_the_history():
 @pytest.mark.parametrize(
     "status, action",
     [
-        (S.DRAFT, services.mark_received),
-        (S.REJECTED, services.mark_received),
+        (S.DRAFT, services.receive),
+        (S.REJECTED, services.receive),
         (S.CREDITED, services.mark_refunded),
         (S.EXPIRED, services.mark_credited),
         (S.AWAITING_AUTHORIZATION, services.mark_credited),

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from sandbox.models import SandboxPaymentRequest
-from transfers import selectors, services, tasks
+from transfers import caps, services, tasks
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 from transfers.psd2 import PaymentRequestStatus, Psd2Unavailable
@@ -63,11 +63,11 @@ def test_abandoned_drafts_and_unsent_reservations_expire_after_30_minutes_and_fr
     _age(old_draft, 31)
     _age(reserved, 45)
     _age(recent, 29)
-    assert selectors.counted_this_month(detainee_id=reg.permit.detainee_id) == Decimal("200.00")
+    assert caps.counted_this_month(detainee_id=reg.permit.detainee_id) == Decimal("200.00")
     assert tasks.expire_stale_transfers.delay().get() == 2
     statuses = dict(Transfer.objects.values_list("pk", "status"))
     assert statuses == {old_draft.pk: S.EXPIRED, reserved.pk: S.EXPIRED, recent.pk: S.DRAFT}
-    assert selectors.counted_this_month(detainee_id=reg.permit.detainee_id) == Decimal("0.00")
+    assert caps.counted_this_month(detainee_id=reg.permit.detainee_id) == Decimal("0.00")
     assert tasks.expire_stale_transfers.delay().get() == 0  # running again changes nothing
     assert Transfer.objects.get(pk=reserved.pk).history.filter(status=S.EXPIRED).count() == 1
 

@@ -1,0 +1,115 @@
+"""Whether a relative may use a registered visit permit now, and if not why: the one rule read by the
+"Accueil" and "Pécule" tabs of Mon espace, by the transfer services (at the amount page and again at the
+reservation) and by the parloir when it comes.
+
+A permit may be used when its registration is accepted (``RegisteredPermit.grants_rights``), the permit is
+active and within its dates, a temporary permit carries the head of establishment's authorisation
+(R332-3), the detainee is still detained and may receive money, and the establishment accepts transfers.
+Each reason comes as a code (``permits.constants.Ineligibility``), its French message and whom to contact.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .constants import DetaineeStatus, EligibilityContact, Ineligibility, PermitKind, PermitStatus, RegistrationStatus
+from .models import RegisteredPermit, VisitPermit
+
+# The greffe answers for the registration, the permit and the detainee; the régie for the money.
+_REGIE_REASONS = frozenset({Ineligibility.DETAINEE_MAY_NOT_RECEIVE_MONEY, Ineligibility.ESTABLISHMENT_CLOSED})
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: Ineligibility
+    message: str
+
+    @property
+    def contact(self) -> EligibilityContact:
+        return EligibilityContact.REGIE if self.code in _REGIE_REASONS else EligibilityContact.GREFFE
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer: ``allowed``, or the reasons (each with its code, message and contact)."""
+
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def codes(self) -> list[Ineligibility]:
+        return [reason.code for reason in self.reasons]
+
+    @property
+    def messages(self) -> list[str]:
+        return [reason.message for reason in self.reasons]
+
+    @property
+    def contacts(self) -> list[EligibilityContact]:
+        """Whom to contact, each once, in the order of the reasons."""
+        return list(dict.fromkeys(reason.contact for reason in self.reasons))
+
+
+def _reason(code: Ineligibility, **values: str) -> Reason:
+    message = str(code.label)
+    return Reason(code=code, message=message % values if values else message)
+
+
+def _registration_reasons(registration: RegisteredPermit) -> list[Reason]:
+    if registration.grants_rights:
+        return []
+    if registration.status == RegistrationStatus.PENDING:
+        return [_reason(Ineligibility.REGISTRATION_PENDING)]
+    return [_reason(Ineligibility.REGISTRATION_REFUSED)]
+
+
+def _permit_reasons(permit: VisitPermit, today: datetime.date) -> list[Reason]:
+    detainee = permit.detainee
+    reasons = []
+    if permit.status == PermitStatus.SUSPENDED:
+        reasons.append(_reason(Ineligibility.PERMIT_SUSPENDED))
+    elif permit.status == PermitStatus.REVOKED:
+        reasons.append(_reason(Ineligibility.PERMIT_REVOKED))
+    elif permit.status == PermitStatus.EXPIRED:
+        reasons.append(_reason(Ineligibility.PERMIT_EXPIRED))
+    elif permit.valid_from > today:
+        reasons.append(_reason(Ineligibility.PERMIT_NOT_STARTED, date=f"{permit.valid_from:%d/%m/%Y}"))
+    elif permit.valid_until is not None and permit.valid_until < today:
+        reasons.append(_reason(Ineligibility.PERMIT_ENDED, date=f"{permit.valid_until:%d/%m/%Y}"))
+    if permit.kind == PermitKind.TEMPORARY and not permit.transfers_authorized:
+        reasons.append(_reason(Ineligibility.TEMPORARY_NOT_AUTHORIZED))
+    if detainee.status == DetaineeStatus.RELEASED:
+        reasons.append(_reason(Ineligibility.DETAINEE_RELEASED))
+    elif detainee.status == DetaineeStatus.TRANSFERRED:
+        reasons.append(_reason(Ineligibility.DETAINEE_TRANSFERRED))
+    elif not detainee.may_receive_money:
+        reasons.append(_reason(Ineligibility.DETAINEE_MAY_NOT_RECEIVE_MONEY))
+    if not detainee.establishment.transfers_enabled:
+        reasons.append(_reason(Ineligibility.ESTABLISHMENT_CLOSED))
+    return reasons
+
+
+def eligibility(target: RegisteredPermit | VisitPermit, *, today: datetime.date | None = None) -> Eligibility:
+    """Whether ``target`` may be used now. A registration answers with its own status first (pending or
+    refused gives no right, and then its permit is not looked at); a permit alone answers for itself.
+    ``target`` should come with ``permit__detainee__establishment`` (or ``detainee__establishment``) selected."""
+    today = today or timezone.localdate()
+    if isinstance(target, RegisteredPermit):
+        reasons = _registration_reasons(target)
+        if not reasons:
+            reasons = _permit_reasons(target.permit, today)
+    else:
+        reasons = _permit_reasons(target, today)
+    return Eligibility(reasons=tuple(reasons))

@@ -1,0 +1,48 @@
+"""The Accueil and Pécule tabs of Mon espace agree on whether a permit allows a transfer (permits.eligibility):
+a card never offers what the next page refuses."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.test import Client
+
+from permits.constants import Ineligibility
+from tests.permits.test_eligibility import INELIGIBLE
+from tests.transfers.factories import RegisteredPermitFactory
+
+# The Accueil card of a registration the greffe has not accepted says so in its own words (registration_next).
+REGISTRATION_CODES = {Ineligibility.REGISTRATION_PENDING, Ineligibility.REGISTRATION_REFUSED}
+
+
+def pages(registration) -> tuple[str, str]:
+    client = Client()
+    client.force_login(registration.relative.user)
+    accueil = client.get("/mon-espace/")
+    pecule = client.get("/mon-espace/pecule/")
+    assert accueil.status_code == pecule.status_code == 200
+    return html.unescape(accueil.content.decode()), html.unescape(pecule.content.decode())
+
+
+@pytest.mark.django_db
+def test_an_eligible_permit_is_offered_on_both_tabs():
+    registration = RegisteredPermitFactory()
+    accueil, pecule = pages(registration)
+    assert f'href="/mon-espace/pecule/?permis={registration.pk}">Faire un virement' in accueil
+    assert f'href="/mon-espace/pecule/{registration.pk}/montant/"' in pecule or "Alimenter le pécule</a>" in pecule
+    assert "ne permet pas de faire un virement" not in pecule
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("change", "code", "message"), INELIGIBLE)
+def test_an_ineligible_permit_is_offered_on_neither_tab_and_both_say_why(change, code, message):
+    registration = RegisteredPermitFactory(**change)
+    accueil, pecule = pages(registration)
+    assert "Faire un virement" not in accueil
+    if code in REGISTRATION_CODES:
+        assert "Ce permis ne permet ni de faire un virement" in accueil
+    else:
+        assert "Ce permis ne permet pas de faire un virement." in accueil and message in accueil
+    assert "Ce permis ne permet pas de faire un virement pour le moment" in pecule and message in pecule
+    assert "Alimenter le pécule</a>" not in pecule
