@@ -21,10 +21,6 @@ FRANCECONNECT = OidcStandIn(
         "acr_values": "eidas1",
     },
 )
-ISSUER = FRANCECONNECT.issuer
-REDIRECT_URI = FRANCECONNECT.redirect_uri
-authorize_params = FRANCECONNECT.authorize_params
-exchange = FRANCECONNECT.exchange
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +51,7 @@ def test_the_signing_key_is_generated_once_and_stored(client):
 
 @pytest.mark.django_db
 def test_authorize_lists_the_test_identities(client):
-    response = client.get("/sandbox/franceconnect/authorize", authorize_params())
+    response = client.get("/sandbox/franceconnect/authorize", FRANCECONNECT.authorize_params())
     body = response.content.decode()
     assert response.status_code == 200
     assert "Angela Claire Louise DUBOIS" in body and "Pierre DUPONT" in body
@@ -64,7 +60,7 @@ def test_authorize_lists_the_test_identities(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("overrides", [{"client_id": "intrus"}, {"redirect_uri": "https://attacker.example/cb"}])
 def test_authorize_never_redirects_to_an_unregistered_client(client, overrides):
-    response = client.get("/sandbox/franceconnect/authorize", authorize_params(**overrides))
+    response = client.get("/sandbox/franceconnect/authorize", FRANCECONNECT.authorize_params(**overrides))
     assert response.status_code == 400
 
 
@@ -74,14 +70,14 @@ def test_authorize_never_redirects_to_an_unregistered_client(client, overrides):
     [{"state": ""}, {"nonce": "short"}, {"acr_values": ""}, {"scope": "profile"}, {"response_type": "token"}],
 )
 def test_authorize_sends_errors_back_to_the_client(client, overrides):
-    response = client.get("/sandbox/franceconnect/authorize", authorize_params(**overrides))
+    response = client.get("/sandbox/franceconnect/authorize", FRANCECONNECT.authorize_params(**overrides))
     assert response.status_code == 302
-    assert "error=" in response["Location"] and response["Location"].startswith(REDIRECT_URI)
+    assert "error=" in response["Location"] and response["Location"].startswith(FRANCECONNECT.redirect_uri)
 
 
 @pytest.mark.django_db
 def test_cancel_returns_access_denied(client):
-    response = client.post("/sandbox/franceconnect/authorize", {**authorize_params(), "cancel": ""})
+    response = client.post("/sandbox/franceconnect/authorize", {**FRANCECONNECT.authorize_params(), "cancel": ""})
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query["error"] == ["access_denied"] and query["state"] == [STATE]
 
@@ -89,26 +85,26 @@ def test_cancel_returns_access_denied(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("basic", [False, True])
 def test_token_gives_a_signed_id_token(client, basic):
-    response = exchange(client, pick_identity(client), basic=basic)
+    response = FRANCECONNECT.exchange(client, pick_identity(client), basic=basic)
     assert response.status_code == 200
     data = response.json()
     claims = FRANCECONNECT.claims(client, data["id_token"])
-    assert claims["iss"] == ISSUER and claims["aud"] == CLIENT_ID and claims["nonce"] == NONCE
+    assert claims["iss"] == FRANCECONNECT.issuer and claims["aud"] == CLIENT_ID and claims["nonce"] == NONCE
     assert claims["acr"] == "eidas1" and claims["exp"] > time.time()
     assert data["token_type"] == "Bearer"
 
 
 @pytest.mark.django_db
 def test_token_refuses_a_wrong_secret(client):
-    response = exchange(client, pick_identity(client), secret="devine")
+    response = FRANCECONNECT.exchange(client, pick_identity(client), secret="devine")
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
 
 @pytest.mark.django_db
 def test_a_code_works_once_and_its_reuse_revokes_the_token(client):
     code = pick_identity(client)
-    access_token = exchange(client, code).json()["access_token"]
-    second = exchange(client, code)
+    access_token = FRANCECONNECT.exchange(client, code).json()["access_token"]
+    second = FRANCECONNECT.exchange(client, code)
     assert second.status_code == 400 and second.json()["error"] == "invalid_grant"
     assert FranceConnectGrant.objects.get().revoked
     assert client.get("/sandbox/franceconnect/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}").status_code == 401
@@ -116,7 +112,7 @@ def test_a_code_works_once_and_its_reuse_revokes_the_token(client):
 
 @pytest.mark.django_db
 def test_userinfo_is_a_jwt_signed_by_the_jwks(client):
-    access_token = exchange(client, pick_identity(client, "pierre-dupont")).json()["access_token"]
+    access_token = FRANCECONNECT.exchange(client, pick_identity(client, "pierre-dupont")).json()["access_token"]
     response = client.get("/sandbox/franceconnect/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}")
     assert response["Content-Type"] == "application/jwt"
     claims = FRANCECONNECT.claims(client, response.content.decode())
@@ -132,5 +128,5 @@ def test_userinfo_refuses_an_unknown_token(client):
 
 @pytest.mark.django_db
 def test_session_end_checks_its_parameters_and_returns_the_state(client):
-    id_token = exchange(client, pick_identity(client)).json()["id_token"]
+    id_token = FRANCECONNECT.exchange(client, pick_identity(client)).json()["id_token"]
     FRANCECONNECT.assert_session_end_checked(client, id_token, f"{BASE}/deconnexion/retour/")

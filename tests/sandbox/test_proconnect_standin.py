@@ -24,10 +24,6 @@ PROCONNECT = OidcStandIn(
         "claims": CLAIMS,
     },
 )
-ISSUER = PROCONNECT.issuer
-REDIRECT_URI = PROCONNECT.redirect_uri
-authorize_params = PROCONNECT.authorize_params
-exchange = PROCONNECT.exchange
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +54,7 @@ def test_its_signing_key_is_its_own(client):
 
 @pytest.mark.django_db
 def test_authorize_offers_one_agent_per_demo_staff_account_and_the_two_levels(client):
-    response = client.get("/sandbox/proconnect/authorize", authorize_params())
+    response = client.get("/sandbox/proconnect/authorize", PROCONNECT.authorize_params())
     body = response.content.decode()
     assert response.status_code == 200
     for username, *_rest in DEMO_STAFF:
@@ -75,7 +71,7 @@ def test_authorize_offers_one_agent_per_demo_staff_account_and_the_two_levels(cl
 )
 def test_authorize_never_redirects_to_an_unregistered_client(client, overrides):
     # FranceConnect's stand-in client is not ProConnect's.
-    assert client.get("/sandbox/proconnect/authorize", authorize_params(**overrides)).status_code == 400
+    assert client.get("/sandbox/proconnect/authorize", PROCONNECT.authorize_params(**overrides)).status_code == 400
 
 
 @pytest.mark.django_db
@@ -85,9 +81,9 @@ def test_authorize_never_redirects_to_an_unregistered_client(client, overrides):
      {"response_type": "token"}, {"claims": "{pas du json"}, {"claims": '["id_token"]'}],
 )
 def test_authorize_sends_errors_back_to_the_client(client, overrides):
-    response = client.get("/sandbox/proconnect/authorize", authorize_params(**overrides))
+    response = client.get("/sandbox/proconnect/authorize", PROCONNECT.authorize_params(**overrides))
     assert response.status_code == 302
-    assert response["Location"].startswith(REDIRECT_URI)
+    assert response["Location"].startswith(PROCONNECT.redirect_uri)
     assert parse_qs(urlsplit(response["Location"]).query)["error"]
 
 
@@ -95,7 +91,7 @@ def test_authorize_sends_errors_back_to_the_client(client, overrides):
 @pytest.mark.parametrize("identity, acr", [("intrus", "eidas2"), ("regie", "eidas3"), ("regie", "")])
 def test_an_unknown_agent_or_level_is_refused(client, identity, acr):
     response = client.post(
-        "/sandbox/proconnect/authorize", {**authorize_params(), "identity": identity, "acr": acr}
+        "/sandbox/proconnect/authorize", {**PROCONNECT.authorize_params(), "identity": identity, "acr": acr}
     )
     assert response.status_code == 400
     assert not FranceConnectGrant.objects.exists()
@@ -103,7 +99,7 @@ def test_an_unknown_agent_or_level_is_refused(client, identity, acr):
 
 @pytest.mark.django_db
 def test_cancel_returns_access_denied(client):
-    response = client.post("/sandbox/proconnect/authorize", {**authorize_params(), "cancel": ""})
+    response = client.post("/sandbox/proconnect/authorize", {**PROCONNECT.authorize_params(), "cancel": ""})
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query["error"] == ["access_denied"] and query["state"] == [STATE]
 
@@ -112,31 +108,31 @@ def test_cancel_returns_access_denied(client):
 @pytest.mark.parametrize("acr, amr", [("eidas1", ["pwd"]), ("eidas2", ["pwd", "totp", "mfa"])])
 @pytest.mark.parametrize("basic", [False, True])
 def test_token_gives_a_signed_id_token_at_the_chosen_level(client, acr, amr, basic):
-    response = exchange(client, pick_agent(client, acr=acr), basic=basic)
+    response = PROCONNECT.exchange(client, pick_agent(client, acr=acr), basic=basic)
     assert response.status_code == 200
     claims = PROCONNECT.claims(client, response.json()["id_token"])
-    assert claims["iss"] == ISSUER and claims["aud"] == CLIENT_ID and claims["nonce"] == NONCE
+    assert claims["iss"] == PROCONNECT.issuer and claims["aud"] == CLIENT_ID and claims["nonce"] == NONCE
     assert claims["acr"] == acr and claims["amr"] == amr and claims["exp"] > time.time()
 
 
 @pytest.mark.django_db
 def test_token_refuses_a_wrong_secret_and_a_reused_code(client):
     code = pick_agent(client)
-    refused = exchange(client, code, secret="devine")
+    refused = PROCONNECT.exchange(client, code, secret="devine")
     assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
-    access_token = exchange(client, code).json()["access_token"]
-    second = exchange(client, code)
+    access_token = PROCONNECT.exchange(client, code).json()["access_token"]
+    second = PROCONNECT.exchange(client, code)
     assert second.status_code == 400 and second.json()["error"] == "invalid_grant"
     assert client.get("/sandbox/proconnect/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}").status_code == 401
 
 
 @pytest.mark.django_db
 def test_userinfo_is_a_jwt_with_the_agents_identity(client):
-    access_token = exchange(client, pick_agent(client, "greffe")).json()["access_token"]
+    access_token = PROCONNECT.exchange(client, pick_agent(client, "greffe")).json()["access_token"]
     response = client.get("/sandbox/proconnect/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}")
     assert response["Content-Type"] == "application/jwt"
     claims = PROCONNECT.claims(client, response.content.decode())
-    assert claims["iss"] == ISSUER and claims["aud"] == CLIENT_ID
+    assert claims["iss"] == PROCONNECT.issuer and claims["aud"] == CLIENT_ID
     assert (claims["given_name"], claims["usual_name"], claims["email"]) == (
         "Camille", "GREFFE", "greffe@demo.justice.gouv.fr")
     assert claims["uid"] == "demo-greffe" and len(claims["siret"]) == 14 and claims["idp_id"]
@@ -159,5 +155,5 @@ def test_a_franceconnect_access_token_opens_nothing_at_proconnect(client):
 
 @pytest.mark.django_db
 def test_session_end_checks_its_parameters_and_returns_the_state(client):
-    id_token = exchange(client, pick_agent(client)).json()["id_token"]
+    id_token = PROCONNECT.exchange(client, pick_agent(client)).json()["id_token"]
     PROCONNECT.assert_session_end_checked(client, id_token, f"{BASE}/agents/proconnect/deconnexion/retour/")
