@@ -28,6 +28,7 @@ from permits.registration import (
     registration_allows_transfer,
 )
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
+from tests.threads import all_at_once
 
 
 def make_relative(sub="sub-angela", given_name="Angela Claire Louise", family_name="DUBOIS",
@@ -303,28 +304,15 @@ def test_which_permits_allow_a_transfer(db, kind, authorized, status, until, all
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_attempts_cannot_race_past_the_limit(angela, permit):
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(10)
-    outcomes: list[str] = []
-
-    def attempt():
+    def attempt() -> str:
         try:
-            barrier.wait()
             register(Relative.objects.get(pk=angela.pk), number="PV-2026-999999")
         except RegistrationRateLimited:
-            outcomes.append("limited")
+            return "limited"
         except RegistrationError:
-            outcomes.append("failed")
-        finally:
-            connection.close()
+            return "failed"
+        return "registered"
 
-    threads = [threading.Thread(target=attempt) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes, _errors = all_at_once([attempt] * 10)
     assert sorted(outcomes) == ["failed"] * 5 + ["limited"] * 5
     assert RegistrationAttempt.objects.filter(relative=angela).count() == 5
