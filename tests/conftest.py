@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection
 
+from tests.accounts.factories import StaffFactory
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` (row locks, concurrency) run only against PostgreSQL (CI)."""
@@ -17,6 +19,18 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def greffe(db):
+    """A greffe officer of no establishment (tests of a module that needs one give their own)."""
+    return StaffFactory(username="greffe", role="greffe")
+
+
+@pytest.fixture
+def communication(db):
+    """The communication officer: the CMS only, no Django admin."""
+    return StaffFactory(username="communication", role="communication", is_staff=False)
 
 
 @pytest.fixture(autouse=True)

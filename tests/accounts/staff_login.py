@@ -14,3 +14,8 @@ def login_staff(client: Client, user, *, method: SecondFactorMethod = SecondFact
     session[SECOND_FACTOR_SESSION_KEY] = SecondFactorMethod(method).value
     session.save()
     return client
+
+
+def client_for(user, *, method: SecondFactorMethod = SecondFactorMethod.TOTP) -> Client:
+    """A new client with ``user`` logged in and their second factor passed."""
+    return login_staff(Client(), user, method=method)

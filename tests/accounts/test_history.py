@@ -31,13 +31,6 @@ def test_every_model_keeps_its_history():
             assert hasattr(model._meta, "simple_history_manager_attribute"), model._meta.label
 
 
-@pytest.fixture
-def national(client, db):
-    user = StaffFactory(role="national")
-    login_staff(client, user)
-    return user
-
-
 def _latest(model, **lookup):
     return model.history.filter(**lookup).order_by("-history_id").first()
 

@@ -4,16 +4,18 @@ on the identity, two tabs): one relative, one user, no error (no 500 on the uniq
 from __future__ import annotations
 
 import datetime
+import functools
 import threading
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.db.models.signals import pre_save
 
 from accounts import services
 from accounts.models import Relative, User
 from accounts.services import login_relative, relative_username
 from sandbox.franceconnect.identities import IDENTITIES
+from tests.threads import all_at_once
 
 CLAIMS = {"sub": "b6048e95bb134ec5b1d1e1fa69f287172e91722b9354d637a1bcf2ebb0fd2ef5v1", **IDENTITIES["angela-dubois"]}
 
@@ -75,23 +77,11 @@ def test_two_simultaneous_first_logins_with_the_same_sub_give_one_relative_and_n
     first to commit, hits the unique constraint, and updates the first one's row."""
     barrier = threading.Barrier(2)
     receiver = _when_a_relative_user_is_inserted(lambda: barrier.wait(timeout=20))
-    relatives, errors = [], []
-
-    def first_login(email):
-        try:
-            relatives.append(login_relative(claims={**CLAIMS, "email": email}))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first_login, args=(email,))
-               for email in ("angela.dubois@example.fr", "angela.d@example.fr")]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        relatives, errors = all_at_once([
+            functools.partial(login_relative, claims={**CLAIMS, "email": email})
+            for email in ("angela.dubois@example.fr", "angela.d@example.fr")
+        ])
     finally:
         pre_save.disconnect(receiver, sender=User)
 

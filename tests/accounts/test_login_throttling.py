@@ -31,16 +31,6 @@ ADDRESS = "203.0.113.7"
 
 
 @pytest.fixture
-def greffe(db):
-    return StaffFactory(username="greffe", role="greffe")
-
-
-@pytest.fixture
-def communication(db):
-    return StaffFactory(username="communication", role="communication", is_staff=False)
-
-
-@pytest.fixture
 def national(db):
     return StaffFactory(username="national", role="national")
 

@@ -26,6 +26,7 @@ from accounts.services import StaffLoginRefused, login_staff_with_proconnect
 from sandbox.demo import load_demo
 from tests.accounts.factories import StaffFactory
 from tests.config.test_production import _run
+from tests.threads import all_at_once
 
 live = pytest.mark.django_db(transaction=True)
 
@@ -458,7 +459,6 @@ def test_two_simultaneous_first_logins_link_once_and_both_go_on():
     commit, hits the unique constraints and goes on with the first one's link."""
     import threading
 
-    from django.db import connection
     from django.db.models.signals import pre_save
 
     agent = staff()
@@ -469,22 +469,8 @@ def test_two_simultaneous_first_logins_link_once_and_both_go_on():
             barrier.wait(timeout=20)
 
     pre_save.connect(wait_for_the_other, sender=ProConnectAccount, weak=False)
-    users, errors = [], []
-
-    def first_login():
-        try:
-            users.append(login_staff_with_proconnect(claims=claims()))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first_login) for _ in range(2)]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        users, errors = all_at_once([lambda: login_staff_with_proconnect(claims=claims())] * 2)
     finally:
         pre_save.disconnect(wait_for_the_other, sender=ProConnectAccount)
 

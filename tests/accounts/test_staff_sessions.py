@@ -15,7 +15,7 @@ from django.test import Client
 from freezegun import freeze_time
 
 from accounts.middleware import LAST_ACTIVITY_KEY, STAFF_LAST_ACTIVITY_KEY, STAFF_LOGIN_AT_KEY
-from tests.accounts.factories import PASSWORD, StaffFactory
+from tests.accounts.factories import PASSWORD
 from tests.accounts.staff_login import login_staff
 from tests.transfers.factories import RelativeFactory
 
@@ -34,16 +34,6 @@ def text(response) -> str:
 
 def user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
-
-
-@pytest.fixture
-def greffe(db):
-    return StaffFactory(username="greffe", role="greffe")
-
-
-@pytest.fixture
-def communication(db):
-    return StaffFactory(username="communication", role="communication", is_staff=False)
 
 
 @pytest.mark.parametrize("url, account, extra", [

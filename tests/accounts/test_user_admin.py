@@ -9,14 +9,6 @@ from accounts.models import Relative, User
 from accounts.roles import AUDITED_APPS, ROLE_PERMISSIONS, sync_role_permissions
 from tests.accounts.factories import StaffFactory
 from tests.accounts.scenario import admin_url
-from tests.accounts.staff_login import login_staff
-
-
-@pytest.fixture
-def national(client, db):
-    user = StaffFactory(role="national")
-    login_staff(client, user)
-    return user
 
 
 def _user_form(user, **changes):

@@ -28,11 +28,6 @@ def page(home):
 
 
 @pytest.fixture
-def communication(db):
-    return StaffFactory(username="communication", role="communication", is_staff=False)
-
-
-@pytest.fixture
 def editor(db):
     return StaffFactory(username="redacteur", role=EDITORS_GROUP, is_staff=False)
 

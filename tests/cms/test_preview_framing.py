@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
 from tests.cms.factories import ContentPageFactory
 
@@ -19,11 +18,6 @@ from tests.cms.factories import ContentPageFactory
 @pytest.fixture
 def page(home):
     return ContentPageFactory(parent=home, title="Page à prévisualiser", slug="a-previsualiser")
-
-
-@pytest.fixture
-def communication(db):
-    return StaffFactory(username="communication", role="communication", is_staff=False)
 
 
 def frame_ancestors(response) -> str:

@@ -13,7 +13,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from config.celery import app
 from permits.models import VisitPermit
 from reconciliation.models import CashierBatch
 from sandbox.bank import services as bank
@@ -25,15 +24,6 @@ from transfers.models import Transfer
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SANDBOX_BUTTON = "Récupérer le relevé du jour de la banque de démonstration"
 NEXT_STEP = "Étape suivante : préparer le lot pour la caisse"
-
-
-@pytest.fixture
-def eager():
-    """The back office's jobs run in-process here, with or without a broker (CI runs a Redis one)."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def paid_at_the_sandbox_bank(amount: str = "50.00") -> Transfer:
@@ -121,7 +111,7 @@ def the_pages_read_in_the_staffs_words(walk, transfer: Transfer, prefix: str) ->
 
 
 @pytest.mark.timeout(600)
-def test_the_regie_through_the_back_office(walker, portal, eager):
+def test_the_regie_through_the_back_office(walker, portal):
     transfer = paid_at_the_sandbox_bank()
     desktop = walker("gestion-bureau", DESKTOP)
     the_regie_fetches_imports_and_batches(desktop, transfer)

@@ -11,9 +11,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Relative
-from permits.models import RegisteredPermit, VisitPermit
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.relatives import registered_permit, relative_login
 from tests.establishments.factories import BankFactory
 from transfers import services
 
@@ -25,15 +24,9 @@ OTHER_BANKS = ["Société Générale", "Crédit Agricole", "Banque Populaire", "
 def _bank_page_as_angela(walk) -> str:
     """Angela logs in through the FranceConnect stand-in; her permit and a 50 € draft are set up directly
     (the flyer walk covers those pages); returns the bank list's path."""
-    page = walk.page
-    page.goto("/")
-    page.get_by_role("button", name=re.compile("S’identifier avec FranceConnect")).click()
-    page.get_by_role("button", name="Se connecter en tant que Angela Claire Louise DUBOIS").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
-    relative = Relative.objects.get(family_name="DUBOIS", given_name="Angela Claire Louise")
-    permit = VisitPermit.objects.get(number="PV-2026-000123")
-    RegisteredPermit.objects.get_or_create(relative=relative, permit=permit, defaults={"status": "accepted"})
-    draft = services.create_draft(relative=relative, permit=permit, amount=Decimal("50"))
+    relative_login(walk)
+    registration = registered_permit()
+    draft = services.create_draft(relative=registration.relative, permit=registration.permit, amount=Decimal("50"))
     return f"/mon-espace/virements/{draft.reference}/banque/"
 
 

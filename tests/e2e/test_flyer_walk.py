@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from config.celery import app
 from permits.models import RegisteredPermit
 from reconciliation.models import CashierBatch
 from sandbox.models import SandboxPaymentRequest
 from tests.e2e.conftest import DESKTOP, PHONE, staff_login
+from tests.e2e.relatives import relative_login
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
 
@@ -91,15 +91,6 @@ def citizen_walk(walk, who=ANGELA) -> Transfer:
     return transfer
 
 
-@pytest.fixture
-def eager():
-    """The back office's jobs run in-process here, with or without a broker (CI runs a Redis one)."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def regie_walk(walk, transfer: Transfer, tmp_path) -> None:
     """The régie: the sandbox bank's camt.053 of the day imported, the cashier batch and its acknowledgement."""
     page = walk.page
@@ -166,7 +157,7 @@ def assert_accessible(*walks) -> None:
 
 
 @pytest.mark.timeout(900)  # five walks and the CMS pages in one test (about 2 to 3 minutes here)
-def test_the_flyer_in_a_browser(walker, portal, eager, tmp_path):
+def test_the_flyer_in_a_browser(walker, portal, tmp_path):
     """One portal for every walk (each transactional test would reload the demo and its CMS, and start
     the stack again): desktop then the régie, the phone, the follow-up, the keyboard, the CMS page types."""
     desktop_then_the_regie_credits_it(walker, tmp_path)
@@ -213,10 +204,7 @@ def the_way_back_from_the_bank_is_lost(walker, portal):
     Celery worker; in this process on the live server), and his history says so."""
     walk = walker("suivi", DESKTOP)
     page = walk.page
-    page.goto("/")
-    page.get_by_role("button", name=re.compile("S’identifier avec FranceConnect")).click()
-    page.get_by_role("button", name=f"Se connecter en tant que {PIERRE[0]}").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    relative_login(walk, PIERRE[0])
     page.get_by_role("link", name="Faire un virement").click()
     page.get_by_role("link", name="Alimenter le pécule").click()
     page.get_by_label(re.compile("Montant du virement")).fill("20")

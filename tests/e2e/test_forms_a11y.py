@@ -12,27 +12,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Relative
-from permits.models import RegisteredPermit, VisitPermit
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.relatives import registered_permit, relative_login
 from tests.establishments.factories import BankFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 REQUIRED = "Les champs marqués d'un astérisque * sont obligatoires."
-
-
-def _login_angela(walk) -> RegisteredPermit:
-    page = walk.page
-    page.goto("/")
-    page.get_by_role("button", name=re.compile("S’identifier avec FranceConnect")).click()
-    page.get_by_role("button", name="Se connecter en tant que Angela Claire Louise DUBOIS").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
-    relative = Relative.objects.get(family_name="DUBOIS", given_name="Angela Claire Louise")
-    permit = VisitPermit.objects.get(number="PV-2026-000123")
-    registration, _created = RegisteredPermit.objects.get_or_create(
-        relative=relative, permit=permit, defaults={"status": "accepted"})
-    return registration
 
 
 def _focused_id(page) -> str:
@@ -56,7 +42,8 @@ def test_the_relatives_forms_in_a_browser(walker):
 def amount_and_banks(walker, viewport, suffix):
     walk = walker(f"formulaires-montant-{suffix}", viewport)
     page = walk.page
-    registration = _login_angela(walk)
+    relative_login(walk)
+    registration = registered_permit()
     page.goto(f"/mon-espace/virements/nouveau/{registration.pk}/")
     expect(page.get_by_text(REQUIRED)).to_be_visible()
     amount = page.get_by_label(re.compile("Montant du virement"))
@@ -113,7 +100,8 @@ def amount_and_banks(walker, viewport, suffix):
 def add_permit(walker):
     walk = walker("formulaires-ajout-permis", PHONE)
     page = walk.page
-    _login_angela(walk)
+    relative_login(walk)
+    registered_permit()
     page.goto("/mon-espace/permis/ajouter/")
     expect(page.get_by_text(REQUIRED)).to_be_visible()
     for label in ("Numéro du permis de visite", "Nom de famille de la personne détenue"):

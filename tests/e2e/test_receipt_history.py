@@ -10,10 +10,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Relative
-from permits.constants import RegistrationStatus
-from permits.models import RegisteredPermit, VisitPermit
 from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.relatives import registered_permit, relative_login
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
 from transfers.references import format_reference
@@ -35,15 +33,8 @@ def pay(walk, who, amount: str) -> Transfer:
     back on the confirmation page."""
     full_name, family_name, permit_number = who
     page = walk.page
-    page.goto("/")
-    page.get_by_role("button", name=re.compile("S’identifier avec FranceConnect")).click()
-    page.get_by_role("button", name=f"Se connecter en tant que {full_name}").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
-    relative = Relative.objects.get(family_name=family_name)
-    registration, _created = RegisteredPermit.objects.get_or_create(
-        relative=relative, permit=VisitPermit.objects.get(number=permit_number),
-        defaults={"status": RegistrationStatus.ACCEPTED},
-    )
+    relative_login(walk, full_name)
+    registration = registered_permit(family_name, permit_number)
     page.goto(f"/mon-espace/virements/nouveau/{registration.pk}/")
     page.get_by_label(re.compile("Montant du virement")).fill(amount)
     page.get_by_role("button", name="Réaliser le virement").click()
@@ -53,7 +44,8 @@ def pay(walk, who, amount: str) -> Transfer:
     page.get_by_role("button", name="Valider").click()
     page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_role("heading", name="Votre virement a été pris en compte")).to_be_visible()
-    transfer = Transfer.objects.filter(relative=relative).select_related("bank", "establishment").latest("pk")
+    transfers = Transfer.objects.filter(relative=registration.relative).select_related("bank", "establishment")
+    transfer = transfers.latest("pk")
     assert transfer.status == S.EXECUTED and transfer.amount == Decimal(amount.replace(",", "."))
     return transfer
 

@@ -18,31 +18,13 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Relative
-from permits.models import RegisteredPermit, VisitPermit
 from tests.e2e.conftest import DESKTOP, PHONE, staff_login
+from tests.e2e.relatives import registered_permit, relative_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FOLD = PHONE["height"]
 WARNING = re.compile("Votre session va bientôt prendre fin")
-
-
-def log_in_as_angela(walk) -> None:
-    page = walk.page
-    page.goto("/")
-    page.get_by_role("button", name=re.compile("S’identifier avec FranceConnect")).click()
-    page.get_by_role("button", name="Se connecter en tant que Angela Claire Louise DUBOIS").click()
-    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
-
-
-def angela_permit() -> RegisteredPermit:
-    """Angela's permit, registered directly (the flyer walk covers that page)."""
-    relative = Relative.objects.get(family_name="DUBOIS", given_name="Angela Claire Louise")
-    permit = VisitPermit.objects.get(number="PV-2026-000123")
-    registration, _ = RegisteredPermit.objects.get_or_create(relative=relative, permit=permit,
-                                                             defaults={"status": "accepted"})
-    return registration
 
 
 def bottom_of(page, locator) -> float:
@@ -72,7 +54,7 @@ def idle_end_is_said(walker, settings, viewport):
     settings.RELATIVE_SESSION_IDLE_SECONDS = 61  # the shortest that the once-a-minute stamp allows
     walk = walker("fin-de-session", viewport)
     page = walk.page
-    log_in_as_angela(walk)
+    relative_login(walk)
     walk.context.clear_cookies(name="sessionid")
     time.sleep(1.5)
     page.goto("/mon-espace/pecule/")
@@ -93,7 +75,7 @@ def home_on_a_phone(walker):
     assert page.get_by_text("Le portail des services de l'administration pénitentiaire pour les proches des "
                             "personnes détenues", exact=True).count() == 1
 
-    log_in_as_angela(walk)
+    relative_login(walk)
     page.goto("/")
     walk.visit("accueil-connecte")
     assert bottom_of(page, page.locator("#home-main-action")) < FOLD
@@ -106,8 +88,8 @@ def session_warning(walker, name, viewport):
     page.clock.install()  # the page's timers and Date, run forward below; the server's clock is real
     extensions = []
     page.on("request", lambda request: request.url.endswith("/session/prolonger/") and extensions.append(request))
-    log_in_as_angela(walk)
-    registration = angela_permit()
+    relative_login(walk)
+    registration = registered_permit()
     page.goto(f"/mon-espace/virements/nouveau/{registration.pk}/")
     amount = page.get_by_label(re.compile("Montant du virement"))
     amount.fill("42,50")

@@ -4,12 +4,11 @@ confirmation that writes with history, the refusal of unreadable files on the fo
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from permits.models import Detainee, VisitPermit
 from tests.accounts.factories import StaffFactory
-from tests.accounts.staff_login import login_staff
+from tests.accounts.staff_login import client_for
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 
@@ -18,22 +17,6 @@ from .test_import_support import csv_bytes, date, detainee_row, permit_row
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "admin:permits_visitpermit_import"
-
-
-@pytest.fixture
-def maxx():
-    return EstablishmentFactory(code="MAXX")
-
-
-@pytest.fixture
-def detainee(maxx):
-    return DetaineeFactory(establishment=maxx, ecrou="424242")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_staff(client, user)
-    return client
 
 
 @pytest.fixture

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def maxx():
-    return EstablishmentFactory(code="MAXX")
-
-
-@pytest.fixture
 def permits_file(tmp_path, maxx):
     DetaineeFactory(establishment=maxx, ecrou="424242")
     path = tmp_path / "permis.csv"

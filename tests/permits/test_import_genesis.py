@@ -20,18 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def maxx():
-    return EstablishmentFactory(code="MAXX")
-
-
-@pytest.fixture
 def other():
     return EstablishmentFactory(code="AUTRE")
-
-
-@pytest.fixture
-def detainee(maxx):
-    return DetaineeFactory(establishment=maxx, ecrou="424242")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from config.celery import app
 from establishments.models import Establishment
 from reconciliation import jobs
 from reconciliation.charts import daily_amounts_svg, nice_scale
@@ -32,14 +31,6 @@ EUROS = "1\u202f234,50\u00a0€"
 IMPORT = "/gestion/rapprochement/releves/importer/"
 SANDBOX = "/gestion/rapprochement/releves/banque-de-demonstration/"
 SANDBOX_BUTTON = "Récupérer le relevé du jour de la banque de démonstration"
-
-
-@pytest.fixture
-def eager():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +53,7 @@ def title_and_heading(page: str) -> tuple[str, str]:
 
 # Amounts ------------------------------------------------------------------------------------------------
 
-def test_amounts_read_as_euros_in_the_batch_message_the_report_and_the_lists(tmp_path, eager):
+def test_amounts_read_as_euros_in_the_batch_message_the_report_and_the_lists(tmp_path):
     est = establishment()
     paid = executed_transfer(est, "1234.50")
     regie = staff("regie", est)
@@ -100,7 +91,7 @@ def test_the_job_page_is_titled_by_the_jobs_state(status, title):
     assert client.get(f"/gestion/rapprochement/traitements/{job.pk}/etat.json").json()["title"] == title
 
 
-def test_after_a_statement_import_the_next_step_is_the_batch_of_that_establishment(tmp_path, eager):
+def test_after_a_statement_import_the_next_step_is_the_batch_of_that_establishment(tmp_path):
     est = establishment()
     paid = executed_transfer(est, "50.00")
     regie = staff("regie", est)
@@ -115,7 +106,7 @@ def test_after_a_statement_import_the_next_step_is_the_batch_of_that_establishme
     assert re.search(rf'<option value="{est.pk}" selected>', batches)
 
 
-def test_a_failed_import_offers_no_next_step(tmp_path, eager):
+def test_a_failed_import_offers_no_next_step(tmp_path):
     regie = staff("regie", establishment())
     path = write(tmp_path, b"<Document>", "bad.xml")
     with open(path, "rb") as handle:
@@ -236,7 +227,7 @@ def sandbox_payment(e2e: str, amount: str, iban: str) -> None:
     bank.decide(resource_id=payment.resource_id, confirm=True)
 
 
-def test_the_sandbox_button_imports_the_statement_of_the_day(eager, settings):
+def test_the_sandbox_button_imports_the_statement_of_the_day(settings):
     settings.SANDBOX_ENABLED = True
     est = establishment()
     paid = executed_transfer(est, "50.00")
@@ -254,7 +245,7 @@ def test_the_sandbox_button_imports_the_statement_of_the_day(eager, settings):
     assert paid.status == TransferStatus.RECEIVED
 
 
-def test_the_sandbox_statement_is_for_the_users_establishments_only(eager, settings):
+def test_the_sandbox_statement_is_for_the_users_establishments_only(settings):
     settings.SANDBOX_ENABLED = True
     mine, theirs = establishment(), establishment("ETABB", IBAN_B)
     regie = staff("regie", mine)
@@ -266,7 +257,7 @@ def test_the_sandbox_statement_is_for_the_users_establishments_only(eager, setti
     assert not BankStatement.objects.exists()
 
 
-def test_without_the_sandbox_there_is_no_button_and_no_fetch(eager, settings):
+def test_without_the_sandbox_there_is_no_button_and_no_fetch(settings):
     settings.SANDBOX_ENABLED = False
     est = establishment()
     regie = staff("regie", est)

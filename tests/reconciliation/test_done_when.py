@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import User
-from config.celery import app
 from reconciliation.constants import MatchOutcome, RefundStatus
 from reconciliation.models import BankStatement, Refund, StatementEntry
 from sandbox.bank import services as bank
@@ -25,15 +24,6 @@ from transfers.constants import TransferStatus
 
 S = TransferStatus
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def eager():
-    """The back office's tasks run in-process here, with or without a broker (CI runs a Redis one)."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def text(response) -> str:
@@ -58,7 +48,7 @@ def unknown_payment(iban: str) -> None:
     bank.decide(resource_id=payment.resource_id, confirm=True)
 
 
-def test_done_when(demo, eager, tmp_path):  # noqa: F811 - pytest fixture
+def test_done_when(demo, tmp_path):  # noqa: F811 - pytest fixture
     citizen, angela, registration = demo
     _done, transfer = pay(citizen, registration, "50")
     assert transfer.status == S.EXECUTED

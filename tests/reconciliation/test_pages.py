@@ -12,18 +12,12 @@ from openpyxl import load_workbook
 from reconciliation import jobs, tasks
 from reconciliation.models import BankStatement
 from tests.accounts.factories import StaffFactory
-from tests.accounts.staff_login import login_staff
+from tests.accounts.staff_login import client_for
 
 from .camt_files import build, credit, write
 from .helpers import establishment, executed_transfer, receive, today
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    login_staff(client, user)
-    return client
 
 
 @pytest.fixture

@@ -3,26 +3,27 @@ reaches them directly; the login through the portal over real HTTP is in tests/a
 
 from __future__ import annotations
 
-import base64
 import json
 import time
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
 
 from sandbox.demo import DEMO_STAFF
 from sandbox.franceconnect import views as franceconnect
 from sandbox.models import FranceConnectGrant, FranceConnectKey
 from sandbox.proconnect.views import CLIENT_ID, CLIENT_SECRET
+from tests.sandbox.oidc_standin import BASE, NONCE, STATE, OidcStandIn
 
-BASE = "http://testserver"
-ISSUER = f"{BASE}/sandbox/proconnect"
-REDIRECT_URI = f"{BASE}/agents/proconnect/retour/"
-STATE = "s" * 40
-NONCE = "n" * 40
 CLAIMS = json.dumps({"id_token": {"acr": {"essential": True, "values": ["eidas2", "eidas3"]}}})
+PROCONNECT = OidcStandIn(
+    path="/sandbox/proconnect", client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+    redirect_uri=f"{BASE}/agents/proconnect/retour/",
+    request={
+        "scope": "openid email given_name usual_name uid siret idp_id", "acr_values": "eidas2 eidas3",
+        "claims": CLAIMS,
+    },
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,46 +31,14 @@ def portal_url(settings):
     settings.PORTAL_BASE_URL = BASE
 
 
-def authorize_params(**overrides) -> dict:
-    return {
-        "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI, "response_type": "code",
-        "scope": "openid email given_name usual_name uid siret idp_id", "state": STATE, "nonce": NONCE,
-        "acr_values": "eidas2 eidas3", "claims": CLAIMS, **overrides,
-    }
-
-
 def pick_agent(client, identity="regie", acr="eidas2", **overrides) -> str:
-    response = client.post(
-        "/sandbox/proconnect/authorize", {**authorize_params(**overrides), "identity": identity, "acr": acr}
-    )
-    assert response.status_code == 302
-    assert response["Location"].startswith(REDIRECT_URI)
-    query = parse_qs(urlsplit(response["Location"]).query)
-    assert query["state"] == [STATE]
-    return query["code"][0]
-
-
-def exchange(client, code: str, secret: str = CLIENT_SECRET, basic: bool = False):
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    if basic:
-        token = base64.b64encode(f"{CLIENT_ID}:{secret}".encode()).decode()
-        return client.post("/sandbox/proconnect/token", data, HTTP_AUTHORIZATION=f"Basic {token}")
-    return client.post("/sandbox/proconnect/token", {**data, "client_id": CLIENT_ID, "client_secret": secret})
-
-
-def keys(client) -> KeySet:
-    return KeySet.import_key_set(client.get("/sandbox/proconnect/jwks").json())
+    return PROCONNECT.pick(client, {"identity": identity, "acr": acr}, **overrides)
 
 
 @pytest.mark.django_db
 def test_discovery_lists_the_endpoints_levels_and_the_claims_parameter(client):
     data = client.get("/sandbox/proconnect/.well-known/openid-configuration").json()
-    assert data["issuer"] == ISSUER
-    for name, path in [
-        ("authorization_endpoint", "authorize"), ("token_endpoint", "token"), ("userinfo_endpoint", "userinfo"),
-        ("jwks_uri", "jwks"), ("end_session_endpoint", "session/end"),
-    ]:
-        assert data[name] == f"{ISSUER}/{path}"
+    PROCONNECT.assert_endpoints_discovered(data)
     assert data["acr_values_supported"] == ["eidas1", "eidas2"]
     assert data["claims_parameter_supported"] is True
     assert set(data["scopes_supported"]) == {"openid", "email", "given_name", "usual_name", "uid", "siret", "idp_id"}
@@ -85,7 +54,7 @@ def test_its_signing_key_is_its_own(client):
 
 @pytest.mark.django_db
 def test_authorize_offers_one_agent_per_demo_staff_account_and_the_two_levels(client):
-    response = client.get("/sandbox/proconnect/authorize", authorize_params())
+    response = client.get("/sandbox/proconnect/authorize", PROCONNECT.authorize_params())
     body = response.content.decode()
     assert response.status_code == 200
     for username, *_rest in DEMO_STAFF:
@@ -102,7 +71,7 @@ def test_authorize_offers_one_agent_per_demo_staff_account_and_the_two_levels(cl
 )
 def test_authorize_never_redirects_to_an_unregistered_client(client, overrides):
     # FranceConnect's stand-in client is not ProConnect's.
-    assert client.get("/sandbox/proconnect/authorize", authorize_params(**overrides)).status_code == 400
+    assert client.get("/sandbox/proconnect/authorize", PROCONNECT.authorize_params(**overrides)).status_code == 400
 
 
 @pytest.mark.django_db
@@ -112,9 +81,9 @@ def test_authorize_never_redirects_to_an_unregistered_client(client, overrides):
      {"response_type": "token"}, {"claims": "{pas du json"}, {"claims": '["id_token"]'}],
 )
 def test_authorize_sends_errors_back_to_the_client(client, overrides):
-    response = client.get("/sandbox/proconnect/authorize", authorize_params(**overrides))
+    response = client.get("/sandbox/proconnect/authorize", PROCONNECT.authorize_params(**overrides))
     assert response.status_code == 302
-    assert response["Location"].startswith(REDIRECT_URI)
+    assert response["Location"].startswith(PROCONNECT.redirect_uri)
     assert parse_qs(urlsplit(response["Location"]).query)["error"]
 
 
@@ -122,7 +91,7 @@ def test_authorize_sends_errors_back_to_the_client(client, overrides):
 @pytest.mark.parametrize("identity, acr", [("intrus", "eidas2"), ("regie", "eidas3"), ("regie", "")])
 def test_an_unknown_agent_or_level_is_refused(client, identity, acr):
     response = client.post(
-        "/sandbox/proconnect/authorize", {**authorize_params(), "identity": identity, "acr": acr}
+        "/sandbox/proconnect/authorize", {**PROCONNECT.authorize_params(), "identity": identity, "acr": acr}
     )
     assert response.status_code == 400
     assert not FranceConnectGrant.objects.exists()
@@ -130,7 +99,7 @@ def test_an_unknown_agent_or_level_is_refused(client, identity, acr):
 
 @pytest.mark.django_db
 def test_cancel_returns_access_denied(client):
-    response = client.post("/sandbox/proconnect/authorize", {**authorize_params(), "cancel": ""})
+    response = client.post("/sandbox/proconnect/authorize", {**PROCONNECT.authorize_params(), "cancel": ""})
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query["error"] == ["access_denied"] and query["state"] == [STATE]
 
@@ -139,31 +108,31 @@ def test_cancel_returns_access_denied(client):
 @pytest.mark.parametrize("acr, amr", [("eidas1", ["pwd"]), ("eidas2", ["pwd", "totp", "mfa"])])
 @pytest.mark.parametrize("basic", [False, True])
 def test_token_gives_a_signed_id_token_at_the_chosen_level(client, acr, amr, basic):
-    response = exchange(client, pick_agent(client, acr=acr), basic=basic)
+    response = PROCONNECT.exchange(client, pick_agent(client, acr=acr), basic=basic)
     assert response.status_code == 200
-    claims = jwt.decode(response.json()["id_token"], keys(client), algorithms=["RS256"]).claims
-    assert claims["iss"] == ISSUER and claims["aud"] == CLIENT_ID and claims["nonce"] == NONCE
+    claims = PROCONNECT.claims(client, response.json()["id_token"])
+    assert claims["iss"] == PROCONNECT.issuer and claims["aud"] == CLIENT_ID and claims["nonce"] == NONCE
     assert claims["acr"] == acr and claims["amr"] == amr and claims["exp"] > time.time()
 
 
 @pytest.mark.django_db
 def test_token_refuses_a_wrong_secret_and_a_reused_code(client):
     code = pick_agent(client)
-    refused = exchange(client, code, secret="devine")
+    refused = PROCONNECT.exchange(client, code, secret="devine")
     assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
-    access_token = exchange(client, code).json()["access_token"]
-    second = exchange(client, code)
+    access_token = PROCONNECT.exchange(client, code).json()["access_token"]
+    second = PROCONNECT.exchange(client, code)
     assert second.status_code == 400 and second.json()["error"] == "invalid_grant"
     assert client.get("/sandbox/proconnect/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}").status_code == 401
 
 
 @pytest.mark.django_db
 def test_userinfo_is_a_jwt_with_the_agents_identity(client):
-    access_token = exchange(client, pick_agent(client, "greffe")).json()["access_token"]
+    access_token = PROCONNECT.exchange(client, pick_agent(client, "greffe")).json()["access_token"]
     response = client.get("/sandbox/proconnect/userinfo", HTTP_AUTHORIZATION=f"Bearer {access_token}")
     assert response["Content-Type"] == "application/jwt"
-    claims = jwt.decode(response.content.decode(), keys(client), algorithms=["RS256"]).claims
-    assert claims["iss"] == ISSUER and claims["aud"] == CLIENT_ID
+    claims = PROCONNECT.claims(client, response.content.decode())
+    assert claims["iss"] == PROCONNECT.issuer and claims["aud"] == CLIENT_ID
     assert (claims["given_name"], claims["usual_name"], claims["email"]) == (
         "Camille", "GREFFE", "greffe@demo.justice.gouv.fr")
     assert claims["uid"] == "demo-greffe" and len(claims["siret"]) == 14 and claims["idp_id"]
@@ -186,16 +155,5 @@ def test_a_franceconnect_access_token_opens_nothing_at_proconnect(client):
 
 @pytest.mark.django_db
 def test_session_end_checks_its_parameters_and_returns_the_state(client):
-    id_token = exchange(client, pick_agent(client)).json()["id_token"]
-    target = f"{BASE}/agents/proconnect/deconnexion/retour/"
-    ok = client.get("/sandbox/proconnect/session/end",
-                    {"id_token_hint": id_token, "state": STATE, "post_logout_redirect_uri": target})
-    assert ok.status_code == 302 and ok["Location"] == f"{target}?{urlencode({'state': STATE})}"
-    forged = RSAKey.generate_key(2048)
-    bad_hint = jwt.encode({"alg": "RS256"}, {"iss": ISSUER, "aud": CLIENT_ID}, forged)
-    for params in (
-        {"id_token_hint": bad_hint, "state": STATE, "post_logout_redirect_uri": target},
-        {"id_token_hint": id_token, "post_logout_redirect_uri": target},
-        {"id_token_hint": id_token, "state": STATE, "post_logout_redirect_uri": "https://attacker.example/"},
-    ):
-        assert client.get("/sandbox/proconnect/session/end", params).status_code == 400
+    id_token = PROCONNECT.exchange(client, pick_agent(client)).json()["id_token"]
+    PROCONNECT.assert_session_end_checked(client, id_token, f"{BASE}/agents/proconnect/deconnexion/retour/")

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from sandbox.models import SandboxPaymentRequest
+from tests.threads import all_at_once
 from transfers import caps, services
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -213,33 +214,17 @@ def test_remittance_keeps_the_reference_when_names_are_long():
 
 @pytest.mark.postgres
 def test_two_simultaneous_clicks_on_the_bank_make_one_payment_request(live_server):
-    import threading
-
-    from django.db import connection
-
     reg = RegisteredPermitFactory()
     bank = sandbox_bank(live_server)
     transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("30"))
-    barrier = threading.Barrier(4)
-    results, errors = [], []
 
-    def click():
-        try:
-            barrier.wait(timeout=30)
-            results.append(services.initiate_payment(
-                transfer_id=transfer.pk, bank=bank, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL,
-                wait_seconds=20,
-            ).consent_url)
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
+    def click() -> str:
+        return services.initiate_payment(
+            transfer_id=transfer.pk, bank=bank, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL,
+            wait_seconds=20,
+        ).consent_url
 
-    threads = [threading.Thread(target=click) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results, errors = all_at_once([click] * 4)
     assert not errors, errors
     assert len(set(results)) == 1 and len(results) == 4
     assert SandboxPaymentRequest.objects.count() == 1 and Transfer.objects.count() == 1

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from sandbox.models import SandboxPaymentRequest
+from tests.threads import all_at_once
 from transfers import caps, services, tasks
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -121,23 +121,7 @@ def test_the_poll_task_running_twice_at_once_asks_once_and_moves_once(monkeypatc
     Transfer.objects.update(next_poll_at=timezone.now() - datetime.timedelta(seconds=1))
     monkeypatch.setattr(services, "StetClient", CountingBank)
     CountingBank.calls = 0
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            results.append(tasks.poll_pending_transfers())
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results, errors = all_at_once([tasks.poll_pending_transfers] * 4)
     assert not errors, errors
     assert sum(results) == 10 and CountingBank.calls == 10
     for transfer in transfers:
@@ -151,21 +135,7 @@ def test_the_expiry_task_running_twice_at_once_expires_once():
     reg = RegisteredPermitFactory()
     drafts = [services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal("1")) for _ in range(8)]
     Transfer.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
-    barrier = threading.Barrier(3)
-    results = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            results.append(tasks.expire_stale_transfers())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results, _errors = all_at_once([tasks.expire_stale_transfers] * 3)
     assert sum(results) == 8
     for draft in drafts:
         assert draft.history.filter(status=S.EXPIRED).count() == 1
