@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from .constants import LAST_ACTIVITY_KEY, STAFF_LAST_ACTIVITY_KEY, STAFF_LOGIN_AT_KEY, Role
+from .models import User
 from .roles import BACK_OFFICE_ROLES
 
 if TYPE_CHECKING:
@@ -103,16 +104,12 @@ def may_reset_second_factor(actor: User, target: User | None) -> bool:
 
 def accounts_with_email(email: str):
     """Every account whose e-mail is ``email``, whatever its case (staff and relatives alike)."""
-    from .models import User
-
     return User.objects.filter(email__iexact=email).select_related("relative", "proconnect").order_by("pk")
 
 
 def holds_staff_role(user: User) -> bool:
     """A staff account the national administration gave a role (greffe, régie, national, auditeur,
     communication…), or a superuser; never a relative's, active or not (ProConnect's matching rule)."""
-    from .constants import Role
-
     if hasattr(user, "relative"):
         return False
     return user.is_superuser or bool(user.role_names & set(Role.values))

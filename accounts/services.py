@@ -17,10 +17,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_reason
+from core.ratelimit import allow
 
-from .constants import LAST_ACTIVITY_KEY, SESSION_ENDED_KEY, STAFF_LAST_ACTIVITY_KEY, AccountAuditReason, Gender
-from .models import Relative, StaffLockout, User
-from .selectors import is_staff_account, may_unlock_staff_logins, session_seconds_left
+from .constants import (
+    LAST_ACTIVITY_KEY,
+    PASSWORD_RESET_LIMIT_PER_ACCOUNT,
+    PASSWORD_RESET_LIMIT_PER_ADDRESS,
+    PASSWORD_RESET_WINDOW,
+    SESSION_ENDED_KEY,
+    STAFF_LAST_ACTIVITY_KEY,
+    AccountAuditReason,
+    Gender,
+)
+from .models import ProConnectAccount, Relative, StaffLockout, User
+from .second_factor import has_second_factor
+from .selectors import (
+    accounts_with_email,
+    has_second_factor_device,
+    holds_staff_role,
+    is_staff_account,
+    may_reset_second_factor,
+    may_unlock_staff_logins,
+    session_seconds_left,
+)
 
 RELATIVE_USERNAME_PREFIX = "fc-"
 CLAIM_MAX_LENGTHS = {"given_name": 255, "family_name": 255, "preferred_username": 255, "birthplace": 5,
@@ -164,8 +183,6 @@ def start_totp_enrolment(*, user: User):
     on every visit of the enrolment page, so that the QR code scanned stays valid."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .selectors import has_second_factor_device
-
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)
         if has_second_factor_device(user):
@@ -251,8 +268,6 @@ def reset_second_factor(*, actor: User, target: User, reason: str) -> int:
     written in the account's history with ``actor`` and ``reason``. Returns how many devices went."""
     from django_otp import devices_for_user
 
-    from .selectors import may_reset_second_factor
-
     reason = (reason or "").strip()
     if not may_reset_second_factor(actor, target):
         raise SecondFactorError(_("Vous ne pouvez pas réinitialiser le second facteur de ce compte."))
@@ -297,9 +312,6 @@ def login_staff_with_proconnect(*, claims: dict[str, Any]) -> User:
     remembers the ``sub``; later ones must bring the same. Anything else is refused and changes nothing."""
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
-
-    from .models import ProConnectAccount
-    from .selectors import accounts_with_email, holds_staff_role
 
     sub = claims.get("sub")
     email = _proconnect_claim(claims, "email", 254)
@@ -452,14 +464,6 @@ def password_reset_verdict(*, address: str, email: str) -> str:
     """Whether a staff password reset by e-mail may go: "send"; "quiet" when this account has had its
     e-mails for the hour (the page reads as if sent, so nobody learns who has an account); "refused" when
     this address has asked too often. Each call counts one request (core.ratelimit)."""
-    from core.ratelimit import allow
-
-    from .constants import (
-        PASSWORD_RESET_LIMIT_PER_ACCOUNT,
-        PASSWORD_RESET_LIMIT_PER_ADDRESS,
-        PASSWORD_RESET_WINDOW,
-    )
-
     if not allow(f"accounts:password-reset:address:{address or 'inconnue'}",
                  limit=PASSWORD_RESET_LIMIT_PER_ADDRESS, window=PASSWORD_RESET_WINDOW):
         return "refused"
@@ -474,8 +478,6 @@ def extend_session(*, request) -> int | None:
     again; a relative's cookie lives as long again. Returns the seconds left (a staff session never outlives
     STAFF_SESSION_MAX_SECONDS), or None when there is no session to extend: an anonymous visitor, or a staff
     member before their second factor."""
-    from .second_factor import has_second_factor
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None

@@ -137,7 +137,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "axes",
     # Django
-    "accounts.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
+    "accounts.admin_config.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -200,7 +200,7 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # No FORMS_URLFIELD_ASSUME_HTTPS (deprecated transitional setting): every URL form field passes
-# assume_scheme="https" itself (the back office's default, accounts.admin_site; Wagtail's forms do it for theirs).
+# assume_scheme="https" itself (the back office's default, accounts.admin_config; Wagtail's forms do it for theirs).
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
