@@ -30,7 +30,9 @@ RETURN_SUBFAMILIES = ("RRTN", "RPCR", "ARET")
 
 
 class EntryRow(NamedTuple):
-    """A statement entry as the import writes it (COPY), its fields in the table's column order."""
+    """A statement entry as the import writes it (COPY), its fields in the table's column order: the
+    parsed line's fields (``camt.EntryLine``, which also carries the currency and the entry's whole
+    amount, checked and not stored) between the statement's ids and the matching's outcome."""
 
     statement_id: int
     establishment_id: int
