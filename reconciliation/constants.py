@@ -118,7 +118,7 @@ class ReconciliationAuditReason(AuditReason):
 
     STATEMENT_IMPORTED = "reconciliation_statement_imported", _("Import du relevé")
     RETURNED_BY_BANK = "reconciliation_returned_by_bank", _("Retourné au payeur par la banque")
-    ASSIGNED_BY_HAND = "reconciliation_assigned_by_hand", _("Attribué à la main à l'écriture n°")
+    ASSIGNED_BY_HAND = "reconciliation_assigned_by_hand", _("Attribué à la main à l'écriture")
     ENTRY_ASSIGNED = "reconciliation_entry_assigned", _("Attribué à un virement")
     ENTRY_TO_REFUND = "reconciliation_entry_to_refund", _("À rembourser")
     ENTRY_DISMISSED = "reconciliation_entry_dismissed", _("Classé")
