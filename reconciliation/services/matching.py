@@ -5,7 +5,9 @@ refunds it; a debit of a refund file is recognised; anything else waits in the e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import operator
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -29,36 +31,25 @@ ALREADY_RECEIVED = frozenset({S.RECEIVED, S.CREDITED, S.TO_REFUND, S.REFUNDED})
 RETURN_SUBFAMILIES = ("RRTN", "RPCR", "ARET")
 
 
-class EntryRow(NamedTuple):
-    """A statement entry as the import writes it (COPY), its fields in the table's column order: the
-    parsed line's fields (``camt.EntryLine``, which also carries the currency and the entry's whole
-    amount, checked and not stored) between the statement's ids and the matching's outcome."""
+# The parsed line's fields that a statement entry stores: all but its currency (checked to be the
+# account's) and the whole entry's amount (for the statement's totals).
+LINE_COLUMNS = tuple(f.name for f in dataclasses.fields(EntryLine) if f.name not in ("currency", "entry_amount"))
+_line_values = operator.attrgetter(*LINE_COLUMNS)
+# The columns of a statement entry the import writes (COPY), in the order of the values ``Matcher.run`` sends.
+ENTRY_COLUMNS = (
+    "statement_id", "establishment_id", *LINE_COLUMNS,
+    "transfer_id", "outcome", "resolution", "resolution_note", "resolved_at", "resolved_by_id",
+)
 
-    statement_id: int
-    establishment_id: int
-    entry_index: int
-    detail_index: int
-    entry_reference: str
-    account_servicer_reference: str
-    booking_date: datetime.date | None
-    value_date: datetime.date | None
-    entry_status: str
-    credit_debit: str
-    reversal: bool
-    bank_transaction_code: str
-    amount: Decimal
-    end_to_end_id: str
-    remittance: str
-    debtor_name: str
-    debtor_iban: str
-    debtor_bic: str
-    return_reason: str
+
+class EntryRow(NamedTuple):
+    """A statement line and what the matching made of it."""
+
+    line: EntryLine
     transfer_id: int | None
     outcome: str
-    resolution: str
-    resolution_note: str
-    resolved_at: datetime.datetime | None
-    resolved_by_id: int | None
+    resolution: str = ""
+    resolved_at: datetime.datetime | None = None
 
 
 class TransferRow(NamedTuple):
@@ -154,17 +145,8 @@ class Matcher:
                 outcome = M.DUPLICATE
             else:
                 outcome = M.UNEXPECTED_STATUS
-            row = EntryRow(
-                statement_id=statement_id, establishment_id=establishment_id, entry_index=line.entry_index,
-                detail_index=line.detail_index, entry_reference=line.entry_reference,
-                account_servicer_reference=line.account_servicer_reference, booking_date=line.booking_date,
-                value_date=line.value_date, entry_status=line.entry_status, credit_debit=line.credit_debit,
-                reversal=line.reversal, bank_transaction_code=line.bank_transaction_code, amount=line.amount,
-                end_to_end_id=line.end_to_end_id, remittance=line.remittance, debtor_name=line.debtor_name,
-                debtor_iban=line.debtor_iban, debtor_bic=line.debtor_bic, return_reason=line.return_reason,
-                transfer_id=transfer_id, outcome=outcome, resolution=resolution, resolution_note="",
-                resolved_at=resolved_at, resolved_by_id=None,
-            )
+            row = EntryRow(line=line, transfer_id=transfer_id, outcome=outcome, resolution=resolution,
+                           resolved_at=resolved_at)
             rows.append(row)
             if returned:
                 returns.append(row)
@@ -182,9 +164,13 @@ class Matcher:
         for row in returns:
             transfer_services.return_to_payer(
                 transfer_id=row.transfer_id, user=self.user,
-                reason=audit_reason(ReconciliationAuditReason.RETURNED_BY_BANK, row.return_reason),
+                reason=audit_reason(ReconciliationAuditReason.RETURNED_BY_BANK, row.line.return_reason),
             )
-        insert_rows(StatementEntry, EntryRow._fields, rows)
+        insert_rows(StatementEntry, ENTRY_COLUMNS, [
+            (statement_id, establishment_id, *_line_values(row.line), row.transfer_id, row.outcome, row.resolution,
+             "", row.resolved_at, None)
+            for row in rows
+        ])
         # The creation history of these entries, written by the database (a chunk holds whole entries).
         history_from_table(
             StatementEntry, where="statement_id = %s AND entry_index BETWEEN %s AND %s",
