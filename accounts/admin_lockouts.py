@@ -6,14 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_mixins import HistoryReadOnlyAdmin
+from .admin_mixins import HistoryReadOnlyAdmin, ReadOnlyAdminMixin
 from .models import StaffLockout
 from .selectors import may_unlock_staff_logins
 from .services import unlock_staff_lockouts
 
 
 @admin.register(StaffLockout)
-class StaffLockoutAdmin(HistoryReadOnlyAdmin):
+class StaffLockoutAdmin(ReadOnlyAdminMixin, HistoryReadOnlyAdmin):
     list_display = ("username", "ip_address", "locked_at", "last_failure_at", "failures", "status")
     list_filter = ("unlocked_at",)
     search_fields = ("username", "ip_address")
@@ -36,15 +36,6 @@ class StaffLockoutAdmin(HistoryReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("unlocked_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_unlock_permission(self, request) -> bool:
         return may_unlock_staff_logins(request.user)

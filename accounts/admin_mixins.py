@@ -103,3 +103,17 @@ class EstablishmentScopedAdmin(HistoryReadOnlyAdmin):
                 related._default_manager.select_related("establishment"), request.user, "establishment"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdminMixin:
+    """An admin list and object pages that add, change and delete nothing: these rows change only
+    through the services (put it first among the bases)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -32,8 +32,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "permits.detainee": VIEW,
         "permits.visitpermit": VIEW,
         "transfers.transfer": VIEW,
-        # Reconciliation (issue 5): import statements, resolve exceptions, batches and acknowledgements,
-        # refunds (the four-eyes rule is in reconciliation.services).
+        # Reconciliation: import statements, resolve exceptions, batches and acknowledgements,
+        # refunds (the four-eyes rule is in reconciliation.services.refunds).
         "reconciliation.bankstatement": ("view", "add"),
         "reconciliation.statemententry": ("view", "change"),
         "reconciliation.cashierbatch": ("view", "add"),

@@ -1,5 +1,5 @@
 """Benchmark: import and match a camt.053 statement of 100,000 credit entries against 100,000
-executed transfers (reconciliation.services.import_statement: streaming parse, matching, entries and
+executed transfers (reconciliation.services.statements.import_statement: streaming parse, matching, entries and
 their history, transfers to ``received`` with their history, all in one transaction), against a bare
 lxml ``iterparse`` pass over the same file, in the same run. Then the peak memory of importing a
 statement of 1,000,000 entries.
@@ -11,11 +11,11 @@ Run from the repository's root, on PostgreSQL:
 It creates a throwaway database ``portail_bench_reconcile`` on that server, migrates it, and drops it
 at the end; no other data is touched. Last line: ``RESULT reconcile ratio=X target=1 peak_mb=Y ...``.
 
-The target, as restated from the measurements of issue 5: the 100,000-entry import within 30 s
+The target, as restated from the measurements in bench/README.md: the 100,000-entry import within 30 s
 (``ratio`` is its time over 30 s, target 1) and under 300 MB when importing 1,000,000 entries. Its time
 over the bare lxml pass is printed beside it (``bare_ratio``): the first target, 3× the bare pass, cannot
 be reached by an import that writes every entry, its history and every transfer's with theirs
-(docs/reconciliation.md).
+(bench/README.md).
 
 The 1,000,000-entry phase imports a statement of 1,000,000 entries for real, in a fresh process on
 the same database, against 1,000,000 more executed transfers that it writes first (COPY), and reports
@@ -144,8 +144,8 @@ def import_child(path: str, n: int, first: int) -> None:
     django.setup()
     from django.db import connection
 
-    from reconciliation import services
     from reconciliation.constants import MatchOutcome
+    from reconciliation.services.statements import import_statement
     from transfers.models import Transfer
 
     model = Transfer.objects.filter(establishment__code="CPBENCH").values(
@@ -164,7 +164,7 @@ def import_child(path: str, n: int, first: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE transfers_transfer")
     started = time.perf_counter()
-    result = services.import_statement(path=path, file_name=os.path.basename(path), max_bytes=1 << 40)
+    result = import_statement(path=path, file_name=os.path.basename(path), max_bytes=1 << 40)
     seconds = time.perf_counter() - started
     print(f"{result.counts.get(MatchOutcome.MATCHED, 0)} {seconds:.2f} {peak_mb():.1f}")
 
@@ -228,8 +228,8 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        from reconciliation import services
         from reconciliation.constants import MatchOutcome
+        from reconciliation.services.statements import import_statement
         from transfers.models import Transfer
 
         started = time.perf_counter()
@@ -271,7 +271,7 @@ def main() -> None:
             profiler.enable()
         t0 = time.perf_counter()
         with timing:
-            result = services.import_statement(path=statement, file_name="releve-100k.xml", max_bytes=1 << 40)
+            result = import_statement(path=statement, file_name="releve-100k.xml", max_bytes=1 << 40)
         elapsed = time.perf_counter() - t0
         if profile:
             profiler.disable()

@@ -4,7 +4,8 @@ A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage re
 by Excel or LibreOffice (OWASP "CSV injection"): such a text is written with a leading apostrophe,
 which makes it plain text. Numbers, dates and other values are left as they are. Every file a person
 downloads or is handed goes through here: GENESIS exports (``permits.imports``), the cashier batch
-(``reconciliation.cashier.files``), the reconciliation report's CSV and XLSX (``reconciliation.views``)."""
+(``reconciliation.cashier.files``), the reconciliation report's CSV and XLSX (``reconciliation.exports``), the
+sandbox cashier's acknowledgement (``sandbox.cashier``)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@
 - ``sepa_text``: free text in the SEPA / STET restricted Latin set (``a-z A-Z 0-9 / - ? : ( ) . , ' +``
   and space), accents dropped, other characters replaced by a space, spaces collapsed, cut to a length.
   Used for the payment request's remittance and names (``transfers.psd2``) and the refunds' pain.001
-  (``reconciliation.refunds``).
+  (``reconciliation.sepa``).
 """
 
 from __future__ import annotations

@@ -4,23 +4,14 @@ through the pages of reconciliation.views and the services."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import EstablishmentScopedAdmin
+from accounts.admin_mixins import EstablishmentScopedAdmin, ReadOnlyAdminMixin
 
 from .models import BankStatement, CashierBatch, CashierBatchLine, ReconciliationJob, Refund, RefundFile, StatementEntry
 
 
-class ReadOnlyScopedAdmin(EstablishmentScopedAdmin):
+class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, EstablishmentScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BankStatement)

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.money import format_euros
+from core.money import euro_sum, format_euros
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 24, 56  # room for the scale, the day labels, the axis titles, the points
@@ -50,8 +50,8 @@ def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc
     def y(value: Decimal) -> float:
         return TOP + plot_h - float(value) / float(top) * plot_h
 
-    received = sum((p["received"] for p in series), Decimal(0))
-    credited = sum((p["credited"] for p in series), Decimal(0))
+    received = euro_sum(p["received"] for p in series)
+    credited = euro_sum(p["credited"] for p in series)
     first, last = (series[0]["day"], series[-1]["day"]) if series else (None, None)
     title = _("Montants reçus et versés par jour, du %(first)s au %(last)s") % {
         "first": f"{first:%d/%m/%Y}" if first else "—", "last": f"{last:%d/%m/%Y}" if last else "—",

@@ -4,7 +4,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from transfers.references import REFERENCE_PATTERN  # noqa: F401 - a transfer reference in remittance text
+from core.audit import AuditReason
 
 # A statement file larger than this is refused before parsing (100,000 entries weigh about 150 MB).
 MAX_STATEMENT_BYTES = 200 * 1024 * 1024
@@ -108,3 +108,29 @@ BATCH_COLUMNS = (
 # cashier system gives it, the amount it credited: checked against the batch).
 ACK_COLUMNS = ("reference", "statut", "operation", "motif")
 ACK_OPTIONAL_COLUMNS = ("montant",)
+
+
+class ReconciliationAuditReason(AuditReason):
+    """Why the reconciliation changed a row (stored as a code in the history; see ``core.audit``)."""
+
+    STATEMENT_IMPORTED = "reconciliation_statement_imported", _("Import du relevé")
+    RETURNED_BY_BANK = "reconciliation_returned_by_bank", _("Retourné au payeur par la banque")
+    ASSIGNED_BY_HAND = "reconciliation_assigned_by_hand", _("Attribué à la main à l'écriture")
+    ENTRY_ASSIGNED = "reconciliation_entry_assigned", _("Attribué à un virement")
+    ENTRY_TO_REFUND = "reconciliation_entry_to_refund", _("À rembourser")
+    ENTRY_DISMISSED = "reconciliation_entry_dismissed", _("Classé")
+    DETAINEE_RELEASED = "reconciliation_detainee_released", _("La personne détenue a été libérée avant le versement.")
+    DETAINEE_TRANSFERRED = "reconciliation_detainee_transferred", _(
+        "La personne détenue a été transférée dans un autre établissement avant le versement."
+    )
+    CASHIER_REFUSED = "reconciliation_cashier_refused", _("Refusé par la caisse")
+    BATCH_GENERATED = "reconciliation_batch_generated", _("Lot généré")
+    LINE_CREDITED = "reconciliation_line_credited", _("Versé")
+    LINE_REJECTED = "reconciliation_line_rejected", _("Rejeté")
+    BATCH_ACKNOWLEDGED = "reconciliation_batch_acknowledged", _("Accusé de la caisse reçu")
+    REFUND_CREATED = "reconciliation_refund_created", _("Remboursement à faire")
+    REFUND_IN_FILE = "reconciliation_refund_in_file", _("Ajouté au fichier")
+    REFUNDED = "reconciliation_refunded", _("Remboursé")
+    FILE_PREPARED = "reconciliation_file_prepared", _("Fichier préparé")
+    FILE_APPROVED = "reconciliation_file_approved", _("Fichier approuvé")
+    FILE_SENT = "reconciliation_file_sent", _("Fichier envoyé à la banque")

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from core.money import format_euros
 
-from . import services
 from .camt import CamtError
 from .constants import JobKind, JobStatus
+from .errors import ReconciliationError
 from .models import ReconciliationJob
+from .services.cashier import generate_batch
+from .services.statements import import_statement
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +84,10 @@ def run_import(*, job_id: int) -> str:
     if not claimed:
         return JobStatus.RUNNING
     try:
-        result = services.import_statement(
+        result = import_statement(
             path=job.file_path, user=job.created_by, file_name=job.file_name, progress=_progress(job_id)
         )
-    except (CamtError, services.ReconciliationError) as exc:
+    except (CamtError, ReconciliationError) as exc:
         messages = getattr(exc, "messages", None) or [str(exc)]
         _finish(job, JobStatus.FAILED, messages)
     except Exception:
@@ -107,8 +109,8 @@ def run_batch(*, job_id: int) -> str:
     if not claimed:
         return job.status
     try:
-        result = services.generate_batch(establishment_id=job.establishment_id, day=job.day, user=job.created_by)
-    except services.ReconciliationError as exc:
+        result = generate_batch(establishment_id=job.establishment_id, day=job.day, user=job.created_by)
+    except ReconciliationError as exc:
         _finish(job, JobStatus.FAILED, exc.messages)
         return job.status
     messages = []
@@ -153,8 +155,8 @@ def scan_inbox() -> int:
         except OSError:
             continue
         try:
-            result = services.import_statement(path=working, file_name=name)
-        except (CamtError, services.ReconciliationError) as exc:
+            result = import_statement(path=working, file_name=name)
+        except (CamtError, ReconciliationError) as exc:
             _move_to(inbox, "failed", working, name, str(exc))
         else:
             _move_to(inbox, "done", working, name, result.summary())

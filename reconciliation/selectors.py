@@ -7,10 +7,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.business_days import business_days_before
+from core.money import ZERO, euro_sum, euro_total, queryset_euro_sum
 from establishments.selectors import scope_queryset
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -19,7 +21,6 @@ from .constants import EXCEPTION_OUTCOMES, UNSEEN_BUSINESS_DAYS, CreditDebit, Ma
 from .models import BankStatement, CashierBatch, Refund, RefundFile, StatementEntry
 
 S = TransferStatus
-ZERO = Decimal("0.00")
 
 
 def exceptions_queue(user) -> QuerySet[StatementEntry]:
@@ -90,8 +91,6 @@ class DailyReport:
         )
 
     def rows(self) -> list[tuple[str, Decimal | str]]:
-        from django.utils.translation import gettext as _
-
         return [
             (_("Solde d'ouverture"), self.opening if self.opening is not None else "—"),
             (_("Reçu (crédits du relevé)"), self.credits),
@@ -112,18 +111,14 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
-def _sum(queryset, field: str = "amount") -> Decimal:
-    return queryset.aggregate(s=Sum(field))["s"] or ZERO
-
-
 def daily_report(*, establishment, day: datetime.date) -> DailyReport:
     statements = list(BankStatement.objects.filter(establishment=establishment, statement_date=day).order_by("pk"))
     entries = StatementEntry.objects.filter(statement__in=statements, entry_status__in=("BOOK", ""))
     credits_qs = entries.filter(credit_debit=CreditDebit.CREDIT)
-    matched = _sum(credits_qs.filter(outcome=MatchOutcome.MATCHED))
-    in_exceptions = _sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE))
-    resolved = _sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES).exclude(resolution=Resolution.NONE))
-    other = _sum(credits_qs.exclude(outcome=MatchOutcome.MATCHED).exclude(outcome__in=EXCEPTION_OUTCOMES))
+    matched = queryset_euro_sum(credits_qs.filter(outcome=MatchOutcome.MATCHED))
+    in_exceptions = queryset_euro_sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE))
+    resolved = queryset_euro_sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES).exclude(resolution=Resolution.NONE))
+    other = queryset_euro_sum(credits_qs.exclude(outcome=MatchOutcome.MATCHED).exclude(outcome__in=EXCEPTION_OUTCOMES))
     start, end = _day_bounds(day)
     transfers = Transfer.objects.filter(establishment=establishment)
     return DailyReport(
@@ -132,15 +127,17 @@ def daily_report(*, establishment, day: datetime.date) -> DailyReport:
         statements=statements,
         opening=statements[0].opening_balance if statements else None,
         closing=statements[-1].closing_balance if statements else None,
-        credits=sum((s.total_credits for s in statements), ZERO),
-        debits=sum((s.total_debits for s in statements), ZERO),
+        credits=euro_sum(s.total_credits for s in statements),
+        debits=euro_sum(s.total_debits for s in statements),
         matched=matched,
         in_exceptions=in_exceptions,
         resolved=resolved,
         other_credits=other,
-        credited=_sum(transfers.filter(credited_at__gte=start, credited_at__lt=end)),
-        refunded=_sum(Refund.objects.filter(establishment=establishment, refunded_at__gte=start, refunded_at__lt=end)),
-        pending=_sum(transfers.filter(status=S.RECEIVED, received_at__lt=end)),
+        credited=queryset_euro_sum(transfers.filter(credited_at__gte=start, credited_at__lt=end)),
+        refunded=queryset_euro_sum(
+            Refund.objects.filter(establishment=establishment, refunded_at__gte=start, refunded_at__lt=end)
+        ),
+        pending=queryset_euro_sum(transfers.filter(status=S.RECEIVED, received_at__lt=end)),
         matched_count=credits_qs.filter(outcome=MatchOutcome.MATCHED).count(),
         exception_count=credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE).count(),
     )
@@ -153,7 +150,7 @@ def last_days(*, establishment, day: datetime.date, days: int = 30) -> list[dict
         row["statement_date"]: row["s"]
         for row in BankStatement.objects.filter(
             establishment=establishment, statement_date__gte=first, statement_date__lte=day
-        ).values("statement_date").annotate(s=Sum("total_credits"))
+        ).values("statement_date").annotate(s=euro_total("total_credits"))
     }
     start, _end = _day_bounds(first)
     credited: dict[datetime.date, Decimal] = {}

@@ -4,9 +4,6 @@ exceptions queue, transfers not seen on a statement, cashier batches and acknowl
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,13 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.dates import parse_day
-from core.spreadsheets import escaped_row
-from establishments.selectors import establishments_for, may_see_establishment
+from establishments.selectors import establishments_for, may_see_establishment, require_establishment
 
-from . import charts, jobs, selectors, services, tasks
+from . import charts, exports, jobs, selectors, tasks
 from .constants import JobKind, JobStatus, RefundFileStatus
+from .errors import ReconciliationError
 from .forms import AckUploadForm, AssignForm, EstablishmentDayForm, EstablishmentForm, ReasonForm, StatementUploadForm
 from .models import CashierBatch, ReconciliationJob, RefundFile, StatementEntry
+from .services.cashier import apply_acknowledgement
+from .services.exceptions import assign_entry, dismiss_entry, mark_entry_for_refund
+from .services.refunds import approve_refund_file, mark_refund_file_sent, prepare_refund_file
 
 
 def _need(request, codename: str) -> None:
@@ -139,20 +139,20 @@ def resolve(request, entry_id: int, action: str):
         if action == "attribuer":
             form = AssignForm(request.POST)
             if not form.is_valid():
-                raise services.ReconciliationError(_("Indiquez la référence du virement."))
-            services.assign_entry(entry_id=entry_id, reference=form.cleaned_data["reference"], user=request.user)
+                raise ReconciliationError(_("Indiquez la référence du virement."))
+            assign_entry(entry_id=entry_id, reference=form.cleaned_data["reference"], user=request.user)
             messages.success(request, _("Écriture attribuée au virement."))
         elif action == "rembourser":
-            services.mark_entry_for_refund(entry_id=entry_id, reason=request.POST.get("reason", ""), user=request.user)
+            mark_entry_for_refund(entry_id=entry_id, reason=request.POST.get("reason", ""), user=request.user)
             messages.success(request, _("Écriture envoyée en remboursement."))
         elif action == "classer":
-            services.dismiss_entry(entry_id=entry_id, reason=request.POST.get("reason", ""), user=request.user)
+            dismiss_entry(entry_id=entry_id, reason=request.POST.get("reason", ""), user=request.user)
             messages.success(request, _("Écriture classée."))
         else:
             raise Http404
     except StatementEntry.DoesNotExist as exc:
         raise Http404 from exc
-    except services.ReconciliationError as exc:
+    except ReconciliationError as exc:
         _errors(request, exc)
     return redirect("reconciliation:exceptions")
 
@@ -186,8 +186,7 @@ def batches(request):
 def batch_file(request, batch_id: int):
     _need(request, "view_cashierbatch")
     batch = get_object_or_404(CashierBatch, pk=batch_id)
-    if not may_see_establishment(request.user, batch.establishment_id):
-        raise Http404
+    require_establishment(request.user, batch.establishment_id, Http404())
     response = HttpResponse(batch.content.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lot-{batch.establishment.code}-{batch.day}.csv"'
     return response
@@ -203,8 +202,8 @@ def upload_ack(request):
                 messages.error(request, error)
         return redirect("reconciliation:batches")
     try:
-        result = services.apply_acknowledgement(data=form.cleaned_data["file"].read(), user=request.user)
-    except services.ReconciliationError as exc:
+        result = apply_acknowledgement(data=form.cleaned_data["file"].read(), user=request.user)
+    except ReconciliationError as exc:
         messages.error(request, _("Accusé refusé, rien n'a été enregistré."))
         _errors(request, exc)
     else:
@@ -219,10 +218,10 @@ def refunds(request):
         _need(request, "add_refundfile")
         if form.is_valid():
             try:
-                refund_file = services.prepare_refund_file(
+                refund_file = prepare_refund_file(
                     establishment_id=form.cleaned_data["establishment"].pk, user=request.user
                 )
-            except services.ReconciliationError as exc:
+            except ReconciliationError as exc:
                 _errors(request, exc)
             else:
                 messages.success(request, _("Fichier %(m)s préparé : il doit être approuvé par une autre personne.")
@@ -237,14 +236,14 @@ def refunds(request):
 @require_POST
 def refund_file_action(request, file_id: int, action: str):
     _need(request, "change_refundfile")
-    actions = {"approuver": services.approve_refund_file, "envoye": services.mark_refund_file_sent}
+    actions = {"approuver": approve_refund_file, "envoye": mark_refund_file_sent}
     if action not in actions:
         raise Http404
     try:
         actions[action](file_id=file_id, user=request.user)
     except RefundFile.DoesNotExist as exc:
         raise Http404 from exc
-    except services.ReconciliationError as exc:
+    except ReconciliationError as exc:
         _errors(request, exc)
     else:
         messages.success(request, _("Fichier approuvé.") if action == "approuver" else _("Fichier marqué envoyé."))
@@ -255,8 +254,7 @@ def refund_file_action(request, file_id: int, action: str):
 def refund_file_xml(request, file_id: int):
     _need(request, "view_refundfile")
     refund_file = get_object_or_404(RefundFile, pk=file_id)
-    if not may_see_establishment(request.user, refund_file.establishment_id):
-        raise Http404
+    require_establishment(request.user, refund_file.establishment_id, Http404())
     if refund_file.status == RefundFileStatus.PREPARED:
         messages.error(request, _("Le fichier doit être approuvé avant d'être téléchargé."))
         return redirect("reconciliation:refunds")
@@ -294,37 +292,11 @@ def report_export(request, fmt: str):
         raise Http404
     data = selectors.daily_report(establishment=establishment, day=day)
     series = selectors.last_days(establishment=establishment, day=day)
-    rows = [(_("Établissement"), establishment.code), (_("Jour"), day.isoformat())] + [
-        (label, value) for label, value in data.rows()
-    ] + [(_("Soldes concordants"), _("oui") if data.balances else _("non"))]
-    daily = [(_("Jour"), _("Reçu"), _("Versé"), _("Remboursé"))] + [
-        (p["day"].isoformat(), p["received"], p["credited"], p["refunded"]) for p in series
-    ]
-    name = f"rapprochement-{establishment.code}-{day}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
-        for row in rows + [()] + daily:
-            writer.writerow([f"{v:.2f}" if hasattr(v, "quantize") else v for v in escaped_row(row)])
-        response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _("Rapprochement")
-        for row in rows:
-            sheet.append(escaped_row(row))
-        days = book.create_sheet(_("30 jours"))
-        for row in daily:
-            days.append(escaped_row(row))
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    raise Http404
+        response = HttpResponse(exports.report_csv(data, series), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(exports.report_xlsx(data, series), content_type=exports.XLSX_CONTENT_TYPE)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(data, fmt)}"'
+    return response

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import EstablishmentScopedAdmin
+from accounts.admin_mixins import EstablishmentScopedAdmin, ReadOnlyAdminMixin
 
 from .constants import staff_status_choices, staff_status_label
 from .models import Transfer
@@ -21,7 +21,7 @@ class StaffStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Transfer)
-class TransferAdmin(EstablishmentScopedAdmin):
+class TransferAdmin(ReadOnlyAdminMixin, EstablishmentScopedAdmin):
     """Read only for everyone: amounts and statuses change through transfers.services only."""
 
     establishment_path = "establishment"
@@ -57,12 +57,3 @@ class TransferAdmin(EstablishmentScopedAdmin):
     @admin.display(description=_("statut"), ordering="status")
     def staff_status(self, obj: Transfer) -> str:
         return staff_status_label(obj.status)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -62,11 +62,8 @@ class TransferAuditReason(AuditReason):
     BANK_STATUS = "transfer_bank_status", _("Statut de la banque")
     EXPIRED = "transfer_expired", _("Délai de 30 minutes dépassé")
     CANCELLED_BY_PAYER = "transfer_cancelled_by_payer", _("Annulé par le payeur sur le portail")
-    # The régie's part (reconciliation, cashier, refunds).
-    RECEIVED_ON_STATEMENT = "transfer_received_on_statement", _("Reçu sur le relevé de la régie")
-    ASSIGNED_BY_HAND = "transfer_assigned_by_hand", _("Attribué à la main à l'écriture n°")
-    RETURNED_BY_BANK = "transfer_returned_by_bank", _("Retourné au payeur par la banque")
-    SENT_TO_REFUND = "transfer_sent_to_refund", _("Envoyé au remboursement")
+    # The régie's reasons (a statement, an entry assigned by hand, a return, a refund) are the reconciliation's own
+    # (reconciliation.constants.ReconciliationAuditReason), passed to receive, return_to_payer, mark_to_refund.
 
 
 # The reason a status reached by ``_move`` is recorded with when the caller gives none.

@@ -24,13 +24,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
 
-from core.money import format_euros
+from core.money import CENT, ZERO, euro_sum, format_euros
 
 from ..constants import CAMT053_NAMESPACE_PREFIX, CAMT053_VERSIONS, MAX_STATEMENT_BYTES, NOT_PROVIDED
 
@@ -57,9 +58,9 @@ class StatementHeader:
     # The entries' own totals, counted as they are read (every entry, whatever its status), and what
     # the statement's summary (TxsSummry) announces, when it has one: compared once the file is read.
     credit_count: int = 0
-    credit_sum: Decimal = Decimal("0.00")
+    credit_sum: Decimal = ZERO
     debit_count: int = 0
-    debit_sum: Decimal = Decimal("0.00")
+    debit_sum: Decimal = ZERO
     summary: dict[str, int | Decimal] = field(default_factory=dict)
     finished: bool = False
 
@@ -82,8 +83,11 @@ class StatementHeader:
         return self.balance_dates.get("CLBD") or self.to_date or self.from_date
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class EntryLine:
+    """One transaction detail of an entry (an entry without details is one line): what the matching
+    reads. ``amount`` is the detail's, ``entry_amount`` the whole entry's."""
+
     entry_index: int
     detail_index: int
     entry_reference: str
@@ -146,6 +150,43 @@ def _text(flat: dict, *paths: str) -> str:
     return ""
 
 
+class EntryChild(Enum):
+    """The children of an entry (``Ntry``) that are read."""
+
+    AMOUNT = "Amt"
+    SIDE = "CdtDbtInd"
+    STATUS = "Sts"
+    REVERSAL = "RvslInd"
+    ENTRY_REF = "NtryRef"
+    SERVICER_REF = "AcctSvcrRef"
+    BOOKING_DATE = "BookgDt"
+    VALUE_DATE = "ValDt"
+    TRANSACTION_CODE = "BkTxCd"
+    DETAILS = "NtryDtls"
+
+
+class DetailChild(Enum):
+    """The children of a transaction detail (``TxDtls``) that are read."""
+
+    REFS = "Refs"
+    AMOUNT = "Amt"
+    AMOUNT_DETAILS = "AmtDtls"
+    PARTIES = "RltdPties"
+    AGENTS = "RltdAgts"
+    REMITTANCE = "RmtInf"
+    RETURN = "RtrInf"
+    SIDE = "CdtDbtInd"
+
+
+_ENTRY_TAGS = {kind: kind.value for kind in EntryChild}
+_DETAIL_TAGS = {kind: kind.value for kind in DetailChild}
+# The members as module names: the loops below compare each element's kind with them (``is``), and an
+# enum member's lookup on its class costs far more than a global's, a million times per file.
+(E_AMOUNT, E_SIDE, E_STATUS, E_REVERSAL, E_ENTRY_REF, E_SERVICER_REF, E_BOOKING_DATE, E_VALUE_DATE,
+ E_TRANSACTION_CODE, E_DETAILS) = EntryChild
+D_REFS, D_AMOUNT, D_AMOUNT_DETAILS, D_PARTIES, D_AGENTS, D_REMITTANCE, D_RETURN, D_SIDE = DetailChild
+
+
 class _Names:
     """The full names (``{namespace}Local``) of the elements of an entry, for the file's namespace:
     resolved once per file, so that each element is recognised by one string comparison (and an
@@ -163,15 +204,9 @@ class _Names:
         prefix = f"{{{namespace}}}" if namespace else ""
         for local in self._LOCALS:
             setattr(self, local, prefix + local)
-        # The children of an entry that are read, by kind (1: text fields, 2: dates, 3: others).
-        self.entry_children = {
-            self.Amt: 0, self.CdtDbtInd: 1, self.Sts: 2, self.RvslInd: 3, self.NtryRef: 4, self.AcctSvcrRef: 5,
-            self.BookgDt: 6, self.ValDt: 7, self.BkTxCd: 8, self.NtryDtls: 9,
-        }
-        self.detail_children = {
-            self.Refs: 0, self.Amt: 1, self.AmtDtls: 2, self.RltdPties: 3, self.RltdAgts: 4, self.RmtInf: 5,
-            self.RtrInf: 6, self.CdtDbtInd: 7,
-        }
+        # The children of an entry, and of a transaction detail, that are read: their tag → what it holds.
+        self.entry_children = {getattr(self, tag): kind for kind, tag in _ENTRY_TAGS.items()}
+        self.detail_children = {getattr(self, tag): kind for kind, tag in _DETAIL_TAGS.items()}
 
 
 _NAMES: dict[str, _Names] = {}
@@ -184,7 +219,6 @@ def _names(namespace: str) -> _Names:
     return names
 
 
-CENT = Decimal("0.01")
 # Amounts and dates repeat from one entry to the next (the same 25.00, the same booking day): each raw
 # text is checked and converted once. Bounded, so that a file cannot grow them without limit.
 _AMOUNTS: dict[str, Decimal] = {}
@@ -280,13 +314,13 @@ def _detail(detail, n: _Names) -> tuple:
         kind = kinds.get(child.tag)
         if kind is None:
             continue
-        if kind == 0:  # Refs
+        if kind is D_REFS:
             for ref in child:
                 if ref.tag == n.EndToEndId:
                     end_to_end = _stripped(ref)
-        elif kind == 1:  # Amt
+        elif kind is D_AMOUNT:
             amount = child
-        elif kind == 3:  # RltdPties
+        elif kind is D_PARTIES:
             for party in child:
                 tag = party.tag
                 if tag == n.Dbtr:
@@ -300,7 +334,7 @@ def _detail(detail, n: _Names) -> tuple:
                 elif tag == n.DbtrAcct:
                     for sub in party.iter(n.IBAN):
                         iban = _stripped(sub)
-        elif kind == 5:  # RmtInf
+        elif kind is D_REMITTANCE:
             for sub in child:
                 if sub.tag == n.Ustrd:
                     remittance.append(_stripped(sub))
@@ -308,23 +342,23 @@ def _detail(detail, n: _Names) -> tuple:
                     for leaf in sub.iter(n.Ref):
                         if leaf.getparent().tag == n.CdtrRefInf:
                             remittance.append(_stripped(leaf))
-        elif kind == 4:  # RltdAgts: the debtor's agent's BIC
+        elif kind is D_AGENTS:  # the debtor's agent's BIC
             for agent in child:
                 if agent.tag == n.DbtrAgt:
                     for institution in agent:
                         for leaf in institution:
                             if leaf.tag == n.BICFI or leaf.tag == n.BIC:
                                 bic = _stripped(leaf)
-        elif kind == 2:  # AmtDtls: the transaction's amount (else the instructed one), unless Amt gave it
+        elif kind is D_AMOUNT_DETAILS:  # the transaction's amount (else the instructed one), unless Amt gave it
             if amount is None:
                 for sub in child:
                     if sub.tag == n.TxAmt:
                         amount = next(sub.iterchildren(n.Amt), None)
                     elif sub.tag == n.InstdAmt:
                         instructed = next(sub.iterchildren(n.Amt), None)
-        elif kind == 6:  # RtrInf
+        elif kind is D_RETURN:
             returned += [_stripped(sub) for sub in child.iter(n.Cd, n.AddtlInf)]
-        elif kind == 7:  # CdtDbtInd (001.08 and later)
+        elif kind is D_SIDE:  # 001.08 and later
             side = _stripped(child)
     return end_to_end, amount if amount is not None else instructed, debtor, iban, bic, remittance, returned, side
 
@@ -366,23 +400,23 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
         kind = kinds.get(child.tag)
         if kind is None:
             continue
-        if kind == 0:
+        if kind is E_AMOUNT:
             amount_el = child
-        elif kind == 1:
+        elif kind is E_SIDE:
             credit_debit = _stripped(child)
-        elif kind == 2:
+        elif kind is E_STATUS:
             status = _first_text(child)
-        elif kind == 3:
+        elif kind is E_REVERSAL:
             reversal = _stripped(child).lower() in ("true", "1")
-        elif kind == 4:
+        elif kind is E_ENTRY_REF:
             entry_ref = _stripped(child)
-        elif kind == 5:
+        elif kind is E_SERVICER_REF:
             servicer_ref = _stripped(child)
-        elif kind == 6:
+        elif kind is E_BOOKING_DATE:
             booking = _parse_date(_first_text(child))
-        elif kind == 7:
+        elif kind is E_VALUE_DATE:
             value = _parse_date(_first_text(child))
-        elif kind == 8:
+        elif kind is E_TRANSACTION_CODE:
             code = _transaction_code(child, n)
         else:  # NtryDtls: its transaction details, and its batch figures if any
             own = []
@@ -420,8 +454,11 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
     if not details:
         return [
             EntryLine(
-                entry_index, 1, entry_ref, servicer_ref, booking, value, status, credit_debit, reversal, code,
-                entry_amount, currency, entry_amount, "", "", "", "", "", "",
+                entry_index=entry_index, detail_index=1, entry_reference=entry_ref,
+                account_servicer_reference=servicer_ref, booking_date=booking, value_date=value,
+                entry_status=status, credit_debit=credit_debit, reversal=reversal, bank_transaction_code=code,
+                amount=entry_amount, currency=currency, entry_amount=entry_amount, end_to_end_id="", remittance="",
+                debtor_name="", debtor_iban="", debtor_bic="", return_reason="",
             )
         ]
     lines = []
@@ -453,11 +490,13 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
             iban = "".join(iban.split()).upper()
         lines.append(
             EntryLine(
-                entry_index, index, entry_ref, servicer_ref, booking, value, status, credit_debit, reversal, code,
-                amount, currency, entry_amount, end_to_end[:35],
-                (" ".join(r for r in remittance if r) if len(remittance) != 1 else remittance[0])[:500],
-                debtor[:140], iban[:34], bic[:11],
-                " ".join(r for r in returned if r)[:105] if returned else "",
+                entry_index=entry_index, detail_index=index, entry_reference=entry_ref,
+                account_servicer_reference=servicer_ref, booking_date=booking, value_date=value,
+                entry_status=status, credit_debit=credit_debit, reversal=reversal, bank_transaction_code=code,
+                amount=amount, currency=currency, entry_amount=entry_amount, end_to_end_id=end_to_end[:35],
+                remittance=(" ".join(r for r in remittance if r) if len(remittance) != 1 else remittance[0])[:500],
+                debtor_name=debtor[:140], debtor_iban=iban[:34], debtor_bic=bic[:11],
+                return_reason=" ".join(r for r in returned if r)[:105] if returned else "",
             )
         )
     if total != entry_amount:
@@ -482,7 +521,7 @@ def _check_batch(batch, details: list, amounts: dict, where, currency: str, n: _
         raise _refuse(where(), _("annonce %(count)s opérations mais en détaille %(n)s (Btch/NbOfTxs)."),
                       count=count, n=len(details))
     if total is not None and details:
-        found = sum((amounts[id(d)] for d in details), Decimal("0.00"))
+        found = euro_sum(amounts[id(d)] for d in details)
         if found != total:
             raise _refuse(where(), _("annonce un total de %(total)s mais ses détails totalisent %(found)s "
                                   "(Btch/TtlAmt)."), total=format_euros(total), found=format_euros(found))

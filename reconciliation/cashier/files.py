@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import escaped_row
 
 from ..constants import ACK_COLUMNS, ACK_OPTIONAL_COLUMNS, BATCH_COLUMNS, MAX_ACK_BYTES, AckStatus
+from ..errors import ReconciliationError
 from . import AckItem, BatchItem
 
 _REFERENCE = re.compile(r"^[A-Z0-9]{1,35}$")
@@ -36,8 +37,6 @@ class FileCashier:
         return out.getvalue()
 
     def read_acknowledgement(self, data: bytes) -> list[AckItem]:
-        from ..services import ReconciliationError
-
         if len(data) > MAX_ACK_BYTES:
             raise ReconciliationError(_("Le fichier d'accusé dépasse la taille maximale acceptée."))
         try:

@@ -8,10 +8,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Sum
 from django.utils import timezone
 from lxml import etree
 
+from core.money import euro_sum, queryset_euro_sum
 from sandbox.models import SandboxPaymentRequest
 
 from .constants import SANDBOX_BANK_BIC
@@ -56,8 +56,8 @@ def build_statement(*, iban: str, holder: str, day: datetime.date, now: datetime
     start, end = _day_bounds(day)
     executed = SandboxPaymentRequest.objects.filter(status=Status.EXECUTED, creditor_iban=iban)
     entries = list(executed.filter(executed_at__gte=start, executed_at__lt=end).order_by("executed_at", "pk"))
-    opening = executed.filter(executed_at__lt=start).aggregate(s=Sum("amount"))["s"] or Decimal("0.00")
-    day_total = sum((e.amount for e in entries), Decimal("0.00"))
+    opening = queryset_euro_sum(executed.filter(executed_at__lt=start))
+    day_total = euro_sum(e.amount for e in entries)
     closing = opening + day_total
     stamp = now.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat(timespec="seconds")
     statement_id = f"STMT-{iban[-11:]}-{day:%Y%m%d}"

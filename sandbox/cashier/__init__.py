@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 
+from core.spreadsheets import escaped_row
 from reconciliation.constants import ACK_COLUMNS, BATCH_COLUMNS
 
 REJECT_PREFIX = "REJ"
@@ -36,5 +37,6 @@ def acknowledge(batch: bytes | str, *, with_amounts: bool = False) -> str:
         else:
             operation = "CAISSE-" + hashlib.sha256(reference.encode()).hexdigest()[:12].upper()
             answer = [reference, "CREDITED", operation, ""]
-        writer.writerow(answer + ([values["montant"]] if with_amounts else []))
+        # People open it too: a cell a spreadsheet would run as a formula is written as text.
+        writer.writerow(escaped_row(answer + ([values["montant"]] if with_amounts else [])))
     return out.getvalue()

@@ -31,6 +31,12 @@ def test_sepa_text_keeps_the_sepa_character_set(value, length, cleaned):
     assert sepa_text(value, length) == cleaned
 
 
+def test_sepa_text_drops_what_stet_refuses_and_cuts():
+    # The payment request's names and remittance (transfers.psd2) and the refunds' pain.001 use it alike.
+    assert sepa_text("Pécule de Zoë — n° 12 & co <b>", 140) == "Pecule de Zoe n 12 co b"
+    assert len(sepa_text("x" * 300, 140)) == 140
+
+
 def test_euro_sum_is_two_places_and_zero_for_nothing():
     assert euro_sum([]) == ZERO
     assert str(euro_sum([])) == "0.00"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from reconciliation import services
+from reconciliation.services.statements import import_statement
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
 from tests.transfers.factories import TransferFactory
@@ -35,7 +35,7 @@ def receive(tmp_path, est, transfers: list[Transfer], *, extra=(), msg_id: str =
     """Import a statement paying each transfer (and ``extra`` entries): they become received."""
     entries = [credit(f"{t.amount:.2f}", t.reference, debtor=f"PAYEUR {t.pk}") for t in transfers] + list(extra)
     content = build(iban=est.regie_iban, entries=entries, msg_id=msg_id, day=today().isoformat())
-    return services.import_statement(path=write(tmp_path, content, f"{msg_id}.xml"), user=user)
+    return import_statement(path=write(tmp_path, content, f"{msg_id}.xml"), user=user)
 
 
 def today() -> datetime.date:

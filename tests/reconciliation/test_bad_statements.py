@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils.html import escape
 
-from reconciliation import services
 from reconciliation.camt import CamtError
 from reconciliation.models import BankStatement, ReconciliationJob, StatementEntry
+from reconciliation.services.statements import import_statement
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
 from tests.establishments.factories import EstablishmentFactory
@@ -37,7 +37,7 @@ def executed():
 
 def refused(tmp_path, content: bytes, match: str, **kwargs):
     with pytest.raises(CamtError, match=match):
-        services.import_statement(path=write(tmp_path, content), **kwargs)
+        import_statement(path=write(tmp_path, content), **kwargs)
     refused_nothing_written()
 
 
@@ -218,7 +218,7 @@ def test_a_summary_that_agrees_is_accepted(tmp_path, executed, version):
     """The per-code totals (TtlNtriesPerBkTxCd) are not the statement's totals: not compared."""
     content = build(iban=IBAN_A, version=version, entries=three_entries(executed),
                     summary=summary(3, "59.50", (2, "57.50"), (1, "2.00"), "55.50", "CRDT", version))
-    result = services.import_statement(path=write(tmp_path, content))
+    result = import_statement(path=write(tmp_path, content))
     assert result.statement.entry_count == 3
     executed.refresh_from_db()
     assert executed.status == TransferStatus.RECEIVED

@@ -6,10 +6,12 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from core.audit import reason_label
 from permits.constants import DetaineeStatus
-from reconciliation import services
 from reconciliation.constants import BATCH_COLUMNS, AckStatus, RefundStatus
+from reconciliation.errors import ReconciliationError
 from reconciliation.models import CashierBatch, CashierBatchLine, Refund
+from reconciliation.services.cashier import apply_acknowledgement, generate_batch
 from sandbox.cashier import acknowledge
 from tests.accounts.factories import StaffFactory
 from tests.permits.factories import DetaineeFactory
@@ -32,7 +34,7 @@ def received(tmp_path):
 
 def test_batch_file_is_exactly_the_design_format(received):
     est, (a, b) = received
-    result = services.generate_batch(establishment_id=est.pk, day=today())
+    result = generate_batch(establishment_id=est.pk, day=today())
     assert result.created
     rows = list(csv.reader(io.StringIO(result.batch.content), delimiter=";"))
     assert tuple(rows[0]) == BATCH_COLUMNS
@@ -46,12 +48,12 @@ def test_batch_file_is_exactly_the_design_format(received):
 
 def test_batch_generated_twice_is_the_same_batch_and_a_transfer_is_in_one_batch_only(tmp_path, received):
     est, transfers = received
-    first = services.generate_batch(establishment_id=est.pk, day=today())
-    again = services.generate_batch(establishment_id=est.pk, day=today())
+    first = generate_batch(establishment_id=est.pk, day=today())
+    again = generate_batch(establishment_id=est.pk, day=today())
     assert not again.created and again.batch.pk == first.batch.pk and again.batch.content == first.batch.content
     later = executed_transfer(est, "5.00")
     receive(tmp_path, est, [later], msg_id="MSG-2")
-    tomorrow = services.generate_batch(establishment_id=est.pk, day=today().replace(year=today().year + 1))
+    tomorrow = generate_batch(establishment_id=est.pk, day=today().replace(year=today().year + 1))
     assert [line.transfer for line in tomorrow.batch.lines.all()] == [later]
     assert CashierBatchLine.objects.count() == 3
 
@@ -84,8 +86,8 @@ def test_rejected_line_goes_to_refund_with_its_reason(tmp_path):
     rejected = executed_transfer(est, detainee=DetaineeFactory(establishment=est, ecrou="REJ001"))
     fine = executed_transfer(est)
     receive(tmp_path, est, [rejected, fine])
-    batch = services.generate_batch(establishment_id=est.pk, day=today()).batch
-    result = services.apply_acknowledgement(data=acknowledge(batch.content).encode())
+    batch = generate_batch(establishment_id=est.pk, day=today()).batch
+    result = apply_acknowledgement(data=acknowledge(batch.content).encode())
     assert result.credited == [fine.reference] and result.refused == [rejected.reference]
     rejected.refresh_from_db()
     assert rejected.status == S.TO_REFUND and "compte nominatif clos" in rejected.failure_reason
@@ -106,12 +108,12 @@ def test_detainee_released_or_transferred_before_crediting_goes_to_refund(tmp_pa
     released.detainee.save()
     moved.detainee.establishment = establishment("ETABB", "FR7630004000000001234567942")
     moved.detainee.save()
-    result = services.generate_batch(establishment_id=est.pk, day=today())
+    result = generate_batch(establishment_id=est.pk, day=today())
     assert sorted(result.sent_to_refund) == sorted([released.reference, moved.reference])
     assert [line.transfer_id for line in result.batch.lines.all()] == [stays.pk]
     for t, word in ((released, "libérée"), (moved, "transférée")):
         t.refresh_from_db()
-        assert t.status == S.TO_REFUND and word in t.failure_reason
+        assert t.status == S.TO_REFUND and word in reason_label(t.failure_reason)
     assert Refund.objects.count() == 2
 
 
@@ -133,20 +135,20 @@ def test_detainee_released_or_transferred_before_crediting_goes_to_refund(tmp_pa
 )
 def test_bad_acknowledgements_change_nothing(received, ack, message):
     est, (a, b) = received
-    services.generate_batch(establishment_id=est.pk, day=today())
+    generate_batch(establishment_id=est.pk, day=today())
     data = ack.format(a=a.reference, b=b.reference).encode()
-    with pytest.raises(services.ReconciliationError, match=message):
-        services.apply_acknowledgement(data=data)
+    with pytest.raises(ReconciliationError, match=message):
+        apply_acknowledgement(data=data)
     assert set(Transfer.objects.values_list("status", flat=True)) == {S.RECEIVED}
     assert set(CashierBatchLine.objects.values_list("ack_status", flat=True)) == {AckStatus.PENDING}
 
 
 def test_already_credited_reference_refuses_the_whole_file(received):
     est, (a, b) = received
-    services.generate_batch(establishment_id=est.pk, day=today())
-    services.apply_acknowledgement(data=f"reference;statut;operation;motif\n{a.reference};CREDITED;OP1;\n".encode())
-    with pytest.raises(services.ReconciliationError, match=f"{a.reference} a déjà été traité"):
-        services.apply_acknowledgement(
+    generate_batch(establishment_id=est.pk, day=today())
+    apply_acknowledgement(data=f"reference;statut;operation;motif\n{a.reference};CREDITED;OP1;\n".encode())
+    with pytest.raises(ReconciliationError, match=f"{a.reference} a déjà été traité"):
+        apply_acknowledgement(
             data=f"reference;statut;operation;motif\n{b.reference};CREDITED;OP2;\n{a.reference};CREDITED;OP3;\n".encode()
         )
     b.refresh_from_db()
@@ -155,10 +157,10 @@ def test_already_credited_reference_refuses_the_whole_file(received):
 
 def test_staff_of_another_establishment_cannot_acknowledge(received):
     est, (a, b) = received
-    services.generate_batch(establishment_id=est.pk, day=today())
+    generate_batch(establishment_id=est.pk, day=today())
     other = StaffFactory(role="regie", establishments=[establishment("ETABC", "FR7630004000000001234567942")])
-    with pytest.raises(services.ReconciliationError, match="n'est dans aucun lot"):
-        services.apply_acknowledgement(
+    with pytest.raises(ReconciliationError, match="n'est dans aucun lot"):
+        apply_acknowledgement(
             data=f"reference;statut;operation;motif\n{a.reference};CREDITED;OP1;\n".encode(), user=other
         )
     assert CashierBatch.objects.count() == 1

@@ -7,9 +7,18 @@ import threading
 import pytest
 from django.db import connection
 
-from reconciliation import services
 from reconciliation.camt import CamtError
+from reconciliation.constants import ReconciliationAuditReason
+from reconciliation.errors import ReconciliationError
 from reconciliation.models import BankStatement, CashierBatch, CashierBatchLine, StatementEntry
+from reconciliation.services.cashier import apply_acknowledgement, generate_batch
+from reconciliation.services.refunds import (
+    approve_refund_file,
+    mark_refund_file_sent,
+    prepare_refund_file,
+    send_transfer_to_refund,
+)
+from reconciliation.services.statements import import_statement
 from sandbox.cashier import acknowledge
 from tests.accounts.factories import StaffFactory
 from transfers.constants import TransferStatus
@@ -47,7 +56,7 @@ def test_batch_generated_at_once_by_several_staff_is_one_batch(tmp_path):
     est = establishment()
     transfers = [executed_transfer(est) for _ in range(5)]
     receive(tmp_path, est, transfers)
-    results, errors = race(lambda i: services.generate_batch(establishment_id=est.pk, day=today()))
+    results, errors = race(lambda i: generate_batch(establishment_id=est.pk, day=today()))
     assert not errors, errors
     assert sum(r.created for r in results) == 1
     assert len({r.batch.pk for r in results}) == 1
@@ -58,11 +67,11 @@ def test_same_acknowledgement_applied_at_once_credits_once(tmp_path):
     est = establishment()
     transfers = [executed_transfer(est) for _ in range(5)]
     receive(tmp_path, est, transfers)
-    batch = services.generate_batch(establishment_id=est.pk, day=today()).batch
+    batch = generate_batch(establishment_id=est.pk, day=today()).batch
     ack = acknowledge(batch.content).encode()
-    results, errors = race(lambda i: services.apply_acknowledgement(data=ack))
+    results, errors = race(lambda i: apply_acknowledgement(data=ack))
     assert len(results) == 1 and len(errors) == 5
-    assert all(isinstance(e, services.ReconciliationError) and "déjà été traité" in str(e) for e in errors)
+    assert all(isinstance(e, ReconciliationError) and "déjà été traité" in str(e) for e in errors)
     assert Transfer.objects.filter(status=S.CREDITED).count() == 5
     assert Transfer.history.filter(status=S.CREDITED).count() == 5
 
@@ -72,7 +81,7 @@ def test_same_statement_imported_at_once_is_imported_once(tmp_path):
     transfers = [executed_transfer(est) for _ in range(20)]
     content = build(iban=est.regie_iban, entries=[credit(f"{t.amount:.2f}", t.reference) for t in transfers])
     paths = [write(tmp_path, content, f"copy{i}.xml") for i in range(4)]
-    results, errors = race(lambda i: services.import_statement(path=paths[i]), n=4)
+    results, errors = race(lambda i: import_statement(path=paths[i]), n=4)
     assert len(results) == 1 and len(errors) == 3
     assert all(isinstance(e, CamtError) and "déjà été importé" in str(e) for e in errors)
     assert BankStatement.objects.count() == 1 and StatementEntry.objects.count() == 20
@@ -85,10 +94,10 @@ def test_refund_file_approved_and_sent_at_once_refunds_once(tmp_path):
     others = [StaffFactory(role="regie", establishments=[est]) for _ in range(4)]
     t = executed_transfer(est)
     receive(tmp_path, est, [t])
-    services.send_transfer_to_refund(transfer_id=t.pk, reason="Libéré", user=preparer)
-    refund_file = services.prepare_refund_file(establishment_id=est.pk, user=preparer)
-    results, errors = race(lambda i: services.approve_refund_file(file_id=refund_file.pk, user=others[i]), n=4)
+    send_transfer_to_refund(transfer_id=t.pk, reason=ReconciliationAuditReason.DETAINEE_RELEASED, user=preparer)
+    refund_file = prepare_refund_file(establishment_id=est.pk, user=preparer)
+    results, errors = race(lambda i: approve_refund_file(file_id=refund_file.pk, user=others[i]), n=4)
     assert len(results) == 1 and all("déjà été approuvé" in str(e) for e in errors)
-    results, errors = race(lambda i: services.mark_refund_file_sent(file_id=refund_file.pk, user=others[i]), n=4)
+    results, errors = race(lambda i: mark_refund_file_sent(file_id=refund_file.pk, user=others[i]), n=4)
     assert len(results) == 1 and len(errors) == 3
     assert Transfer.history.filter(id=t.pk, status=S.REFUNDED).count() == 1

@@ -9,9 +9,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from reconciliation import selectors, services
-from reconciliation.constants import MatchOutcome, RefundFileStatus, RefundStatus, Resolution
+from core.audit import audit_reason, reason_label
+from reconciliation import selectors
+from reconciliation.constants import MatchOutcome, ReconciliationAuditReason, RefundFileStatus, RefundStatus, Resolution
+from reconciliation.errors import ReconciliationError
 from reconciliation.models import Refund, RefundFile, StatementEntry
+from reconciliation.services.exceptions import assign_entry, dismiss_entry, mark_entry_for_refund
+from reconciliation.services.refunds import (
+    approve_refund_file,
+    mark_refund_file_sent,
+    prepare_refund_file,
+    send_transfer_to_refund,
+)
+from reconciliation.services.statements import import_statement
 from tests.accounts.factories import StaffFactory
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
@@ -42,61 +52,65 @@ def test_queue_lists_only_open_exceptions_of_the_users_establishments(queue):
     assert list(selectors.exceptions_queue(staff)) == entries
     other = StaffFactory(role="regie", establishments=[establishment("ETABB", "FR7630004000000001234567942")])
     assert not selectors.exceptions_queue(other).exists()
-    with pytest.raises(services.ReconciliationError, match="n'existe pas"):
-        services.dismiss_entry(entry_id=entries[2].pk, reason="x", user=other)
+    with pytest.raises(ReconciliationError, match="n'existe pas"):
+        dismiss_entry(entry_id=entries[2].pk, reason="x", user=other)
 
 
 def test_assign_to_a_transfer(queue):
     _est, staff, waiting, entries = queue
-    with pytest.raises(services.ReconciliationError, match="diffère"):
-        services.assign_entry(entry_id=entries[1].pk, reference=waiting.reference, user=staff)
-    with pytest.raises(services.ReconciliationError, match="Aucun virement"):
-        services.assign_entry(entry_id=entries[0].pk, reference="PDPNEXISTEPAS", user=staff)
-    services.assign_entry(entry_id=entries[0].pk, reference=waiting.reference.lower(), user=staff)
+    with pytest.raises(ReconciliationError, match="diffère"):
+        assign_entry(entry_id=entries[1].pk, reference=waiting.reference, user=staff)
+    with pytest.raises(ReconciliationError, match="Aucun virement"):
+        assign_entry(entry_id=entries[0].pk, reference="PDPNEXISTEPAS", user=staff)
+    assign_entry(entry_id=entries[0].pk, reference=waiting.reference.lower(), user=staff)
     waiting.refresh_from_db()
     entries[0].refresh_from_db()
     assert waiting.status == S.RECEIVED and entries[0].transfer == waiting
     assert entries[0].resolution == Resolution.ASSIGNED and entries[0].resolved_by == staff
     record = entries[0].history.first()
-    assert record.history_user == staff and "Attribué" in record.history_change_reason
-    with pytest.raises(services.ReconciliationError, match="plus\\) dans la file"):
-        services.assign_entry(entry_id=entries[0].pk, reference=waiting.reference, user=staff)
+    assert record.history_user == staff and record.history_change_reason == audit_reason(
+        ReconciliationAuditReason.ENTRY_ASSIGNED, waiting.reference
+    )
+    with pytest.raises(ReconciliationError, match="plus\\) dans la file"):
+        assign_entry(entry_id=entries[0].pk, reference=waiting.reference, user=staff)
 
 
 def test_dismiss_needs_a_reason(queue):
     _est, staff, _w, entries = queue
-    with pytest.raises(services.ReconciliationError, match="Indiquez pourquoi"):
-        services.dismiss_entry(entry_id=entries[2].pk, reason="  ", user=staff)
-    services.dismiss_entry(entry_id=entries[2].pk, reason="Frais bancaires régularisés", user=staff)
+    with pytest.raises(ReconciliationError, match="Indiquez pourquoi"):
+        dismiss_entry(entry_id=entries[2].pk, reason="  ", user=staff)
+    dismiss_entry(entry_id=entries[2].pk, reason="Frais bancaires régularisés", user=staff)
     entries[2].refresh_from_db()
     assert entries[2].resolution == Resolution.DISMISSED
-    assert entries[2].history.first().history_change_reason == "Classé : Frais bancaires régularisés"
+    stored = entries[2].history.first().history_change_reason
+    assert stored == "reconciliation_entry_dismissed:Frais bancaires régularisés"
+    assert reason_label(stored) == "Classé : Frais bancaires régularisés"
 
 
 def test_unknown_entry_refunded_through_four_eyes(queue):
     est, preparer, _w, entries = queue
     approver = StaffFactory(role="regie", establishments=[est])
-    refund = services.mark_entry_for_refund(entry_id=entries[1].pk, reason="Référence inconnue", user=preparer)
+    refund = mark_entry_for_refund(entry_id=entries[1].pk, reason="Référence inconnue", user=preparer)
     assert refund.creditor_name == "Paul INCONNU" and refund.creditor_iban == "FR7630006000011234567890189"
-    with pytest.raises(services.ReconciliationError, match="plus\\) dans la file"):
-        services.mark_entry_for_refund(entry_id=entries[1].pk, reason="encore", user=preparer)
-    refund_file = services.prepare_refund_file(establishment_id=est.pk, user=preparer)
+    with pytest.raises(ReconciliationError, match="plus\\) dans la file"):
+        mark_entry_for_refund(entry_id=entries[1].pk, reason="encore", user=preparer)
+    refund_file = prepare_refund_file(establishment_id=est.pk, user=preparer)
     root = etree.fromstring(refund_file.xml.encode())
     assert root.xpath("string(//p:CdtTrfTxInf/p:Amt/p:InstdAmt)", namespaces=PAIN) == "99.00"
     assert root.xpath("string(//p:CdtTrfTxInf/p:CdtrAcct/p:Id/p:IBAN)", namespaces=PAIN) == refund.creditor_iban
     assert root.xpath("string(//p:CdtTrfTxInf/p:PmtId/p:EndToEndId)", namespaces=PAIN) == refund.end_to_end_id
     assert root.xpath("string(//p:PmtInf/p:DbtrAcct/p:Id/p:IBAN)", namespaces=PAIN) == est.regie_iban
     assert root.xpath("string(//p:GrpHdr/p:MsgId)", namespaces=PAIN) == refund_file.message_id
-    with pytest.raises(services.ReconciliationError, match="Aucun remboursement en attente"):
-        services.prepare_refund_file(establishment_id=est.pk, user=preparer)
-    with pytest.raises(services.ReconciliationError, match="Seul un fichier approuvé"):
-        services.mark_refund_file_sent(file_id=refund_file.pk, user=approver)
-    with pytest.raises(services.ReconciliationError, match="quatre yeux"):
-        services.approve_refund_file(file_id=refund_file.pk, user=preparer)
+    with pytest.raises(ReconciliationError, match="Aucun remboursement en attente"):
+        prepare_refund_file(establishment_id=est.pk, user=preparer)
+    with pytest.raises(ReconciliationError, match="Seul un fichier approuvé"):
+        mark_refund_file_sent(file_id=refund_file.pk, user=approver)
+    with pytest.raises(ReconciliationError, match="quatre yeux"):
+        approve_refund_file(file_id=refund_file.pk, user=preparer)
     refund_file.refresh_from_db()
     assert refund_file.status == RefundFileStatus.PREPARED and refund_file.approved_by is None
-    services.approve_refund_file(file_id=refund_file.pk, user=approver)
-    services.mark_refund_file_sent(file_id=refund_file.pk, user=approver)
+    approve_refund_file(file_id=refund_file.pk, user=approver)
+    mark_refund_file_sent(file_id=refund_file.pk, user=approver)
     refund.refresh_from_db()
     assert refund.status == RefundStatus.REFUNDED and refund.refunded_at is not None
     assert {h.history_user for h in RefundFile.history.filter(id=refund_file.pk)} == {preparer, approver}
@@ -118,12 +132,12 @@ def test_transfer_refund_makes_it_refunded_for_the_relative(tmp_path):
     preparer, approver = (StaffFactory(role="regie", establishments=[est]) for _ in range(2))
     t = executed_transfer(est)
     receive(tmp_path, est, [t])
-    services.send_transfer_to_refund(transfer_id=t.pk, reason="Personne libérée", user=preparer)
-    refund_file = services.prepare_refund_file(establishment_id=est.pk, user=preparer)
-    services.approve_refund_file(file_id=refund_file.pk, user=approver)
+    send_transfer_to_refund(transfer_id=t.pk, reason=ReconciliationAuditReason.DETAINEE_RELEASED, user=preparer)
+    refund_file = prepare_refund_file(establishment_id=est.pk, user=preparer)
+    approve_refund_file(file_id=refund_file.pk, user=approver)
     t.refresh_from_db()
     assert t.status == S.TO_REFUND
-    services.mark_refund_file_sent(file_id=refund_file.pk, user=preparer)
+    mark_refund_file_sent(file_id=refund_file.pk, user=preparer)
     t.refresh_from_db()
     assert t.status == S.REFUNDED and t.get_status_display() == "Remboursé"
     assert Refund.objects.get().transfer == t
@@ -131,13 +145,13 @@ def test_transfer_refund_makes_it_refunded_for_the_relative(tmp_path):
 
 def test_debit_of_a_sent_refund_is_recognised(tmp_path, queue):
     est, staff, _w, entries = queue
-    refund = services.mark_entry_for_refund(entry_id=entries[1].pk, reason="Inconnu", user=staff)
+    refund = mark_entry_for_refund(entry_id=entries[1].pk, reason="Inconnu", user=staff)
     from .camt_files import Entry, Tx, build, write
 
     content = build(iban=est.regie_iban, opening="127.00", msg_id="MSG-DEBIT", entries=[
         Entry("99.00", [Tx("99.00", refund.end_to_end_id)], credit=False, family="ICDT", subfamily="ESCT"),
     ])
-    services.import_statement(path=write(tmp_path, content, "debit.xml"))
+    import_statement(path=write(tmp_path, content, "debit.xml"))
     assert StatementEntry.objects.get(end_to_end_id=refund.end_to_end_id).outcome == MatchOutcome.REFUND_SENT
 
 
@@ -158,13 +172,13 @@ def test_executed_transfers_unseen_after_three_business_days_are_flagged():
 
 def test_debit_naming_a_refund_for_another_amount_waits_in_the_queue(tmp_path, queue):
     est, staff, _w, entries = queue
-    refund = services.mark_entry_for_refund(entry_id=entries[1].pk, reason="Inconnu", user=staff)
+    refund = mark_entry_for_refund(entry_id=entries[1].pk, reason="Inconnu", user=staff)
     from .camt_files import Entry, Tx, build, write
 
     content = build(iban=est.regie_iban, opening="127.00", msg_id="MSG-DEBIT", entries=[
         Entry("9.90", [Tx("9.90", refund.end_to_end_id)], credit=False, family="ICDT", subfamily="ESCT"),
     ])
-    services.import_statement(path=write(tmp_path, content, "debit.xml"))
+    import_statement(path=write(tmp_path, content, "debit.xml"))
     entry = StatementEntry.objects.get(end_to_end_id=refund.end_to_end_id)
     assert entry.outcome == MatchOutcome.AMOUNT_MISMATCH
     assert entry in selectors.exceptions_queue(staff)

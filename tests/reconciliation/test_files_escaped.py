@@ -14,7 +14,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from core.spreadsheets import FORMULA_PREFIXES, escape_formula, escaped_row
-from reconciliation import services
+from reconciliation.services.cashier import generate_batch
+from reconciliation.services.statements import import_statement
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
 from tests.permits.factories import DetaineeFactory
@@ -48,8 +49,8 @@ def batch(tmp_path):
     content = build(iban=est.regie_iban, day=today().isoformat(), entries=[
         credit("12.50", paid.reference, debtor=PAYER), credit("40.00", plain.reference, debtor=PLUS),
     ])
-    services.import_statement(path=write(tmp_path, content))
-    return est, paid, plain, services.generate_batch(establishment_id=est.pk, day=today()).batch
+    import_statement(path=write(tmp_path, content))
+    return est, paid, plain, generate_batch(establishment_id=est.pk, day=today()).batch
 
 
 def read_csv(text: str) -> list[list[str]]:
@@ -92,7 +93,7 @@ def report(request, tmp_path):
     t = executed_transfer(est, "50.00")
     content = build(iban=est.regie_iban, day=today().isoformat(), opening="-10.00",
                     entries=[credit("50.00", t.reference)])
-    services.import_statement(path=write(tmp_path, content))
+    import_statement(path=write(tmp_path, content))
     client = login_staff(Client(), StaffFactory(role="regie", establishments=[est]))
     return client, f"?{urlencode({'etablissement': est.code, 'jour': today().isoformat()})}", est.code
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.audit import reason_label
-from reconciliation import services
-from reconciliation.camt import CamtError
+from reconciliation.camt import CamtError, reader
 from reconciliation.constants import MatchOutcome, Resolution
 from reconciliation.models import BankStatement, StatementEntry
+from reconciliation.services.statements import import_statement
 from tests.accounts.factories import StaffFactory
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
@@ -59,7 +59,7 @@ def test_each_outcome_on_both_versions(tmp_path, est, version):
         # One entry, two details: the first matches, the second pays the same transfer again.
         Entry("100.00", [Tx("50.00", "NOTPROVIDED", "x"), Tx("50.00", by_e2e.reference)]),
     ])
-    result = services.import_statement(path=write(tmp_path, content), user=staff)
+    result = import_statement(path=write(tmp_path, content), user=staff)
     statement = result.statement
     assert statement.establishment == est and statement.camt_version == f"camt.053.001.{version}"
     assert statement.opening_balance == Decimal("100.00") and statement.closing_balance == Decimal("316.00")
@@ -79,7 +79,7 @@ def test_each_outcome_on_both_versions(tmp_path, est, version):
 
 def test_a_transfer_authorized_but_not_yet_reported_executed_is_received(tmp_path, est):
     t = transfer(est, status=S.AUTHORIZED)
-    services.import_statement(path=write(tmp_path, build(iban=IBAN_A, entries=[credit("50.00", t.reference)])))
+    import_statement(path=write(tmp_path, build(iban=IBAN_A, entries=[credit("50.00", t.reference)])))
     t.refresh_from_db()
     assert t.status == S.RECEIVED and t.executed_at is not None
 
@@ -94,7 +94,7 @@ def test_return_and_reversal_send_the_transfer_back_to_the_payer(tmp_path, est):
         Entry("7.00", [Tx("7.00", credited.reference)], credit=False, subfamily="RRTN"),
         Entry("3.00", [Tx("3.00", "NOTPROVIDED", "FRAIS")], credit=False, family="CCRD", subfamily="CHRG"),
     ])
-    services.import_statement(path=write(tmp_path, content))
+    import_statement(path=write(tmp_path, content))
     returned.refresh_from_db()
     reversed_.refresh_from_db()
     credited.refresh_from_db()
@@ -112,7 +112,7 @@ def test_pending_entries_are_not_counted_nor_matched(tmp_path, est):
     t = transfer(est)
     pending = credit("50.00", t.reference)
     pending.status = "PDNG"
-    services.import_statement(path=write(tmp_path, build(iban=IBAN_A, entries=[pending], closing="0.00")))
+    import_statement(path=write(tmp_path, build(iban=IBAN_A, entries=[pending], closing="0.00")))
     t.refresh_from_db()
     assert t.status == S.EXECUTED
     assert StatementEntry.objects.get().outcome == M.NOT_BOOKED
@@ -121,12 +121,12 @@ def test_pending_entries_are_not_counted_nor_matched(tmp_path, est):
 def test_imported_once_same_file_or_same_message(tmp_path, est):
     t = transfer(est)
     content = build(iban=IBAN_A, entries=[credit("50.00", t.reference)], msg_id="M-1")
-    services.import_statement(path=write(tmp_path, content))
+    import_statement(path=write(tmp_path, content))
     with pytest.raises(CamtError, match="Ce fichier a déjà été importé"):
-        services.import_statement(path=write(tmp_path, content, "copie.xml"))
+        import_statement(path=write(tmp_path, content, "copie.xml"))
     other = build(iban=IBAN_A, entries=[credit("50.00", t.reference), credit("1.00")], msg_id="M-1")
     with pytest.raises(CamtError, match="déjà été importé \\(message M-1"):
-        services.import_statement(path=write(tmp_path, other, "autre.xml"))
+        import_statement(path=write(tmp_path, other, "autre.xml"))
     assert BankStatement.objects.count() == 1 and StatementEntry.objects.count() == 1
 
 
@@ -136,7 +136,7 @@ def test_staff_may_import_only_their_establishments_statements(tmp_path, est):
     staff_b = StaffFactory(role="regie", establishments=[EstablishmentFactory(code="ETABC")])
     path = write(tmp_path, build(iban=IBAN_A, entries=[credit("50.00", t.reference)]))
     with pytest.raises(CamtError, match="aucun établissement que vous pouvez gérer"):
-        services.import_statement(path=path, user=staff_b)
+        import_statement(path=path, user=staff_b)
     t.refresh_from_db()
     assert t.status == S.EXECUTED and not BankStatement.objects.exists()
 
@@ -158,14 +158,14 @@ def test_a_statement_read_in_many_chunks_gives_the_same_outcomes_as_in_one(tmp_p
     """Chunks hold whole entries (an entry's details are never split), what a chunk received counts in
     the next ones (a second payment later in the file is a duplicate), every entry gets exactly one
     creation record, and progress is reported as the file is read."""
-    monkeypatch.setattr(services, "BULK_SIZE", 3)
+    monkeypatch.setattr(reader, "CHUNK_SIZE", 3)
     paid = [transfer(est, f"{n}.00") for n in range(1, 9)]
     entries = [credit(f"{t.amount:.2f}", t.reference) for t in paid[:5]]
     entries.insert(2, Entry("13.00", [Tx("6.00", paid[5].reference), Tx("7.00", paid[6].reference)]))
     entries += [credit("1.00", paid[0].reference), credit("8.00", paid[7].reference), credit("2.50")]
     steps = []
     path = write(tmp_path, build(iban=IBAN_A, entries=entries))
-    result = services.import_statement(path=path, progress=lambda done, total: steps.append((done, total)))
+    result = import_statement(path=path, progress=lambda done, total: steps.append((done, total)))
     rows = list(StatementEntry.objects.order_by("entry_index", "detail_index").values_list(
         "entry_index", "detail_index", "outcome", "transfer__reference"))
     assert rows == [
@@ -194,7 +194,7 @@ def test_a_return_of_another_amount_never_moves_the_transfer(tmp_path, est):
         Entry("0.01", [Tx("0.01", received.reference)], credit=False, subfamily="RRTN", return_reason="AC04"),
         Entry("2.00", [Tx("2.00", executed.reference)], credit=False, reversal=True),
     ])
-    result = services.import_statement(path=write(tmp_path, content))
+    result = import_statement(path=write(tmp_path, content))
     received.refresh_from_db()
     executed.refresh_from_db()
     assert (received.status, executed.status) == (S.RECEIVED, S.EXECUTED)
@@ -211,7 +211,7 @@ def test_an_entry_without_details_moves_no_transfer(tmp_path, est):
     content = build(iban=IBAN_A, opening="100.00", entries=[
         Entry("50.00", []), Entry("50.00", [], credit=False, subfamily="RRTN"),
     ])
-    services.import_statement(path=write(tmp_path, content))
+    import_statement(path=write(tmp_path, content))
     t.refresh_from_db()
     assert t.status == S.EXECUTED
     assert list(StatementEntry.objects.order_by("entry_index").values_list("outcome", "transfer")) == [
@@ -225,7 +225,7 @@ def test_each_detail_of_a_batch_booking_is_matched_on_its_own_amount(tmp_path, e
     content = build(iban=IBAN_A, entries=[
         Entry("50.00", [Tx("30.00", paid.reference), Tx("20.00", other.reference)], batch=(2, "50.00")),
     ])
-    services.import_statement(path=write(tmp_path, content))
+    import_statement(path=write(tmp_path, content))
     paid.refresh_from_db()
     other.refresh_from_db()
     assert (paid.status, other.status) == (S.RECEIVED, S.EXECUTED)

@@ -68,7 +68,7 @@ def test_the_history_page_reads_in_the_staffs_words():
     transfer.save()
     regie = StaffFactory(role="regie", establishments=[transfer.establishment])
     services.receive(
-        transfer_id=transfer.pk, user=regie, reason=TransferAuditReason.RECEIVED_ON_STATEMENT, detail="releve.xml"
+        transfer_id=transfer.pk, user=regie, reason=TransferAuditReason.RECEIVED, detail="releve.xml"
     )
 
     page = " ".join(html.unescape(

@@ -11,7 +11,7 @@ from transfers import caps, services
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 from transfers.psd2 import Psd2BadResponse, Psd2Refused, Psd2Unavailable, StetClient
-from transfers.psd2.client import remittance_text, stet_text
+from transfers.psd2.client import remittance_text
 
 from .bankflow import payer_decides, sandbox_bank
 from .factories import RegisteredPermitFactory
@@ -198,11 +198,6 @@ def test_retry_after_a_lost_answer_gets_the_same_payment_request(live_server):
         transfer, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL
     )
     assert first == second and SandboxPaymentRequest.objects.count() == 1
-
-
-def test_stet_text_keeps_the_allowed_characters_only():
-    assert stet_text("Pécule de Zoë — n° 12 & co <b>", 140) == "Pecule de Zoe n 12 co b"
-    assert len(stet_text("x" * 300, 140)) == 140
 
 
 def test_remittance_keeps_the_reference_when_names_are_long():

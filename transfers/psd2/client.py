@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,23 +21,15 @@ from django.utils import timezone
 
 from core.addresses import rebased
 from core.outbound import unreachable
+from core.text import sepa_text
 
 from .errors import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable
 from .http import make_session, request_signer
 
 logger = logging.getLogger(__name__)
 
-# STET / SEPA's restricted Latin character set for free text.
-_STET_TEXT_DISALLOWED = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 REMITTANCE_MAX_LENGTH = 140
 NAME_MAX_LENGTH = 70
-
-
-def stet_text(value: str, max_length: int) -> str:
-    """``value`` in STET's allowed characters (accents dropped, others replaced), cut to ``max_length``."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    cleaned = _STET_TEXT_DISALLOWED.sub(" ", ascii_text)
-    return " ".join(cleaned.split())[:max_length].strip()
 
 
 def format_amount(amount: Decimal) -> str:
@@ -51,7 +41,7 @@ def remittance_text(transfer) -> str:
     the reference always survives the cut."""
     detainee = transfer.detainee
     suffix = f" REF {transfer.reference}"
-    head = stet_text(
+    head = sepa_text(
         f"PECULE {detainee.family_name} {detainee.first_name} ECROU {detainee.ecrou} {transfer.establishment.code}",
         REMITTANCE_MAX_LENGTH - len(suffix),
     )
@@ -122,7 +112,7 @@ class StetClient:
             "creationDateTime": timezone.now().isoformat(timespec="seconds"),
             "numberOfTransactions": 1,
             "initiatingParty": {
-                "name": stet_text(settings.PSD2_INITIATING_PARTY_NAME, NAME_MAX_LENGTH),
+                "name": sepa_text(settings.PSD2_INITIATING_PARTY_NAME, NAME_MAX_LENGTH),
                 "organisationId": {
                     "identification": settings.PSD2_ORGANISATION_ID,
                     "schemeName": "COID",
@@ -130,9 +120,9 @@ class StetClient:
                 },
             },
             "paymentTypeInformation": {"serviceLevel": "SEPA"},
-            "debtor": {"name": stet_text(f"{relative.given_name} {relative.family_name}", NAME_MAX_LENGTH)},
+            "debtor": {"name": sepa_text(f"{relative.given_name} {relative.family_name}", NAME_MAX_LENGTH)},
             "beneficiary": {
-                "creditor": {"name": stet_text(establishment.regie_holder, NAME_MAX_LENGTH)},
+                "creditor": {"name": sepa_text(establishment.regie_holder, NAME_MAX_LENGTH)},
                 "creditorAccount": {"iban": establishment.regie_iban},
                 "creditorAgent": {"bicFi": establishment.regie_bic},
             },
@@ -258,4 +248,4 @@ class StetClient:
         return payload
 
 
-__all__ = ["PaymentRequestCreated", "PaymentRequestStatus", "Psd2Error", "StetClient", "remittance_text", "stet_text"]
+__all__ = ["PaymentRequestCreated", "PaymentRequestStatus", "Psd2Error", "StetClient", "remittance_text"]

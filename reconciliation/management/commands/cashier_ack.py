@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reconciliation import services
+from reconciliation.errors import ReconciliationError
+from reconciliation.services.cashier import apply_acknowledgement
 
 
 class Command(BaseCommand):
@@ -18,8 +19,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Fichier illisible : {file}") from exc
         try:
-            result = services.apply_acknowledgement(data=data)
-        except services.ReconciliationError as exc:
+            result = apply_acknowledgement(data=data)
+        except ReconciliationError as exc:
             raise CommandError("Accusé refusé, rien n'a été enregistré.\n" + "\n".join(exc.messages)) from exc
         self.stdout.write(result.summary())
         for reference in result.credited:

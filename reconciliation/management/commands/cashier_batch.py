@@ -1,14 +1,13 @@
 """``manage.py cashier_batch ESTABLISHMENT_CODE [--date AAAA-MM-JJ] [--output FILE]``: the day's batch
 of received transfers for the cashier system (created once; asked again, the same file)."""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from core.commands import add_day_argument, add_output_argument, parse_day, write_output
 from core.money import format_euros
-from establishments.models import Establishment
-from reconciliation import services
+from establishments.commands import establishment_by_code
+from reconciliation.errors import ReconciliationError
+from reconciliation.services.cashier import generate_batch
 
 
 class Command(BaseCommand):
@@ -16,20 +15,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("establishment_code")
-        parser.add_argument("--date", dest="day", help="AAAA-MM-JJ (par défaut : aujourd'hui)")
-        parser.add_argument("--output", help="fichier à écrire (par défaut : la sortie standard)")
+        add_day_argument(parser)
+        add_output_argument(parser)
 
     def handle(self, *args, establishment_code: str, day: str | None = None, output: str | None = None, **options):
-        establishment = Establishment.objects.filter(code=establishment_code).first()
-        if establishment is None:
-            raise CommandError(f"Établissement inconnu : {establishment_code}")
+        establishment = establishment_by_code(establishment_code)
+        batch_day = parse_day(day)
         try:
-            batch_day = datetime.date.fromisoformat(day) if day else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError(f"Date invalide (AAAA-MM-JJ attendu) : {day}") from exc
-        try:
-            result = services.generate_batch(establishment_id=establishment.pk, day=batch_day)
-        except services.ReconciliationError as exc:
+            result = generate_batch(establishment_id=establishment.pk, day=batch_day)
+        except ReconciliationError as exc:
             raise CommandError(str(exc)) from exc
         for reference in result.sent_to_refund:
             self.stderr.write(f"{reference} : envoyé en remboursement (personne libérée ou transférée).")
@@ -39,10 +33,5 @@ class Command(BaseCommand):
         batch = result.batch
         note = "créé" if result.created else "déjà créé, même fichier"
         what = f"Lot du {batch.day:%d/%m/%Y} ({note}) : {batch.line_count} virement(s), {format_euros(batch.total)}"
-        if output:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
-                handle.write(batch.content)
-            self.stderr.write(f"{what}, écrit dans {output}.")
-        else:
-            self.stdout.write(batch.content, ending="")
-            self.stderr.write(f"{what}.")
+        write_output(self, batch.content, output)
+        self.stderr.write(f"{what}, écrit dans {output}." if output else f"{what}.")

@@ -3,8 +3,9 @@ entries (the same checks as the back office's upload); prints what it did, non-z
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reconciliation import services
 from reconciliation.camt import CamtError
+from reconciliation.errors import ReconciliationError
+from reconciliation.services.statements import import_statement
 
 
 class Command(BaseCommand):
@@ -15,9 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         try:
-            result = services.import_statement(path=file)
+            result = import_statement(path=file)
         except FileNotFoundError as exc:
             raise CommandError(f"Fichier introuvable : {file}") from exc
-        except (CamtError, services.ReconciliationError) as exc:
+        except (CamtError, ReconciliationError) as exc:
             raise CommandError(f"Relevé refusé, rien n'a été enregistré. {exc}") from exc
         self.stdout.write(result.summary())

@@ -1,12 +1,10 @@
-"""``manage.py sandbox_statement ESTABLISHMENT_CODE [--date AAAA-MM-JJ]``: the sandbox bank's
-camt.053.001.08 statement of that establishment's régie account for that day, to stdout."""
-
-import datetime
+"""``manage.py sandbox_statement ESTABLISHMENT_CODE [--date AAAA-MM-JJ] [--output FILE]``: the sandbox
+bank's camt.053.001.08 statement of that establishment's régie account for that day, to stdout."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from establishments.models import Establishment
+from core.commands import add_day_argument, add_output_argument, parse_day, write_output
+from establishments.commands import establishment_by_code
 from sandbox.bank.statements import SandboxStatementError, statement_of_day
 
 
@@ -15,24 +13,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("establishment_code")
-        parser.add_argument("--date", dest="day", help="AAAA-MM-JJ (par défaut : aujourd'hui)")
-        parser.add_argument("--output", help="fichier à écrire (par défaut : la sortie standard)")
+        add_day_argument(parser)
+        add_output_argument(parser)
 
     def handle(self, *args, establishment_code: str, day: str | None = None, output: str | None = None, **options):
-        establishment = Establishment.objects.filter(code=establishment_code).first()
-        if establishment is None:
-            raise CommandError(f"Établissement inconnu : {establishment_code}")
-        try:
-            statement_day = datetime.date.fromisoformat(day) if day else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError(f"Date invalide (AAAA-MM-JJ attendu) : {day}") from exc
+        establishment = establishment_by_code(establishment_code)
+        statement_day = parse_day(day)
         try:
             xml = statement_of_day(establishment=establishment, day=statement_day)
         except SandboxStatementError as exc:
             raise CommandError(str(exc)) from exc
+        write_output(self, xml, output)
         if output:
-            with open(output, "wb") as handle:
-                handle.write(xml)
             self.stderr.write(f"Relevé du {statement_day:%d/%m/%Y} écrit dans {output}.")
-        else:
-            self.stdout.write(xml.decode("utf-8"), ending="")

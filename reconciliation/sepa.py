@@ -1,5 +1,6 @@
 """The SEPA credit transfer file (pain.001.001.03, made with sepaxml) of a batch of refunds, debiting
-the establishment's régie account."""
+the establishment's régie account. Names and texts in SEPA's character set (``core.text.sepa_text``);
+a name with nothing left is written ``-`` (the schema wants one)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,16 @@ import datetime
 from django.utils import timezone
 from sepaxml import SepaTransfer
 
+from core.text import sepa_text
 
-def _sepa_text(value: str, limit: int) -> str:
-    allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ "
-    import unicodedata
 
-    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return "".join(c if c in allowed else " " for c in plain)[:limit].strip() or "-"
+def _name(value: str) -> str:
+    return sepa_text(value, 70) or "-"
 
 
 def build_pain001(*, establishment, message_id: str, refunds, execution_date: datetime.date | None = None) -> str:
     config = {
-        "name": _sepa_text(establishment.regie_holder, 70),
+        "name": _name(establishment.regie_holder),
         "IBAN": establishment.regie_iban,
         "BIC": establishment.regie_bic,
         "batch": True,
@@ -31,11 +30,11 @@ def build_pain001(*, establishment, message_id: str, refunds, execution_date: da
     when = execution_date or timezone.localdate()
     for refund in refunds:
         payment = {
-            "name": _sepa_text(refund.creditor_name, 70),
+            "name": _name(refund.creditor_name),
             "IBAN": refund.creditor_iban,
             "amount": int(refund.amount * 100),
             "execution_date": when,
-            "description": _sepa_text(f"Remboursement {refund.reason}", 140),
+            "description": sepa_text(f"Remboursement {refund.reason}", 140) or "-",
             "endtoend_id": refund.end_to_end_id,
         }
         if refund.creditor_bic:
