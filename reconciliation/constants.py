@@ -114,6 +114,7 @@ class ReconciliationAuditReason(AuditReason):
     """Why the reconciliation changed a row (stored as a code in the history; see ``core.audit``)."""
 
     STATEMENT_IMPORTED = "reconciliation_statement_imported", _("Import du relevé")
+    RECEIVED_ON_STATEMENT = "reconciliation_received_on_statement", _("Reçu sur le relevé de la régie")
     RETURNED_BY_BANK = "reconciliation_returned_by_bank", _("Retourné au payeur par la banque")
     ASSIGNED_BY_HAND = "reconciliation_assigned_by_hand", _("Attribué à la main à l'écriture")
     ENTRY_ASSIGNED = "reconciliation_entry_assigned", _("Attribué à un virement")

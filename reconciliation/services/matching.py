@@ -150,7 +150,7 @@ class Matcher:
             if returned:
                 returns.append(row)
         refused = set(transfer_services.receive_many(
-            transfer_ids=to_receive, user=self.user, reason=ReconciliationAuditReason.STATEMENT_IMPORTED,
+            transfer_ids=to_receive, user=self.user, reason=ReconciliationAuditReason.RECEIVED_ON_STATEMENT,
             detail=self.statement.file_name,
         ))
         if refused:

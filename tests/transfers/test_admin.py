@@ -5,7 +5,7 @@ from django.test import Client
 
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
-from transfers.constants import TransferAuditReason, TransferStatus
+from transfers.constants import TransferStatus
 
 from .factories import TransferFactory
 
@@ -59,6 +59,7 @@ def test_the_history_page_reads_in_the_staffs_words():
     import html
     import re
 
+    from reconciliation.constants import ReconciliationAuditReason
     from tests.establishments.factories import BankFactory
     from transfers import services
 
@@ -68,7 +69,7 @@ def test_the_history_page_reads_in_the_staffs_words():
     transfer.save()
     regie = StaffFactory(role="regie", establishments=[transfer.establishment])
     services.receive(
-        transfer_id=transfer.pk, user=regie, reason=TransferAuditReason.RECEIVED, detail="releve.xml"
+        transfer_id=transfer.pk, user=regie, reason=ReconciliationAuditReason.RECEIVED_ON_STATEMENT, detail="releve.xml"
     )
 
     page = " ".join(html.unescape(

@@ -1,11 +1,9 @@
 """transfers.references: the one format of a transfer's reference (new, found in a text, shown in groups)."""
 
-from reconciliation.constants import REFERENCE_PATTERN as RECONCILIATION_PATTERN
 from transfers.references import ALPHABET, LENGTH, PREFIX, REFERENCE_PATTERN, format_reference, new_reference
 
 
 def test_a_new_reference_is_found_by_the_pattern_the_reconciliation_reads():
-    assert RECONCILIATION_PATTERN is REFERENCE_PATTERN
     for _ in range(50):
         reference = new_reference()
         assert len(reference) == LENGTH <= 35 and reference.startswith(PREFIX)
