@@ -37,6 +37,7 @@ run: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite: PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set, else SQLite.

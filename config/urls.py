@@ -10,6 +10,7 @@ from accounts import second_factor_urls
 from accounts.password_reset import ThrottledPasswordResetView
 from accounts.proconnect import views as proconnect_views
 from cms import views as cms_views
+from sandbox.bank import backoffice as sandbox_backoffice
 
 from . import views
 
@@ -47,6 +48,11 @@ urlpatterns = [
 
 if settings.SANDBOX_ENABLED:
     urlpatterns.insert(0, path("sandbox/", include("sandbox.urls")))
+    # The back office's import of the sandbox bank's statement, beside the reconciliation's pages.
+    urlpatterns.insert(0, path(
+        "gestion/rapprochement/releves/banque-de-demonstration/",
+        admin.site.admin_view(sandbox_backoffice.import_statement), name="sandbox_import_statement",
+    ))
 
 
 

@@ -1,5 +1,6 @@
-"""What the operator commands share: the ``--date AAAA-MM-JJ`` option (today by default) and the
-``--output FILE`` option (else the standard output), with their errors in French."""
+"""What the operator commands share: the ``--date AAAA-MM-JJ`` option (today by default; read by the portal's
+one rule for days, ``core.dates``) and the ``--output FILE`` option (else the standard output), with their errors
+in French."""
 
 from __future__ import annotations
 
@@ -9,20 +10,23 @@ from argparse import ArgumentParser
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from .dates import parse_day
+
 
 def add_day_argument(parser: ArgumentParser) -> None:
-    """``--date AAAA-MM-JJ``, read into ``options["day"]``; pass it to ``parse_day``."""
+    """``--date AAAA-MM-JJ``, read into ``options["day"]``; pass it to ``day_option``."""
     parser.add_argument("--date", dest="day", help="AAAA-MM-JJ (par défaut : aujourd'hui)")
 
 
-def parse_day(value: str | None) -> datetime.date:
-    """The day given to ``--date`` (today when none); CommandError in French when it is not one."""
+def day_option(value: str | None) -> datetime.date:
+    """The day given to ``--date`` (today when none); CommandError in French when it is no day of the portal's
+    range (``core.dates.parse_day``)."""
     if not value:
         return timezone.localdate()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"Date invalide (AAAA-MM-JJ attendu) : {value}") from exc
+    day = parse_day(value)
+    if day is None:
+        raise CommandError(f"Date invalide (AAAA-MM-JJ attendu) : {value}")
+    return day
 
 
 def add_output_argument(parser: ArgumentParser) -> None:

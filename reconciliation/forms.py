@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.dates import DayField
+from core.dates import DayField
 from establishments.selectors import establishments_for, only_establishment, preselected_establishment
 
 from .constants import MAX_ACK_BYTES, MAX_STATEMENT_BYTES

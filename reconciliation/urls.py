@@ -14,7 +14,6 @@ def _staff(view):
 urlpatterns = [
     path("", _staff(views.index), name="index"),
     path("releves/importer/", _staff(views.import_statement), name="import"),
-    path("releves/banque-de-demonstration/", _staff(views.import_sandbox_statement), name="import_sandbox"),
     path("traitements/<int:job_id>/", _staff(views.job), name="job"),
     path("traitements/<int:job_id>/etat.json", _staff(views.job_status), name="job_status"),
     path("anomalies/", _staff(views.exceptions), name="exceptions"),

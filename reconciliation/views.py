@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.dates import parse_day
+from core.dates import parse_day
 from establishments.selectors import establishments_for, may_see_establishment, require_establishment
 
 from . import charts, exports, jobs, selectors, tasks
@@ -64,33 +64,6 @@ def import_statement(request):
         request, _("Importer un relevé bancaire"), form=form,
         sandbox_form=EstablishmentForm(user=request.user) if settings.SANDBOX_ENABLED else None,
     ))
-
-
-@require_POST
-def import_sandbox_statement(request):
-    """The embedded default only: the sandbox bank's statement of the day of one of the user's
-    establishments, imported as an uploaded file would be (``manage.py sandbox_statement`` then the
-    import). Without the sandbox, there is no such page."""
-    if not settings.SANDBOX_ENABLED:
-        raise Http404
-    _need(request, "add_bankstatement")
-    from sandbox.bank.statements import SandboxStatementError, statement_file_name, statement_of_day
-
-    form = EstablishmentForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez un de vos établissements : rien n'a été importé."))
-        return redirect("reconciliation:import")
-    establishment = form.cleaned_data["establishment"]
-    try:
-        content = statement_of_day(establishment=establishment)
-    except SandboxStatementError as exc:
-        _errors(request, exc)
-        return redirect("reconciliation:import")
-    job = jobs.create_import_job(
-        path=jobs.store_bytes(content), file_name=statement_file_name(establishment=establishment), user=request.user
-    )
-    tasks.run_import_job.delay(job.pk)
-    return redirect("reconciliation:job", job_id=job.pk)
 
 
 def _job(request, job_id: int) -> ReconciliationJob:

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.commands import parse_day
+from core.commands import day_option
 from tests.establishments.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +14,12 @@ pytestmark = pytest.mark.django_db
 COMMANDS = ("cashier_batch", "sandbox_statement")
 
 
-def test_parse_day():
-    assert parse_day("2026-03-01").isoformat() == "2026-03-01"
-    with pytest.raises(CommandError, match="Date invalide"):
-        parse_day("01/03/2026")
+def test_the_date_option_reads_days_as_the_pages_do():
+    assert day_option("2026-03-01").isoformat() == "2026-03-01"
+    assert day_option("01/03/2026").isoformat() == "2026-03-01"
+    for bad in ("2026-02-30", "1999-12-31", "9999-12-31", "demain", "2026-03-01T00:00"):
+        with pytest.raises(CommandError, match="Date invalide"):
+            day_option(bad)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

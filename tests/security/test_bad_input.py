@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 from wagtail.contrib.forms.models import FormSubmission
 
-from config.dates import parse_day
+from core.dates import parse_day
 from permits.models import RegisteredPermit
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff

@@ -3,7 +3,7 @@ of received transfers for the cashier system (created once; asked again, the sam
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.commands import add_day_argument, add_output_argument, parse_day, write_output
+from core.commands import add_day_argument, add_output_argument, day_option, write_output
 from core.money import format_euros
 from establishments.commands import establishment_by_code
 from reconciliation.errors import ReconciliationError
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, establishment_code: str, day: str | None = None, output: str | None = None, **options):
         establishment = establishment_by_code(establishment_code)
-        batch_day = parse_day(day)
+        batch_day = day_option(day)
         try:
             result = generate_batch(establishment_id=establishment.pk, day=batch_day)
         except ReconciliationError as exc:

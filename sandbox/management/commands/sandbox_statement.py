@@ -3,7 +3,7 @@ bank's camt.053.001.08 statement of that establishment's régie account for that
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.commands import add_day_argument, add_output_argument, parse_day, write_output
+from core.commands import add_day_argument, add_output_argument, day_option, write_output
 from establishments.commands import establishment_by_code
 from sandbox.bank.statements import SandboxStatementError, statement_of_day
 
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, establishment_code: str, day: str | None = None, output: str | None = None, **options):
         establishment = establishment_by_code(establishment_code)
-        statement_day = parse_day(day)
+        statement_day = day_option(day)
         try:
             xml = statement_of_day(establishment=establishment, day=statement_day)
         except SandboxStatementError as exc:
