@@ -21,7 +21,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "establishments.establishment": VIEW,
         "permits.detainee": EDIT,
         "permits.visitpermit": EDIT,
-        # Issue 12: the queue of registrations to check (a birth date FranceConnect knows only in part);
+        # The queue of registrations to check (a birth date FranceConnect knows only in part);
         # the greffe confirms or refuses them (permits.services), nobody adds or deletes one by hand.
         "permits.registeredpermit": ("view", "change"),
     },

@@ -96,7 +96,7 @@ class Declaration:
 
 
 AUDIT_DATE = datetime.date(2026, 11, 29)
-# Issue 13 corrected every criterion the audit found not met, the same day; the next audit will say.
+# Every criterion the audit found not met was corrected the same day; the next audit will confirm it.
 CORRECTIONS_DATE = datetime.date(2026, 11, 29)
 
 DECLARATION = Declaration(

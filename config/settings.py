@@ -254,7 +254,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# Bad input and concurrency (issue 12).
+# Bad input and concurrency.
 # The embedded default's SQLite serves a small office's concurrency: each transaction takes the write lock when
 # it begins (IMMEDIATE: two transactions that read then write no longer fail at once with "database is
 # locked"), waits up to SQLITE_TIMEOUT_SECONDS for it, and readers do not block the writer (write-ahead log).
@@ -306,7 +306,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[f"https://{h}" for h in ALLOWED_HOSTS])
 
-# Staff login throttling (django-axes) and staff sessions (issue 12).
+# Staff login throttling (django-axes) and staff sessions.
 # A staff login (/gestion/login/, /cms/login/) is refused, with the lockout page, once AXES_FAILURE_LIMIT
 # failures came either for one account (from any address: a targeted account) or from one address (on any
 # account: password spraying), the address read as TRUSTED_PROXY_COUNT says. The lock lifts
@@ -377,7 +377,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Staff second factor (issue 12): TOTP codes (django-otp) with ten one-time recovery codes, and passkeys
+# Staff second factor: TOTP codes (django-otp) with ten one-time recovery codes, and passkeys
 # (django-otp-webauthn, second factor only: never a login without the password). The gate is
 # accounts.middleware.StaffSecondFactorMiddleware; the demo accounts' TOTP secret is in sandbox/demo.py.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portail des proches")
@@ -417,7 +417,7 @@ CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
     "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,
 }
 
-# Reconciliation (issue 5): the folder where the bank drops camt.053 statements (empty: no inbox), the
+# Reconciliation: the folder where the bank drops camt.053 statements (empty: no inbox), the
 # folder where uploaded statements wait for the worker, and the cashier system's implementation.
 RECONCILIATION_INBOX_DIR = env.str("RECONCILIATION_INBOX_DIR", default="")
 RECONCILIATION_UPLOAD_DIR = env.str(

@@ -4,7 +4,7 @@ offers client_secret_post), served over real HTTP by a local ``http.server`` on 
 knows its issuer URL: everything else comes from discovery. The browser side (the portal's views) goes
 through Django's test client; the portal's calls to token, userinfo and jwks are real HTTP requests.
 
-Every attack of issue 3 on the login is here: wrong or replayed state, id_token with a wrong nonce, iss or
+Every known attack on the login is here: wrong or replayed state, id_token with a wrong nonce, iss or
 aud, expired, signed with another key, ``alg: none``, tampered signature, userinfo JWT with a bad signature,
 an authorization code used twice, the provider down or answering 500."""
 

@@ -1,4 +1,4 @@
-"""The "Done when" scenario of issue 3, end to end over real HTTP: the portal runs in pytest-django's
+"""The relative's whole way, end to end over real HTTP: the portal runs in pytest-django's
 ``live_server`` and is reached with ``requests`` (a browser stand-in keeping cookies); the portal's FranceConnect
 client reaches the stand-in provider of the same live server over HTTP (PORTAL_BASE_URL and
 FRANCECONNECT_ISSUER point at live_server.url). The demo data comes from sandbox.demo.load_demo."""

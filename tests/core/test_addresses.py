@@ -1,4 +1,4 @@
-"""The embedded default on any host and port (issue 13, start-up): `make run PORT=8822` leaves PORTAL_BASE_URL at
+"""The embedded default on any host and port (start-up): `make run PORT=8822` leaves PORTAL_BASE_URL at
 its default (http://127.0.0.1:8000), yet the stand-ins of FranceConnect, ProConnect and the demo bank, and the
 portal's return addresses, follow the host and port the browser used (core.addresses); anything set explicitly
 wins, and production never does it."""

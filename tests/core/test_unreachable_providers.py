@@ -1,4 +1,4 @@
-"""An outside system that cannot be reached is named as such in the log (issue 13, start-up): which one, at which
+"""An outside system that cannot be reached is named as such in the log (start-up): which one, at which
 address, and why — ``FranceConnect injoignable à http://…/.well-known/openid-configuration : Connection refused`` —
 for FranceConnect, ProConnect and the banks, while the user gets the French page saying it does not answer."""
 

@@ -1,4 +1,4 @@
-"""The régie's way through the back office in chromium (issue 13, "The back office"), on a desktop and on a
+"""The régie's way through the back office in chromium, on a desktop and on a
 360 × 740 phone, every page screenshotted and checked by axe-core: the sandbox bank's statement of the day
 fetched from the import page, the job page titled "Traitement terminé" with the next step, the cashier
 batch of the preselected establishment, amounts as 50,00 €, the transfer in the staff's words, the home's

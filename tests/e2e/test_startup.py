@@ -1,4 +1,4 @@
-"""The embedded default started on another port (issue 13, start-up), in a real browser: `make run PORT=N` leaves
+"""The embedded default started on another port (start-up), in a real browser: `make run PORT=N` leaves
 PORTAL_BASE_URL at http://127.0.0.1:8000, and the FranceConnect stand-in, the demo bank and the way back all stay
 on the address the browser uses — 127.0.0.1 on a desktop, localhost on a 360-px phone — under the strict CSP
 (form-action 'self'), with axe-core on every page."""

@@ -1,4 +1,4 @@
-"""Issue 12: a namesake whose FranceConnect birth date is "01-01" (year only) claims a permit. The
+"""A namesake whose FranceConnect birth date is "01-01" (year only) claims a permit. The
 registration waits for the greffe of the permit's establishment, who compares both identities in the
 back office and confirms or refuses it; until then it gives no right. Each decision is in the history
 with its author and e-mailed to the relative."""

@@ -197,7 +197,7 @@ def test_the_limit_is_per_relative(angela, permit):
     assert register(angela).created
 
 
-# -- issue 12: a namesake born "01-01" -------------------------------------------------------------
+# -- a namesake born "01-01" -------------------------------------------------------------
 
 def make_namesake(birthdate=datetime.date(1962, 1, 1), sub="sub-namesake") -> Relative:
     """Another Angela Claire Louise DUBOIS, whose FranceConnect birth date is known by its year only."""

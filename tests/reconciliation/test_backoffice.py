@@ -1,4 +1,4 @@
-"""The régie's way through the back office (issue 13, "The back office"): amounts as 1 234,50 €, the job
+"""The régie's way through the back office: amounts as 1 234,50 €, the job
 page titled by its state, the next step after an import, the only establishment preselected, one
 "Rapprochement" section on the home and no "Root", the report's chart with its scale and its table,
 and the sandbox bank's statement of the day fetched from the import page."""

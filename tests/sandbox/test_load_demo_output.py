@@ -1,4 +1,4 @@
-"""What ``manage.py load_demo`` prints (issue 13, start-up): what it made in a few lines, not the ~200 lines of
+"""What ``manage.py load_demo`` prints (start-up): what it made in a few lines, not the ~200 lines of
 Wagtail's page events and of the tasks they set in motion; ``-v 2`` shows each row and those logs."""
 
 import logging

@@ -1,4 +1,4 @@
-"""The README's "Essayer le portail" gives a newcomer the demo data as the code has it (issue 13, start-up): the
+"""The README's "Essayer le portail" gives a newcomer the demo data as the code has it (start-up): the
 FranceConnect test identities, the permits to register, the staff accounts and their second factor, the bank
 login; and it sends nobody outside the repository."""
 

@@ -1,4 +1,4 @@
-"""Bad input, one rule at a time (issue 12): a NUL byte anywhere in a request is refused with a French 400 page
+"""Bad input, one rule at a time: a NUL byte anywhere in a request is refused with a French 400 page
 before any view runs; a quote typed in a search box is a quote, not a 500 of SQLite's full-text syntax; a day
 out of range in the reconciliation report or its exports is today, in a form an error; the public's free text
 is bounded, a 4 MB message refused before anything is stored or e-mailed; input a third party's view lets reach

@@ -1,4 +1,4 @@
-"""Issue 13: a transfer left waiting at the bank expires without the beat (the caps never count it
+"""A transfer left waiting at the bank expires without the beat (the caps never count it
 after 30 minutes), and the relative resumes or cancels it from "Voir l'historique"."""
 
 import datetime
