@@ -81,4 +81,4 @@ def test_statement_command_errors_are_french_and_non_zero():
         call_command("sandbox_statement", "NOPE")
     EstablishmentFactory(code="CPX")
     with pytest.raises(CommandError, match="Date invalide"):
-        call_command("sandbox_statement", "CPX", "--date", "10/06/2026")
+        call_command("sandbox_statement", "CPX", "--date", "31/06/2026")
