@@ -21,8 +21,8 @@ from permits.registration import (
     RegistrationError,
     register_permit,
     registered_permit_for,
-    registered_permits,
 )
+from permits.selectors import permit_cards
 from transfers import services as transfer_services
 
 from .constants import LAST_ACTIVITY_KEY
@@ -139,15 +139,6 @@ def logout_callback(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def _permit_rows(relative) -> list[dict]:
-    rows = []
-    for registration in registered_permits(relative):
-        reasons = eligibility(registration).messages
-        rows.append({"registration": registration, "permit": registration.permit, "reasons": reasons,
-                     "allows_transfer": not reasons})
-    return rows
-
-
 @relative_required
 @require_GET
 def mon_espace(request: HttpRequest) -> HttpResponse:
@@ -157,7 +148,7 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/mon_espace.html",
-        {"title": _("Mon espace"), "relative": relative, "rows": _permit_rows(relative), "tab": "accueil"},
+        {"title": _("Mon espace"), "relative": relative, "rows": permit_cards(relative), "tab": "accueil"},
     )
 
 

@@ -11,7 +11,9 @@ from django.db.models import F, QuerySet
 from establishments.models import Establishment
 
 from .constants import RegistrationStatus
+from .eligibility import eligibility
 from .models import Detainee, RegisteredPermit, VisitPermit
+from .registration import registered_permits
 
 # Values per IN (...) lookup: large files are looked up in a few queries, never one per row.
 LOOKUP_CHUNK = 5000
@@ -84,3 +86,14 @@ def other_registrations_of(registration: RegisteredPermit) -> QuerySet[Registere
         .select_related("relative")
         .order_by("created_at", "pk")
     )
+
+
+def permit_cards(relative) -> list[dict]:
+    """The relative's registered permits as Mon espace shows them (Accueil and Pécule tabs): each with whether it
+    may be used now and, if not, why (``permits.eligibility``)."""
+    cards = []
+    for registration in registered_permits(relative):
+        reasons = eligibility(registration).messages
+        cards.append({"registration": registration, "permit": registration.permit, "reasons": reasons,
+                      "allows_transfer": not reasons})
+    return cards

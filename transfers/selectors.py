@@ -22,6 +22,7 @@ from core.text import french_spacing
 from establishments.models import Bank
 from permits.registration import normalize_name, registered_permits
 
+from . import caps
 from .constants import (
     BANK_INITIALS_SKIPPED,
     BANK_STATIC_LOGOS,
@@ -291,3 +292,13 @@ def receipt_for(transfer: Transfer) -> Receipt:
         rows.append((_("Remboursé le"), format_moment(transfer.refunded_at)))
     return Receipt(transfer=transfer, reference=reference, paid=transfer.status in PAID_STATUSES,
                    state=french_spacing(_state(transfer)), expected_on=expected_on, rows=rows)
+
+
+def with_allowances(*, relative, cards: list[dict]) -> list[dict]:
+    """The Pécule tab's cards: ``permits.selectors.permit_cards`` with, for each usable permit, what the relative
+    may still send this month (``caps.allowance``)."""
+    for card in cards:
+        card["allowance"] = (
+            caps.allowance(relative=relative, detainee=card["permit"].detainee) if card["allows_transfer"] else None
+        )
+    return cards

@@ -16,7 +16,8 @@ from accounts.decorators import relative_required
 from core.addresses import portal_base_url
 from establishments.models import Bank
 from permits.eligibility import eligibility
-from permits.registration import registered_permit_for, registered_permits
+from permits.registration import registered_permit_for
+from permits.selectors import permit_cards
 
 from . import caps, receipts, selectors, services
 from .constants import HISTORY_PAGE_SIZE, TransferStatus
@@ -27,26 +28,6 @@ from .states import ACCEPTED_STATUSES, BANK_PENDING_STATUSES
 S = TransferStatus
 # A double click waits this long for the first click's payment request before saying it is on its way.
 INITIATION_WAIT_SECONDS = 15.0
-
-
-def _permit_rows(relative) -> list[dict]:
-    registrations = list(registered_permits(relative))
-    # What is left this month never counts a transfer abandoned at the bank, whether the beat ran or not.
-    services.expire_stale(relative_id=relative.pk, detainee_ids=[r.permit.detainee_id for r in registrations])
-    rows = []
-    for registration in registrations:
-        permit = registration.permit
-        reasons = eligibility(registration).messages
-        rows.append(
-            {
-                "registration": registration,
-                "permit": permit,
-                "reasons": reasons,
-                "allows_transfer": not reasons,
-                "allowance": None if reasons else caps.allowance(relative=relative, detainee=permit.detainee),
-            }
-        )
-    return rows
 
 
 @relative_required
@@ -62,10 +43,14 @@ def pecule(request: HttpRequest) -> HttpResponse:
         selected = registered_permit_for(relative, int(raw))
         if selected is None:
             raise Http404
+    cards = permit_cards(relative)
+    # What is left this month never counts a transfer abandoned at the bank, whether the beat ran or not.
+    services.expire_stale(relative_id=relative.pk, detainee_ids=[card["permit"].detainee_id for card in cards])
+    rows = selectors.with_allowances(relative=relative, cards=cards)
     return render(
         request,
         "transfers/pecule.html",
-        {"title": _("Pécule"), "relative": relative, "rows": _permit_rows(relative), "selected": selected,
+        {"title": _("Pécule"), "relative": relative, "rows": rows, "selected": selected,
          "tab": "pecule"},
     )
 
