@@ -158,13 +158,14 @@ def permit_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = registered_permit_for(request.user.relative, registration_id)
     if registration is None:
         raise Http404
-    reasons = eligibility(registration).messages
+    answer = eligibility(registration)
     return render(
         request,
         "accounts/permit_detail.html",
         {"title": _("Permis de visite %(number)s") % {"number": registration.permit.number},
          "registration": registration, "permit": registration.permit,
-         "reasons": reasons, "allows_transfer": not reasons, "tab": "accueil"},
+         "reasons": answer.messages, "contacts": answer.whom_to_ask,
+         "allows_transfer": answer.allowed, "tab": "accueil"},
     )
 
 

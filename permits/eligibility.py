@@ -61,6 +61,11 @@ class Eligibility:
         """Whom to contact, each once, in the order of the reasons."""
         return list(dict.fromkeys(reason.contact for reason in self.reasons))
 
+    @property
+    def whom_to_ask(self) -> list[str]:
+        """The contacts in the relative's words (« le greffe de l'établissement »…)."""
+        return [str(contact.label) for contact in self.contacts]
+
 
 def _reason(code: Ineligibility, **values: str) -> Reason:
     message = str(code.label)

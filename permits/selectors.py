@@ -90,10 +90,11 @@ def other_registrations_of(registration: RegisteredPermit) -> QuerySet[Registere
 
 def permit_cards(relative) -> list[dict]:
     """The relative's registered permits as Mon espace shows them (Accueil and Pécule tabs): each with whether it
-    may be used now and, if not, why (``permits.eligibility``)."""
+    may be used now and, if not, why and whom to ask (``permits.eligibility``)."""
     cards = []
     for registration in registered_permits(relative):
-        reasons = eligibility(registration).messages
-        cards.append({"registration": registration, "permit": registration.permit, "reasons": reasons,
-                      "allows_transfer": not reasons})
+        answer = eligibility(registration)
+        cards.append({"registration": registration, "permit": registration.permit, "reasons": answer.messages,
+                      "contacts": answer.whom_to_ask,
+                      "allows_transfer": answer.allowed})
     return cards

@@ -44,5 +44,7 @@ def test_an_ineligible_permit_is_offered_on_neither_tab_and_both_say_why(change,
         assert "Ce permis ne permet ni de faire un virement" in accueil
     else:
         assert "Ce permis ne permet pas de faire un virement." in accueil and message in accueil
+        assert "Pour en savoir plus, adressez-vous à l" in accueil  # the greffe or the régie of the establishment
     assert "Ce permis ne permet pas de faire un virement pour le moment" in pecule and message in pecule
+    assert "Pour en savoir plus, adressez-vous à l" in pecule
     assert "Alimenter le pécule</a>" not in pecule
