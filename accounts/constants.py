@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     NATIONAL = "national", _("Administration nationale")
     AUDITEUR = "auditeur", _("Auditeur")
     COMMUNICATION = "communication", _("Communication")
+    PARLOIRS = "parloirs", _("Bureau des parloirs")
 
 
 # Roles that see every establishment.

@@ -24,6 +24,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # The queue of registrations to check (a birth date FranceConnect knows only in part);
         # the greffe confirms or refuses them (permits.services), nobody adds or deletes one by hand.
         "permits.registeredpermit": ("view", "change"),
+        # The greffe reads the parloir (who visits whom), the visit office runs it.
+        "visits.visitingarea": VIEW,
+        "visits.bookingrules": VIEW,
+        "visits.sessiontemplate": VIEW,
+        "visits.closure": VIEW,
+        "visits.visitsession": VIEW,
+        "visits.visit": VIEW,
+        "visits.visitcompanion": VIEW,
+        "visits.detaineevisitblock": VIEW,
     },
     Role.REGIE: {
         "establishments.establishment": ("view", "change"),
@@ -62,6 +71,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "reconciliation.refund": VIEW,
         "reconciliation.refundfile": VIEW,
         "reconciliation.reconciliationjob": VIEW,
+        # National configures the parloir of every establishment.
+        "visits.visitingarea": ("view", "add", "change", "delete"),
+        "visits.bookingrules": ("view", "add", "change", "delete"),
+        "visits.sessiontemplate": ("view", "add", "change", "delete"),
+        "visits.closure": ("view", "add", "change", "delete"),
+        "visits.visitsession": VIEW,
+        "visits.visit": VIEW,
+        "visits.visitcompanion": VIEW,
+        "visits.detaineevisitblock": VIEW,
     },
     Role.AUDITEUR: {
         "accounts.user": VIEW,
@@ -74,6 +92,21 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "permits.visitpermit": VIEW,
         "permits.registeredpermit": VIEW,
     },
+    # The visit office: its establishment's areas, rules, weekly sessions, closures, the day's lists, the
+    # visits (arrivals, cancellations, bookings by phone), a detainee's blocked dates.
+    Role.PARLOIRS: {
+        "establishments.establishment": VIEW,
+        "permits.detainee": VIEW,
+        "permits.visitpermit": VIEW,
+        "visits.visitingarea": EDIT,
+        "visits.bookingrules": EDIT,
+        "visits.sessiontemplate": ("view", "add", "change", "delete"),
+        "visits.closure": EDIT,
+        "visits.visitsession": ("view", "change"),
+        "visits.visit": EDIT,
+        "visits.visitcompanion": VIEW,
+        "visits.detaineevisitblock": EDIT,
+    },
     # The communications team reaches Wagtail's admin (/cms/) only; its page, image and document rights
     # and its place in the moderation workflow are set by the migration cms.0002_communication_rights.
     Role.COMMUNICATION: {
@@ -82,10 +115,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # Auditors may view every model of these apps (history included), and change none.
-AUDITED_APPS = ("accounts", "establishments", "permits", "transfers", "reconciliation")
+AUDITED_APPS = ("accounts", "establishments", "permits", "transfers", "reconciliation", "visits")
 
 # Roles whose members reach the staff back office (/gestion/); communication works in /cms/ only.
-BACK_OFFICE_ROLES = frozenset({Role.GREFFE, Role.REGIE, Role.NATIONAL, Role.AUDITEUR})
+BACK_OFFICE_ROLES = frozenset({Role.GREFFE, Role.REGIE, Role.NATIONAL, Role.AUDITEUR, Role.PARLOIRS})
 
 
 def create_role_groups(apps=global_apps) -> None:

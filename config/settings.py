@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "establishments",
     "permits",
     "transfers",
+    "visits",
     "reconciliation",
     "cms",
     "sandbox",
@@ -412,6 +413,10 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # Transfers: ask the banks about pending transfers (each with its own backoff), expire abandoned ones.
 CELERY_BEAT_SCHEDULE["transfers-poll-banks"] = {"task": "transfers.poll_pending_transfers", "schedule": 30.0}
 CELERY_BEAT_SCHEDULE["transfers-expire"] = {"task": "transfers.expire_stale_transfers", "schedule": 60.0}
+# Parloir (visits/): sessions opened from the weekly templates up to the booking horizon, every hour; past visits
+# (and their companions) deleted VISITS_RETENTION_DAYS after their day, every night (written in the
+# "Données personnelles" page).
+VISITS_RETENTION_DAYS = env.int("VISITS_RETENTION_DAYS", default=365)
 # Reconciliation: camt.053 files dropped in the inbox folder are imported and matched.
 CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
     "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,

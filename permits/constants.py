@@ -10,6 +10,21 @@ class DetaineeStatus(models.TextChoices):
     TRANSFERRED = "transferred", _("Transféré")
 
 
+class LegalStatus(models.TextChoices):
+    """A detainee's legal status (GENESIS): the parloir's weekly limits differ (code pénitentiaire: a prévenu
+    may be visited at least three times a week, a condamné at least once)."""
+
+    PREVENU = "prevenu", _("Prévenu")
+    CONDAMNE = "condamne", _("Condamné")
+
+
+class Service(models.TextChoices):
+    """The two services of a permit card, each with its own eligibility (``permits.eligibility``)."""
+
+    TRANSFER = "transfer", _("virement")
+    PARLOIR = "parloir", _("rendez-vous parloir")
+
+
 class PermitKind(models.TextChoices):
     PERMANENT = "permanent", _("Permanent")
     TEMPORARY = "temporary", _("Temporaire")

@@ -1,10 +1,13 @@
 """Whether a relative may use a registered visit permit now, and if not why: the one rule read by the
 "Accueil" and "Pécule" tabs of Mon espace, by the transfer services (at the amount page and again at the
-reservation) and by the parloir when it comes.
+reservation) and by the parloir booking (``visits.services``), each service with its own conditions.
 
 A permit may be used when its registration is accepted (``RegisteredPermit.grants_rights``), the permit is
 active and within its dates, a temporary permit carries the head of establishment's authorisation
 (R332-3), the detainee is still detained and may receive money, and the establishment accepts transfers.
+A parloir needs the registration, the permit's status and dates, and a detainee still detained: the money's
+conditions (temporary permit's authorisation, the detainee's and the establishment's openness to transfers)
+do not apply; the parloir's own rules (sessions, limits, blocked dates) are ``visits.rules``.
 Each reason comes as a code (``permits.constants.Ineligibility``), its French message and whom to contact.
 """
 
@@ -15,7 +18,15 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .constants import DetaineeStatus, EligibilityContact, Ineligibility, PermitKind, PermitStatus, RegistrationStatus
+from .constants import (
+    DetaineeStatus,
+    EligibilityContact,
+    Ineligibility,
+    PermitKind,
+    PermitStatus,
+    RegistrationStatus,
+    Service,
+)
 from .models import RegisteredPermit, VisitPermit
 
 # The greffe answers for the registration, the permit and the detainee; the régie for the money.
@@ -80,7 +91,7 @@ def _registration_reasons(registration: RegisteredPermit) -> list[Reason]:
     return [_reason(Ineligibility.REGISTRATION_REFUSED)]
 
 
-def _permit_reasons(permit: VisitPermit, today: datetime.date) -> list[Reason]:
+def _permit_reasons(permit: VisitPermit, today: datetime.date, service: Service) -> list[Reason]:
     detainee = permit.detainee
     reasons = []
     if permit.status == PermitStatus.SUSPENDED:
@@ -93,28 +104,32 @@ def _permit_reasons(permit: VisitPermit, today: datetime.date) -> list[Reason]:
         reasons.append(_reason(Ineligibility.PERMIT_NOT_STARTED, date=f"{permit.valid_from:%d/%m/%Y}"))
     elif permit.valid_until is not None and permit.valid_until < today:
         reasons.append(_reason(Ineligibility.PERMIT_ENDED, date=f"{permit.valid_until:%d/%m/%Y}"))
-    if permit.kind == PermitKind.TEMPORARY and not permit.transfers_authorized:
+    money = service == Service.TRANSFER
+    if money and permit.kind == PermitKind.TEMPORARY and not permit.transfers_authorized:
         reasons.append(_reason(Ineligibility.TEMPORARY_NOT_AUTHORIZED))
     if detainee.status == DetaineeStatus.RELEASED:
         reasons.append(_reason(Ineligibility.DETAINEE_RELEASED))
     elif detainee.status == DetaineeStatus.TRANSFERRED:
         reasons.append(_reason(Ineligibility.DETAINEE_TRANSFERRED))
-    elif not detainee.may_receive_money:
+    elif money and not detainee.may_receive_money:
         reasons.append(_reason(Ineligibility.DETAINEE_MAY_NOT_RECEIVE_MONEY))
-    if not detainee.establishment.transfers_enabled:
+    if money and not detainee.establishment.transfers_enabled:
         reasons.append(_reason(Ineligibility.ESTABLISHMENT_CLOSED))
     return reasons
 
 
-def eligibility(target: RegisteredPermit | VisitPermit, *, today: datetime.date | None = None) -> Eligibility:
-    """Whether ``target`` may be used now. A registration answers with its own status first (pending or
-    refused gives no right, and then its permit is not looked at); a permit alone answers for itself.
+def eligibility(
+    target: RegisteredPermit | VisitPermit, *, today: datetime.date | None = None, service: Service = Service.TRANSFER
+) -> Eligibility:
+    """Whether ``target`` may be used now for ``service`` (a transfer unless told). A registration answers with
+    its own status first (pending or refused gives no right, and then its permit is not looked at); a permit
+    alone answers for itself.
     ``target`` should come with ``permit__detainee__establishment`` (or ``detainee__establishment``) selected."""
     today = today or timezone.localdate()
     if isinstance(target, RegisteredPermit):
         reasons = _registration_reasons(target)
         if not reasons:
-            reasons = _permit_reasons(target.permit, today)
+            reasons = _permit_reasons(target.permit, today, service)
     else:
-        reasons = _permit_reasons(target, today)
+        reasons = _permit_reasons(target, today, service)
     return Eligibility(reasons=tuple(reasons))

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from .constants import (
     DECISION_NOTE_MAX_LENGTH,
     DetaineeStatus,
+    LegalStatus,
     PermitKind,
     PermitStatus,
     RefusalReason,
@@ -31,6 +32,13 @@ class Detainee(models.Model):
     birth_date = models.DateField(_("date de naissance"))
     status = models.CharField(
         _("situation"), max_length=12, choices=DetaineeStatus.choices, default=DetaineeStatus.DETAINED
+    )
+    legal_status = models.CharField(
+        _("statut juridique"),
+        max_length=10,
+        choices=LegalStatus.choices,
+        blank=True,
+        help_text=_("Prévenu ou condamné (GENESIS) : fixe le nombre de parloirs par semaine."),
     )
     may_receive_money = models.BooleanField(
         _("peut recevoir de l'argent"),
