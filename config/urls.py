@@ -42,6 +42,8 @@ urlpatterns = [
     # Before accounts.urls: the "Pécule" tab (/mon-espace/pecule/) is served by transfers.views.pecule,
     # which extends accounts/pecule.html (block pecule_content) with the transfer flow.
     path("", include("transfers.urls")),
+    # The parloir's pages of Mon espace (/mon-espace/parloir/…, /mon-espace/rendez-vous/…).
+    path("", include("visits.urls")),
     path("", include("accounts.urls")),
     path("", views.home, name="home"),
 ]
