@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from permits.constants import RegistrationStatus
+from permits.constants import RegistrationStatus, Service
 from permits.eligibility import eligibility
 from permits.registration import (
     RegistrationError,
@@ -159,13 +159,15 @@ def permit_detail(request: HttpRequest, registration_id: int) -> HttpResponse:
     if registration is None:
         raise Http404
     answer = eligibility(registration)
+    parloir = eligibility(registration, service=Service.PARLOIR)
     return render(
         request,
         "accounts/permit_detail.html",
         {"title": _("Permis de visite %(number)s") % {"number": registration.permit.number},
          "registration": registration, "permit": registration.permit,
          "reasons": answer.messages, "contacts": answer.whom_to_ask,
-         "allows_transfer": answer.allowed, "tab": "accueil"},
+         "allows_transfer": answer.allowed, "allows_parloir": parloir.allowed,
+         "parloir_reasons": parloir.messages, "parloir_contacts": parloir.whom_to_ask, "tab": "accueil"},
     )
 
 

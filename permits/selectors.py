@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 
 from establishments.models import Establishment
 
-from .constants import RegistrationStatus
+from .constants import RegistrationStatus, Service
 from .eligibility import eligibility
 from .models import Detainee, RegisteredPermit, VisitPermit
 from .registration import registered_permits
@@ -90,11 +90,15 @@ def other_registrations_of(registration: RegisteredPermit) -> QuerySet[Registere
 
 def permit_cards(relative) -> list[dict]:
     """The relative's registered permits as Mon espace shows them (Accueil and Pécule tabs): each with whether it
-    may be used now and, if not, why and whom to ask (``permits.eligibility``)."""
+    may be used now for each service (a transfer, a parloir) and, if not, why and whom to ask
+    (``permits.eligibility``)."""
     cards = []
     for registration in registered_permits(relative):
         answer = eligibility(registration)
+        parloir = eligibility(registration, service=Service.PARLOIR)
         cards.append({"registration": registration, "permit": registration.permit, "reasons": answer.messages,
                       "contacts": answer.whom_to_ask,
-                      "allows_transfer": answer.allowed})
+                      "allows_transfer": answer.allowed,
+                      "allows_parloir": parloir.allowed, "parloir_reasons": parloir.messages,
+                      "parloir_contacts": parloir.whom_to_ask})
     return cards

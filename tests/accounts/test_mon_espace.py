@@ -83,7 +83,8 @@ def test_accueil_shows_each_permit_with_its_two_services(angela, angela_permit):
     registration = RegisteredPermit.objects.create(relative=angela, permit=angela_permit, status=ACCEPTED)
     page = text(logged_in(angela).get("/mon-espace/"))
     assert "Jean MARTIN" in page and angela_permit.detainee.establishment.name in page and "Actif" in page
-    assert "Prendre un rendez-vous parloir" in page and "Bientôt disponible" in page
+    assert f'href="/mon-espace/parloir/{registration.pk}/">Prendre un rendez-vous parloir' in page
+    assert "Bientôt disponible" not in page
     assert f'href="/mon-espace/pecule/?permis={registration.pk}">Faire un virement' in page
     assert "Accueil" in page and "Pécule" in page
 

@@ -1,6 +1,5 @@
-"""The tabs of "Mon espace" the flyer names ("Accueil", "Pécule"): a navigation between pages, the
-current tab marked aria-current="page" (no JavaScript needed), "Mes rendez-vous" announced, not a
-dead link."""
+"""The tabs of "Mon espace" ("Accueil", "Pécule" from the flyer, then "Mes rendez-vous"): a navigation between
+pages, the current tab marked aria-current="page" (no JavaScript needed)."""
 
 from __future__ import annotations
 
@@ -32,27 +31,31 @@ def links(nav: str) -> dict[str, str]:
             for attrs, label in re.findall(r"<a\b([^>]*)>(.*?)</a>", nav, re.S)}
 
 
-@pytest.mark.parametrize(("path", "current", "other"),
-                         [("/mon-espace/", "Accueil", "Pécule"), ("/mon-espace/pecule/", "Pécule", "Accueil"),
-                          ("/mon-espace/permis/ajouter/", "Pécule", "Accueil")])
-def test_the_current_tab_is_marked_for_screen_readers_and_the_other_is_a_plain_link(path, current, other):
+TABS = {"Accueil", "Pécule", "Mes rendez-vous"}
+
+
+@pytest.mark.parametrize(("path", "current"),
+                         [("/mon-espace/", "Accueil"), ("/mon-espace/pecule/", "Pécule"),
+                          ("/mon-espace/permis/ajouter/", "Pécule"), ("/mon-espace/rendez-vous/", "Mes rendez-vous")])
+def test_the_current_tab_is_marked_for_screen_readers_and_the_others_are_plain_links(path, current):
     nav = tabs_of(path)
     found = links(nav)
-    assert set(found) == {"Accueil", "Pécule"}
+    assert set(found) == TABS
     assert 'aria-current="page"' in found[current]
-    assert "aria-current" not in found[other]
+    for other in TABS - {current}:
+        assert "aria-current" not in found[other]
     assert 'href="/mon-espace/"' in found["Accueil"] and 'href="/mon-espace/pecule/"' in found["Pécule"]
-    assert "fr-btn" not in nav  # tabs, not two buttons
+    assert 'href="/mon-espace/rendez-vous/"' in found["Mes rendez-vous"]
+    assert "fr-btn" not in nav  # tabs, not buttons
 
 
-def test_mes_rendez_vous_is_announced_as_coming_not_a_link():
+def test_mes_rendez_vous_is_the_third_tab_and_no_longer_announced_as_coming():
     nav = tabs_of("/mon-espace/")
-    assert "Mes rendez-vous" in nav and "Bientôt disponible" in nav
-    assert "Mes rendez-vous" not in links(nav)
+    assert "Bientôt disponible" not in nav
     assert nav.index("Accueil") < nav.index("Pécule") < nav.index("Mes rendez-vous")
 
 
-@pytest.mark.parametrize("path", ["/mon-espace/", "/mon-espace/pecule/"])
+@pytest.mark.parametrize("path", ["/mon-espace/", "/mon-espace/pecule/", "/mon-espace/rendez-vous/"])
 def test_one_current_page_per_navigation_mon_espace_is_the_section(path):
     """The header's "Mon espace" marks the section (aria-current="true"); the tab marks the page: never two
     links marked as the current page."""
