@@ -19,6 +19,7 @@ from permits.registration import registered_permit_for
 from permits.selectors import permit_cards
 
 from . import calendar, selectors, services
+from .constants import VisitStatus
 from .errors import BookingError
 from .forms import WhoComesForm
 
@@ -142,9 +143,12 @@ def booked(request: HttpRequest, reference: str) -> HttpResponse:
     """"Votre rendez-vous parloir est réservé" just after booking; later, the visit's page (cancelled or not)."""
     visit = _visit(request, reference)
     context = _visit_context(visit)
-    title = (_("Votre rendez-vous parloir est réservé") if visit.status == "booked"
+    # The confirmation's words while the visit is booked and to come; a cancelled or past visit is named by its date.
+    upcoming = visit.status == VisitStatus.BOOKED and visit.session.ends_at > timezone.now()
+    title = (_("Votre rendez-vous parloir est réservé") if upcoming
              else _("Rendez-vous parloir du %(when)s") % {"when": _when(visit.session.starts_at)})
-    context.update({"title": title, "breadcrumb_data": _crumbs(title, _my_visits_crumb()), "tab": "rendez_vous"})
+    context.update({"title": title, "upcoming": upcoming, "breadcrumb_data": _crumbs(title, _my_visits_crumb()),
+                    "tab": "rendez_vous"})
     return render(request, "visits/booked.html", context)
 
 

@@ -219,3 +219,12 @@ def test_a_staff_account_is_not_a_relative():
     client.force_login(StaffFactory(role="parloirs", establishments=[booker.permit.detainee.establishment]))
     assert client.get(booker.sessions_url)["Location"] == "/"
     assert client.get("/mon-espace/rendez-vous/")["Location"] == "/"
+
+
+def test_a_past_visit_is_named_by_its_date_not_announced_as_booked():
+    booker = make_booker()
+    visit = visit_of(booker, session=session_at(booker.area, at(-3, 10, 30)), status=VisitStatus.ARRIVED)
+    page = text(booker.client.get(f"/mon-espace/rendez-vous/{visit.reference}/"))
+    day = _day_heading(visit.session.starts_at)
+    assert f"<h1>Rendez-vous parloir du {day} à 10 h 30</h1>" in page and "Venu" in page
+    assert "est réservé" not in page and "Ajouter à mon agenda" not in page and "Présentez-vous" not in page
