@@ -1,7 +1,5 @@
 """The parloir's Celery tasks (run eagerly here) and their beat entries."""
 
-
-
 import pytest
 from django.conf import settings
 
