@@ -30,6 +30,7 @@ def _context(visit: Visit) -> dict:
     area = session.area
     establishment = area.establishment
     rules = selectors.booking_rules(establishment)
+    deadline = selectors.cancellation_deadline(visit)
     return {
         "visit": visit,
         "detainee_name": R.detainee_name(visit.detainee),
@@ -42,9 +43,9 @@ def _context(visit: Visit) -> dict:
         "address": address_text(establishment),
         "area": area,
         "what_to_bring": rules.what_to_bring if rules is not None else "",
-        "deadline": selectors.cancellation_deadline(visit),
-        "deadline_day": R.day_text(selectors.cancellation_deadline(visit)),
-        "deadline_time": R.time_text(selectors.cancellation_deadline(visit)),
+        "deadline": deadline,
+        "deadline_day": R.day_text(deadline),
+        "deadline_time": R.time_text(deadline),
         "companions": [str(companion) for companion in visit.companions.all()],
         "online": visit.relative is not None,
         "my_visits_url": portal_base_url() + reverse("visits:my_visits"),
@@ -52,37 +53,37 @@ def _context(visit: Visit) -> dict:
     }
 
 
-def send_booking_confirmation(visit: Visit) -> bool:
-    """« Votre rendez-vous parloir est réservé », with the date, the place, when to arrive, what to bring, how
-    to cancel, and the .ics attached. False when the visit has no e-mail address."""
+def _send(visit: Visit, *, subject: str, template: str, with_ics: bool) -> bool:
     to = recipient(visit)
     if not to:
         return False
     message = EmailMessage(
-        subject=_("Votre rendez-vous parloir est réservé"),
-        body=render_to_string("visits/email/booked.txt", _context(visit)),
+        subject=subject,
+        body=render_to_string(template, _context(visit)),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
     )
-    message.attach(ics_filename(visit), visit_ics(visit), "text/calendar")
+    if with_ics:
+        message.attach(ics_filename(visit), visit_ics(visit), "text/calendar")
     message.send(fail_silently=False)
     return True
+
+
+def send_booking_confirmation(visit: Visit) -> bool:
+    """« Votre rendez-vous parloir est réservé », with the date, the place, when to arrive, what to bring, how
+    to cancel, and the .ics attached. False when the visit has no e-mail address."""
+    return _send(
+        visit, subject=_("Votre rendez-vous parloir est réservé"), template="visits/email/booked.txt", with_ics=True
+    )
 
 
 def send_cancellation(visit: Visit) -> bool:
     """« Votre rendez-vous parloir est annulé »: by the visitor (a confirmation), or by the establishment with
     its reason."""
-    to = recipient(visit)
-    if not to:
-        return False
-    message = EmailMessage(
-        subject=_("Votre rendez-vous parloir est annulé"),
-        body=render_to_string("visits/email/cancelled.txt", _context(visit)),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+    return _send(
+        visit, subject=_("Votre rendez-vous parloir est annulé"), template="visits/email/cancelled.txt",
+        with_ics=False,
     )
-    message.send(fail_silently=False)
-    return True
 
 
 def send_booking_confirmation_by_id(visit_id: int) -> bool:
