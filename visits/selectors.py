@@ -260,10 +260,13 @@ class BookableDay:
     sessions: list[BookableSession] = field(default_factory=list)
 
 
-def bookable_days(permit: VisitPermit, *, now: datetime.datetime | None = None) -> list[BookableDay]:
+def bookable_days(
+    permit: VisitPermit, *, now: datetime.datetime | None = None, include_full: bool = False
+) -> list[BookableDay]:
     """The sessions ``permit`` could book now, day by day: open, of an active area of the detainee's
-    establishment, inside the window, not closed, with a place left, on a day the detainee is not blocked,
-    under the weekly limit and at no other visit's time. Five queries whatever the number of sessions and
+    establishment, inside the window, not closed, with a place left (or, with ``include_full``, full: the
+    relative's page shows them as "Complet"), on a day the detainee is not blocked, under the weekly limit and at
+    no other visit's time. Five queries whatever the number of sessions and
     bookings (places counted by the database). None without booking rules."""
     now = now or timezone.now()
     detainee = permit.detainee
@@ -313,8 +316,8 @@ def bookable_days(permit: VisitPermit, *, now: datetime.datetime | None = None) 
 
     days: dict[datetime.date, list[BookableSession]] = defaultdict(list)
     for session in sessions:
-        places_left = session.capacity - session.held
-        if places_left <= 0:
+        places_left = max(0, session.capacity - session.held)
+        if places_left == 0 and not include_full:
             continue
         first, last = R.session_days(session.starts_at, session.ends_at)
         if any(

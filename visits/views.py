@@ -78,7 +78,8 @@ def sessions(request: HttpRequest, registration_id: int) -> HttpResponse:
         request, "visits/sessions.html",
         {"title": title, "registration": registration, "permit": permit,
          "rules": selectors.booking_rules(permit.detainee.establishment),
-         "days": selectors.bookable_days(permit), "breadcrumb_data": _crumbs(title), "tab": "accueil"},
+         "days": selectors.bookable_days(permit, include_full=True), "breadcrumb_data": _crumbs(title),
+         "tab": "accueil"},
     )
 
 

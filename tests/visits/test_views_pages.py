@@ -65,6 +65,14 @@ def test_the_places_left_count_the_visits_that_hold_a_place():
     assert "1 place restante" in page and "2 places restantes" not in page
 
 
+def test_a_full_session_is_shown_as_complet_without_the_button():
+    booker = make_booker()
+    VisitFactory.create_batch(2, session=booker.session)  # other detainees' visits take both tables
+    page = text(booker.client.get(booker.sessions_url))
+    assert "Complet" in page and "places restantes" not in page
+    assert booker.book_url(booker.session.pk) not in page
+
+
 def test_without_any_session_the_page_says_so_and_whom_to_contact():
     booker = make_booker()
     booker.session.delete()
