@@ -100,11 +100,12 @@ def _rows(plannings) -> list[dict]:
     rows = []
     for planning in plannings:
         # The visits holding a place, then those cancelled (still listed, with their reason).
-        every = [*planning.visits, *getattr(planning, "cancelled", [])]
+        every = [*planning.visits, *planning.cancelled]
         visits = [{"visit": visit, "visitors": _visitors(visit), "holds": visit.status in HOLDING_STATUSES}
                   for visit in every]
         taken = sum(1 for row in visits if row["holds"])
         rows.append({"session": planning.session, "area": planning.area, "visits": visits, "taken": taken,
+                     "people": planning.people,
                      "holding": [row for row in visits if row["holds"]],
                      "cancelled": planning.session.status == SessionStatus.CANCELLED})
     return rows

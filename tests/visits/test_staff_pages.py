@@ -63,7 +63,8 @@ def test_the_planning_shows_each_session_and_who_visits_whom(parloir):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Parloir A" in html and timezone.localtime(session.starts_at).strftime("%H:%M") in html
-    assert "2 place(s) prise(s) sur 8" in html
+    # Two visits: the booker, a companion and two minors, then one visitor alone.
+    assert "2 place(s) prise(s) sur 8, 5 personne(s) attendue(s)" in html
     assert "MARTIN Jean" in html and "123456" in html
     assert "DUBOIS Angela Claire Louise (PV-2026-000123)" in html and "DUPONT Pierre (PV-2026-000124)" in html
     assert "Arrivé" in html and "Non arrivé" in html and "Annuler le créneau" in html
