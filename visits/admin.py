@@ -206,16 +206,25 @@ class VisitAdmin(ReadOnlyAdminMixin, VisitsScopedAdmin):
     """The visits, read only: arrivals, cancellations and bookings by phone go through the planning's pages."""
 
     establishment_path = "session__area__establishment"
-    list_display = ("session", "detainee", "booker", "minors", "channel", "status")
+    list_display = ("session_display", "area", "detainee", "booker", "minors", "channel", "status")
     list_filter = ("status", "channel", ("session__area__establishment", admin.RelatedOnlyFieldListFilter))
     search_fields = ("detainee__ecrou", "detainee__family_name", "permit__number", "permit__holder_family_name")
     list_select_related = ("session__area", "detainee", "permit")
     date_hierarchy = "session__starts_at"
     inlines = [VisitCompanionInline]
-    fields = ("reference", "session", "detainee", "permit", "companions_list", "relative", "channel",
+    fields = ("reference", "session_display", "area", "detainee", "permit", "companions_list", "relative", "channel",
               "contact_email", "minors", "status", "status_reason", "booked_at", "booked_by", "cancelled_at",
               "arrival_recorded_at")
     readonly_fields = fields
+
+    @admin.display(description=_("créneau"), ordering="session__starts_at")
+    def session_display(self, obj):
+        start = localtime(obj.session.starts_at)
+        return f"{date_format(start, 'd/m/Y')} {start:%H:%M}"
+
+    @admin.display(description=_("espace de visite"), ordering="session__area__name")
+    def area(self, obj):
+        return obj.session.area.name
 
     @admin.display(description=_("visiteur"), ordering="permit__holder_family_name")
     def booker(self, obj):
