@@ -304,8 +304,7 @@ def book(request):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else (request.GET if "permit_number" in request.GET else None)
     lookup = PermitLookupForm(data)
-    permit = None
-    booking = None
+    permit = booking = refusal = None
     if may_act and lookup.is_valid():
         permit = _permit_of(establishment, lookup.cleaned_data["permit_number"])
         if permit is None:
@@ -313,8 +312,12 @@ def book(request):
                 "Aucun permis de visite de ce numéro pour une personne détenue de cet établissement."
             ))
         else:
-            booking = StaffBookingForm(request.POST if request.method == "POST" else None,
-                                       session_choices=_session_choices(permit))
+            may_book = selectors.permit_may_book(permit)
+            if may_book.allowed:
+                booking = StaffBookingForm(request.POST if request.method == "POST" else None,
+                                           session_choices=_session_choices(permit))
+            else:
+                refusal = may_book.as_error().message
     if request.method == "POST" and booking is not None and booking.is_valid():
         cleaned = booking.cleaned_data
         try:
@@ -339,5 +342,5 @@ def book(request):
             return redirect(_planning_url(establishment.pk, timezone.localtime(visit.session.starts_at).date()))
     return render(request, "visits/staff/book.html", _context(
         request, _("Réserver pour un visiteur"), establishments=establishments, establishment=establishment,
-        lookup=lookup, permit=permit, booking=booking, may_act=may_act,
+        lookup=lookup, permit=permit, booking=booking, refusal=refusal, may_act=may_act,
     ))

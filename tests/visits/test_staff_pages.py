@@ -290,3 +290,14 @@ def test_the_back_office_index_links_the_parloirs(parloir):
     assert 'href="/gestion/parloirs/"' in html and "/gestion/parloirs/reserver/" not in html
     regie = StaffFactory(role="regie", establishments=[parloir["establishment"]])
     assert 'href="/gestion/parloirs/"' not in client_for(regie).get("/gestion/").content.decode()
+
+
+def test_booking_by_phone_says_why_a_permit_cannot_book(parloir):
+    parloir["booker"].status = "suspended"
+    parloir["booker"].save()
+    response = client_for(parloir["staff"]).post(f"{PLANNING}reserver/", {
+        "permit_number": "PV-2026-000123", "session": str(parloir["session"].pk), "minors": "0", "channel": "phone",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200 and "errornote" in html and "Confirmer le rendez-vous" not in html
+    assert Visit.objects.filter(permit=parloir["booker"]).count() == 1
