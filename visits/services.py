@@ -173,16 +173,13 @@ def _check_booker(permit: VisitPermit, relative: Relative | None, now: datetime.
     """The booker's permit may book a parloir: a relative books only with a permit registered on their space and
     giving rights; the visit office books with the permit itself."""
     if relative is not None:
-        registration = (
-            RegisteredPermit.objects.select_related("permit__detainee__establishment")
-            .filter(relative=relative, permit=permit)
-            .first()
-        )
+        registration = RegisteredPermit.objects.filter(relative=relative, permit=permit).first()
         if registration is None:
             raise BookingError(
                 _("Ce permis de visite n'est pas enregistré sur votre espace : vous ne pouvez pas réserver avec."),
                 "not_registered",
             )
+        registration.permit = permit  # the permit already loaded, with its detainee and establishment
         answer = selectors.permit_may_book(registration, now=now)
     else:
         answer = selectors.permit_may_book(permit, now=now)
@@ -276,17 +273,16 @@ def book_visit(
     companion_permits = _companion_permits(
         companions, permit=permit, rules=rules, minors=minors, today=R.local_day(now)
     )
-    pk = selectors.parse_session_id(session_id)
-    if pk is None:
-        raise selectors.unknown_session()
+    # Checked once without locks (a full session is refused without waiting for its lock), then again under them.
+    pk = selectors.session_for_booking(permit, session_id, now=now).pk
     email = (contact_email or "").strip() or (relative.email if relative is not None else "")
     with transaction.atomic():
         detainee = Detainee.objects.select_for_update().get(pk=permit.detainee_id)
         session = VisitSession.objects.select_for_update(of=("self",)).select_related("area").filter(pk=pk).first()
         if session is None:
             raise selectors.unknown_session()
-        selectors.check_session(session, detainee=detainee, rules=rules, now=now)
         selectors.check_places(session, selectors.held_places(session.pk))
+        selectors.check_session(session, detainee=detainee, rules=rules, now=now)
         selectors.check_detainee(session, detainee=detainee, rules=rules)
         online = relative is not None
         visit = _audited(
