@@ -21,6 +21,8 @@ admin.site.index_title = "Back office des établissements"
 urlpatterns = [
     # The régie's reconciliation pages, inside the back office (before the admin's catch-all).
     path("gestion/rapprochement/", include("reconciliation.urls")),
+    # The visit office's pages (day's planning, printable list, arrivals, cancellations, bookings by phone).
+    path("gestion/parloirs/", include("visits.staff_urls")),
     # The staff's second factor (accounts.second_factor_views), open behind its own gate.
     path("gestion/second-facteur/", include("accounts.second_factor_urls")),
     path("gestion/second-facteur/cles-d-acces/api/", include(second_factor_urls.passkey_patterns)),
