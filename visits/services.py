@@ -62,6 +62,14 @@ def _forbidden() -> BookingError:
     return BookingError(_("Vous n'avez pas accès à cet établissement."), "forbidden")
 
 
+def _require_staff(actor: User | None, establishment_id: int, permission: str) -> None:
+    """A staff action needs both the establishment (scoping) and the role's right (``accounts.roles``): the visit
+    office acts; the greffe, national and auditors read, whatever page or command calls the service."""
+    require_establishment(actor, establishment_id, _forbidden())
+    if not actor.has_perm(permission):
+        raise BookingError(_("Votre rôle ne permet pas cette action sur les parloirs."), "forbidden")
+
+
 def _clean_reason(reason: str) -> str:
     text = " ".join((reason or "").split())
     if not text:
@@ -263,7 +271,7 @@ def book_visit(
     permit = VisitPermit.objects.select_related("detainee__establishment").get(pk=permit.pk)
     establishment = permit.detainee.establishment
     if relative is None:
-        require_establishment(actor, establishment.pk, _forbidden())
+        _require_staff(actor, establishment.pk, "visits.add_visit")
         if channel == BookingChannel.ONLINE:
             channel = BookingChannel.PHONE
     else:
@@ -348,7 +356,7 @@ def cancel_visit_by_staff(*, visit: Visit, actor: User, reason: str) -> Visit:
     reason = _clean_reason(reason)
     with transaction.atomic():
         locked = _locked_visit(visit)
-        require_establishment(actor, locked.session.area.establishment_id, _forbidden())
+        _require_staff(actor, locked.session.area.establishment_id, "visits.change_visit")
         if locked.status != VisitStatus.BOOKED:
             raise BookingError(_("Ce rendez-vous n'est plus réservé : il ne peut pas être annulé."), "not_booked")
         _cancel_by_establishment(
@@ -376,7 +384,7 @@ def cancel_session(*, session: VisitSession, actor: User, reason: str) -> int:
     reason = _clean_reason(reason)
     with transaction.atomic():
         locked = VisitSession.objects.select_for_update(of=("self",)).select_related("area").get(pk=session.pk)
-        require_establishment(actor, locked.area.establishment_id, _forbidden())
+        _require_staff(actor, locked.area.establishment_id, "visits.change_visit")
         if locked.status == SessionStatus.CANCELLED:
             raise BookingError(_("Ce créneau est déjà annulé."), "session_cancelled")
         count = _cancel_locked_session(
@@ -401,7 +409,7 @@ def create_closure(
     are cancelled with the reason, and their visitors e-mailed. ``closure.cancelled_visits`` says how many."""
     reason = _clean_reason(reason)
     _check_dates(start_date, end_date)
-    require_establishment(actor, establishment.pk, _forbidden())
+    _require_staff(actor, establishment.pk, "visits.add_closure")
     if area is not None and area.establishment_id != establishment.pk:
         raise BookingError(_("Cet espace de visite n'appartient pas à cet établissement."), "area")
     now = timezone.now()
@@ -434,7 +442,7 @@ def block_detainee(
     establishment: relatives read only the dates). ``block.cancelled_visits`` says how many."""
     reason = _clean_reason(reason)
     _check_dates(start_date, end_date)
-    require_establishment(actor, detainee.establishment_id, _forbidden())
+    _require_staff(actor, detainee.establishment_id, "visits.add_detaineevisitblock")
     now = timezone.now()
     with transaction.atomic():
         locked = Detainee.objects.select_for_update().get(pk=detainee.pk)
@@ -471,7 +479,7 @@ def record_arrival(*, visit: Visit, actor: User, arrived: bool, now: datetime.da
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked_visit(visit)
-        require_establishment(actor, locked.session.area.establishment_id, _forbidden())
+        _require_staff(actor, locked.session.area.establishment_id, "visits.change_visit")
         if locked.status not in ARRIVAL_STATUSES or locked.session.status != SessionStatus.OPEN:
             raise BookingError(_("Ce rendez-vous a été annulé : son arrivée ne se pointe pas."), "cancelled")
         if R.local_day(locked.session.starts_at) > R.local_day(now):

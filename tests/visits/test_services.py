@@ -520,3 +520,31 @@ def test_sessions_keep_their_local_time_across_the_clock_change(place, reg):
     target = session(place.area, day=datetime.date(2026, 3, 30))
     assert target.starts_at.astimezone(datetime.UTC).hour == 7
     assert book(reg, target, now=now).pk
+
+
+# -- the role's right, whatever calls the service ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ["greffe", "national", "auditeur", "regie"])
+def test_only_the_visit_office_acts_on_visits_whatever_page_calls(place, reg, role):
+    """The greffe, national, auditors (and the régie) of the establishment read the parloir; a service called for
+    them from any page or command refuses, and nothing changes."""
+    reader = StaffFactory(role=role, establishments=[place.establishment])
+    target = session(place.area)
+    visit = VisitFactory(session=target, detainee=reg.permit.detainee, permit=reg.permit)
+    refused("forbidden", services.book_visit, session_id=target.pk, permit=reg.permit, relative=None,
+            companions=[], minors=0, actor=reader, channel=BookingChannel.PHONE)
+    attempts = [
+        lambda: services.cancel_visit_by_staff(visit=visit, actor=reader, reason="Incident"),
+        lambda: services.cancel_session(session=target, actor=reader, reason="Incident"),
+        lambda: services.record_arrival(visit=visit, actor=reader, arrived=True),
+        lambda: services.block_detainee(detainee=visit.detainee, start_date=day_in(1), end_date=day_in(9),
+                                        reason="Extraction", actor=reader),
+    ]
+    for attempt in attempts:
+        with pytest.raises(BookingError) as caught:
+            attempt()
+        assert caught.value.code == "forbidden"
+    visit.refresh_from_db()
+    target.refresh_from_db()
+    assert visit.status == VisitStatus.BOOKED and target.status == SessionStatus.OPEN
+    assert not visit.detainee.visit_blocks.exists()

@@ -193,10 +193,13 @@ def test_the_print_page_is_an_a4_list_without_navigation(parloir):
     page = client_for(parloir["staff"]).get(f"{PLANNING}imprimer/", {"jour": _day(session)})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "visits/print.css" in html and "<nav" not in html and "Arrivée" in html
+    assert "visits/print.css" in html and "Arrivée" in html
     assert "MARTIN Jean" in html and "DUPONT Pierre (PV-2026-000124)" in html
+    # On screen: the print button and the way back; on paper, only the list.
+    assert "Imprimer la liste (A4)" in html and "Retour au planning" in html
+    assert html.count("<nav") == 1 and '<nav class="screen-only"' in html
     css = open("static/visits/print.css", encoding="utf-8").read()
-    assert "size: A4" in css
+    assert "size: A4" in css and "@media print { .screen-only { display: none; } }" in css
 
 
 def test_the_csv_lists_the_visits_with_formulas_neutralised(parloir):
