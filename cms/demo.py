@@ -362,8 +362,8 @@ def load_cms_demo(report) -> HomePage:
     root = _wagtail_roots()
     home = _child(root, HomePage, "accueil", report, title="Accueil",
                   search_description="Le portail des services de l'administration pénitentiaire pour les proches "
-                                     "des personnes détenues : alimenter le pécule par virement, prendre un rendez-vous "
-                                     "parloir, guides, contact.",
+                                     "des personnes détenues : alimenter le pécule par virement, prendre un "
+                                     "rendez-vous parloir, guides, contact.",
                   intro="<p>Alimentez le pécule d'une personne détenue par virement depuis votre banque, en toute "
                         "sécurité, prenez vos rendez-vous parloir en ligne, et retrouvez les guides, les tutoriels "
                         "vidéo et les réponses à vos questions.</p>")
