@@ -417,6 +417,8 @@ CELERY_BEAT_SCHEDULE["transfers-expire"] = {"task": "transfers.expire_stale_tran
 # (and their companions) deleted VISITS_RETENTION_DAYS after their day, every night (written in the
 # "Données personnelles" page).
 VISITS_RETENTION_DAYS = env.int("VISITS_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["visits-open-sessions"] = {"task": "visits.open_sessions", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["visits-purge-past"] = {"task": "visits.purge_past_visits", "schedule": 86400.0}
 # Reconciliation: camt.053 files dropped in the inbox folder are imported and matched.
 CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
     "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,
