@@ -24,6 +24,7 @@ from establishments.models import Bank, Establishment
 from permits.constants import DetaineeStatus, LegalStatus, PermitKind, PermitStatus
 from permits.models import Detainee, VisitPermit
 from visits.constants import AreaKind, Weekday
+from visits import services as visit_services
 from visits.models import BookingRules, SessionTemplate, VisitingArea
 
 DEMO_PASSWORD = "demo-portail"
@@ -194,7 +195,8 @@ def load_demo() -> DemoReport:
 
 
 def _load_visits(establishment: Establishment, report: DemoReport) -> None:
-    """CPDEMO's booking rules, areas and weekly sessions (DESIGN.md)."""
+    """CPDEMO's booking rules, areas and weekly sessions (DESIGN.md), and its sessions opened for the booking
+    window (as the hourly job does; the sessions are not counted in the report: their number follows the day)."""
     _upsert(BookingRules, {"establishment": establishment}, DEMO_BOOKING_RULES, report,
             f"règles de réservation {establishment.code}")
     for name, kind, capacity, location, (weekdays, starts, minutes, places) in DEMO_AREAS:
@@ -207,6 +209,7 @@ def _load_visits(establishment: Establishment, report: DemoReport) -> None:
                         {"duration_minutes": minutes, "capacity": places, "valid_from": DEMO_VISITS_FROM,
                          "valid_until": None},
                         report, f"créneau hebdomadaire « {name} » {Weekday(weekday).label.lower()} {start:%H:%M}")
+    visit_services.open_sessions(establishment=establishment)
 
 
 def _load_staff(username: str, role: str, establishment, back_office: bool, report: DemoReport) -> None:
