@@ -23,8 +23,8 @@ from establishments.constants import Disp, EstablishmentKind
 from establishments.models import Bank, Establishment
 from permits.constants import DetaineeStatus, LegalStatus, PermitKind, PermitStatus
 from permits.models import Detainee, VisitPermit
-from visits.constants import AreaKind, Weekday
 from visits import services as visit_services
+from visits.constants import AreaKind, Weekday
 from visits.models import BookingRules, SessionTemplate, VisitingArea
 
 DEMO_PASSWORD = "demo-portail"
