@@ -1,7 +1,8 @@
 """The demo site (called by sandbox.demo.load_demo): the home page, the guide « L'alimentation du
 pécule » with every step of the flyer (1a to 3g, same text, same buttons, the "i" notes and the caps
-warning), the video tutorials, the FAQ, the CPDEMO establishment page, the contact page and the legal
-pages; the menus link them.
+warning), the guide « La prise de rendez-vous parloir se simplifie » written the same way with the
+parloir's screens and buttons, the video tutorials, the FAQ, the CPDEMO establishment page, the contact
+page and the legal pages; the menus link them.
 
 Idempotent: a page (or file) that exists is left as the editors made it; a missing one is created
 and published."""
@@ -54,7 +55,17 @@ ILLUSTRATIONS = {
     "amount": ("Illustration — montant du virement",
                ["Alimenter le pécule", "Montant du virement (en euros) : 50,00 €"],
                "Réaliser le virement"),
+    "sessions": ("Illustration — choix d'un créneau de parloir",
+                 ["Mardi 9 h 00 – 9 h 45 · Parloir", "5 places restantes"],
+                 "Choisir ce créneau"),
 }
+
+PARLOIR_GUIDE_SLUG = "prise-de-rendez-vous-parloir"
+PARLOIR_GUIDE_TITLE = "La prise de rendez-vous parloir se simplifie"
+PARLOIR_SERVICE = "Prendre un rendez-vous parloir"
+PARLOIR_LINK_LABEL = f"Lire le guide « {PARLOIR_GUIDE_TITLE} »"
+# The home page's parloir service as first published, before the booking existed: it led to Mon espace.
+OLD_PARLOIR_SERVICE_URL = "/mon-espace/"
 
 
 def p(text: str) -> dict:
@@ -93,33 +104,130 @@ def image(picture, alt: str) -> dict:
     return {"type": "image", "value": {"image": picture.pk, "alt": alt, "caption": ""}}
 
 
+def access_step(home: Page, pictures: dict) -> dict:
+    """Step 1 of both guides: reach the personal space with FranceConnect (the flyer's words)."""
+    return step("Accéder à votre espace personnel", [
+        sub(
+            "Ouvrir le site du portail",
+            p("Connectez-vous sur le site du portail :"),
+            p(f"<b>{PORTAL_ADDRESS}</b>"),
+            p("OU"),
+            p("Scannez avec votre téléphone portable ou votre tablette le QR code ci-dessous :"),
+            {"type": "qr_code", "value": {"page": home.pk, "url": "",
+                                          "caption": "QR code menant à la page d'accueil du portail des proches"}},
+        ),
+        sub(
+            "Se connecter avec FranceConnect",
+            p("Vous arrivez sur la page d'accueil du portail des services de l'administration pénitentiaire :"),
+            image(pictures["home"], "La page d'accueil du portail et son bouton « S’identifier avec "
+                                    "FranceConnect »."),
+            p("Cliquez sur le bouton d'authentification FranceConnect."),
+            button("S’identifier avec FranceConnect"),
+        ),
+        sub(
+            "Choisir un partenaire de FranceConnect",
+            p("Sélectionnez l'un des partenaires de « FranceConnect » et entrez vos identifiants de connexion "
+              "pour l'un d'entre eux."),
+        ),
+    ])
+
+
+def parloir_guide_body(*, home: Page, pecule_guide: Page, tutorials: Page, pictures: dict) -> list[dict]:
+    """« La prise de rendez-vous parloir se simplifie », step by step, with the site's screens and buttons."""
+    register = page_link(pecule_guide, "guide « L'alimentation du pécule » (étape 2)")
+    return [
+        access_step(home, pictures),
+        step(
+            "Réserver un parloir",
+            [
+                sub(
+                    "Choisir « Prendre un rendez-vous parloir » sur le permis de visite",
+                    p("Depuis l'onglet « Accueil », vous visualisez le permis de visite enregistré sur votre espace. "
+                      "Deux services sont accessibles, prendre un rendez-vous parloir ou faire un virement sur le "
+                      "pécule de la personne détenue."),
+                    p("Cliquez sur « Prendre un rendez-vous parloir » pour effectuer cette action."),
+                    button("Prendre un rendez-vous parloir"),
+                    info("Pas encore de permis de visite sur votre espace ? Cliquez sur « Ajouter un permis de "
+                         f"visite » et suivez le {register} ou les {page_link(tutorials, 'tutoriels vidéo')}."),
+                ),
+                sub(
+                    "Choisir un créneau",
+                    p("Les créneaux ouverts à la réservation s'affichent jour par jour, pour les semaines à venir, "
+                      "avec l'espace de visite (parloir, salon familial, unité de vie familiale) et le nombre de "
+                      "places restantes."),
+                    image(pictures["sessions"], "La liste des créneaux : le jour, l'heure, l'espace, les places "
+                                                "restantes et le bouton « Choisir ce créneau »."),
+                    p("Cliquez sur « Choisir ce créneau » à côté de l'heure qui vous convient."),
+                    button("Choisir ce créneau"),
+                    info("L'établissement fixe le délai de réservation (par exemple au plus tard 24 heures avant, "
+                         "et jusqu'à 4 semaines à l'avance) et le nombre de parloirs par semaine de la personne "
+                         "détenue. Un créneau complet ou fermé n'est pas proposé."),
+                ),
+                sub(
+                    "Indiquer qui vient",
+                    p("Vous venez, et d'autres personnes peuvent vous accompagner :"),
+                    p("– un autre adulte titulaire d'un permis de visite valide pour la même personne détenue : "
+                      "indiquez le numéro de son permis, son nom et ses prénoms, tels qu'ils figurent sur le "
+                      "permis ;"),
+                    p("– des enfants mineurs : indiquez leur nombre."),
+                    warning("Le nombre d'adultes et d'enfants par visite est limité par l'établissement "
+                            "pénitentiaire."),
+                ),
+                sub(
+                    "Confirmer le rendez-vous",
+                    p("Vérifiez le jour, l'heure, le lieu et les visiteurs, puis cliquez sur « Confirmer le "
+                      "rendez-vous »."),
+                    button("Confirmer le rendez-vous"),
+                    p("Un message de confirmation apparaît alors sur le portail :"),
+                    screen("Votre rendez-vous parloir est réservé", "success"),
+                    p("Il indique la date, le lieu, l'heure à laquelle vous présenter et ce qu'il faut apporter. "
+                      "Vous recevez les mêmes informations par courriel, avec un fichier à ajouter à votre agenda."),
+                ),
+            ],
+            intro=[
+                p("Pour prendre un rendez-vous parloir, vous devez au préalable avoir enregistré sur votre espace "
+                  "personnel le permis de visite de la personne détenue concernée."),
+                p("Ce permis de visite doit vous être attribué nominativement."),
+            ],
+        ),
+        step("Consulter ou annuler un rendez-vous", [
+            sub(
+                "Retrouver vos rendez-vous",
+                p("L'onglet « Mes rendez-vous » de votre espace, à côté de « Accueil » et « Pécule », liste vos "
+                  "rendez-vous à venir et passés."),
+                screen("Mes rendez-vous"),
+            ),
+            sub(
+                "Annuler un rendez-vous",
+                p("Cliquez sur « Annuler le rendez-vous » puis confirmez l'annulation. Un courriel vous le "
+                  "confirme et la place est rendue à d'autres familles."),
+                button("Annuler le rendez-vous"),
+                warning("L'annulation en ligne est possible jusqu'au délai fixé par l'établissement (par exemple "
+                        "24 heures avant la visite) ; ensuite, prévenez le bureau des parloirs de l'établissement."),
+                info("Si l'établissement doit annuler un parloir (incident, fermeture exceptionnelle), vous êtes "
+                     "prévenu par courriel et le rendez-vous apparaît comme annulé dans « Mes rendez-vous »."),
+            ),
+        ]),
+        step("Le jour de la visite", [
+            sub(
+                "Vous présenter à l'heure",
+                p("Présentez-vous au lieu indiqué (par exemple l'accueil des familles) à l'heure d'arrivée "
+                  "indiquée sur la confirmation, avant le début du parloir."),
+            ),
+            sub(
+                "Apporter ce qui est demandé",
+                p("Apportez votre pièce d'identité en cours de validité et votre permis de visite, ainsi que ce "
+                  "que l'établissement demande (indiqué sur la confirmation et dans le courriel)."),
+                info("Chaque visiteur adulte présente sa propre pièce d'identité."),
+            ),
+        ]),
+    ]
+
+
 def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
     """The flyer « L'alimentation du pécule », step by step, in its own words."""
     return [
-        step("Accéder à votre espace personnel", [
-            sub(
-                "Ouvrir le site du portail",
-                p("Connectez-vous sur le site du portail :"),
-                p(f"<b>{PORTAL_ADDRESS}</b>"),
-                p("OU"),
-                p("Scannez avec votre téléphone portable ou votre tablette le QR code ci-dessous :"),
-                {"type": "qr_code", "value": {"page": home.pk, "url": "",
-                                              "caption": "QR code menant à la page d'accueil du portail des proches"}},
-            ),
-            sub(
-                "Se connecter avec FranceConnect",
-                p("Vous arrivez sur la page d'accueil du portail des services de l'administration pénitentiaire :"),
-                image(pictures["home"], "La page d'accueil du portail et son bouton « S’identifier avec "
-                                        "FranceConnect »."),
-                p("Cliquez sur le bouton d'authentification FranceConnect."),
-                button("S’identifier avec FranceConnect"),
-            ),
-            sub(
-                "Choisir un partenaire de FranceConnect",
-                p("Sélectionnez l'un des partenaires de « FranceConnect » et entrez vos identifiants de connexion "
-                  "pour l'un d'entre eux."),
-            ),
-        ]),
+        access_step(home, pictures),
         step(
             "Enregistrer un permis de visite sur votre espace",
             [
@@ -201,6 +309,26 @@ def guide_body(*, home: Page, tutorials: Page, pictures: dict) -> list[dict]:
     ]
 
 
+def faq_themes(parloir_guide: Page) -> list[dict]:
+    """The FAQ's themes; the parloir's answers link its guide."""
+    parloir = {"type": "theme", "value": {"title": "Rendez-vous parloir", "questions": [
+        {"question": "Comment prendre un rendez-vous parloir ?",
+         "answer": "<p>Depuis l'onglet « Accueil » de votre espace, cliquez sur « Prendre un rendez-vous parloir » "
+                   "sur le permis de visite, choisissez un créneau, indiquez qui vient puis cliquez sur « Confirmer "
+                   f"le rendez-vous ». Le guide {page_link(parloir_guide, PARLOIR_GUIDE_TITLE)} montre chaque "
+                   "étape.</p>"},
+        {"question": "Jusqu'à quand puis-je annuler un rendez-vous parloir ?",
+         "answer": "<p>Jusqu'au délai fixé par l'établissement (par exemple 24 heures avant la visite), depuis "
+                   "l'onglet « Mes rendez-vous », avec « Annuler le rendez-vous ». Ensuite, prévenez le bureau des "
+                   "parloirs de l'établissement.</p>"},
+        {"question": "Combien de parloirs par semaine une personne détenue peut-elle avoir ?",
+         "answer": "<p>Au moins trois par semaine pour une personne prévenue et au moins un pour une personne "
+                   "condamnée (code pénitentiaire) ; chaque établissement fixe son nombre, au moins égal. Les "
+                   "créneaux proposés en tiennent compte.</p>"},
+    ]}}
+    return [FAQ_THEMES[0], parloir, *FAQ_THEMES[1:]]
+
+
 FAQ_THEMES = [
     {"type": "theme", "value": {"title": "Virements sur le pécule", "questions": [
         {"question": "Qui peut alimenter le pécule d'une personne détenue ?",
@@ -234,9 +362,11 @@ def load_cms_demo(report) -> HomePage:
     root = _wagtail_roots()
     home = _child(root, HomePage, "accueil", report, title="Accueil",
                   search_description="Le portail des services de l'administration pénitentiaire pour les proches "
-                                     "des personnes détenues : alimenter le pécule par virement, guides, contact.",
+                                     "des personnes détenues : alimenter le pécule par virement, prendre un "
+                                     "rendez-vous parloir, guides, contact.",
                   intro="<p>Alimentez le pécule d'une personne détenue par virement depuis votre banque, en toute "
-                        "sécurité, et retrouvez les guides, les tutoriels vidéo et les réponses à vos questions.</p>")
+                        "sécurité, prenez vos rendez-vous parloir en ligne, et retrouvez les guides, les tutoriels "
+                        "vidéo et les réponses à vos questions.</p>")
     _make_site_root(home)
     tutorials = _child(home, ContentPage, "tutoriels", report, title="Tutoriels vidéo", show_in_menus=True,
                        search_description="Les tutoriels vidéo du portail, sous-titrés et transcrits.",
@@ -260,10 +390,30 @@ def load_cms_demo(report) -> HomePage:
     if f"page « {guide.title} »" in report.created:  # the guide comes first in the menu
         guide.move(home, pos="first-child")
         guide = GuidePage.objects.get(pk=guide.pk)
+    parloir_guide = _child(
+        home, GuidePage, PARLOIR_GUIDE_SLUG, report, title=PARLOIR_GUIDE_TITLE, show_in_menus=True,
+        search_description="Le guide pas à pas : accéder à votre espace, choisir un créneau de parloir, indiquer qui "
+                           "vient, confirmer, retrouver ou annuler un rendez-vous.",
+        intro="<p><b>La prise de rendez-vous parloir se simplifie sur le portail de l'administration "
+              "pénitentiaire !</b></p><p>Réservez un parloir avec votre proche pour lequel vous disposez d'un "
+              "permis de visite actif sur votre espace personnel : choisissez le créneau, indiquez qui vient, "
+              "et retrouvez vos rendez-vous dans « Mes rendez-vous ».</p>",
+        body=parloir_guide_body(home=home, pecule_guide=guide, tutorials=tutorials, pictures=pictures),
+        footer=(
+            "<p>Si vous rencontrez des problèmes sur le portail :</p>"
+            f"<p>Contactez le support depuis le bouton « {page_link(contact, 'Contact')} » dans le menu du "
+            f"site {PORTAL_ADDRESS}.</p>"
+            "<p>Ce service s'ajoute à la prise de rendez-vous par téléphone ou à l'accueil de l'établissement, "
+            "qui reste possible.</p>"
+        ))
+    if f"page « {parloir_guide.title} »" in report.created:  # beside the other guide in the menu
+        parloir_guide.move(guide, pos="right")
+        parloir_guide = GuidePage.objects.get(pk=parloir_guide.pk)
     _tutorial_pages(tutorials, report)
     _child(home, FAQPage, "questions-frequentes", report, title="Questions fréquentes", show_in_menus=True,
-           search_description="Les réponses aux questions des proches : virements, permis de visite, connexion.",
-           themes=FAQ_THEMES)
+           search_description="Les réponses aux questions des proches : virements, parloirs, permis de visite, "
+                              "connexion.",
+           themes=faq_themes(parloir_guide))
     establishments = _child(home, ContentPage, "etablissements", report, title="Établissements", show_in_menus=True,
                             search_description="Adresse, accès, visites et plafonds des virements de chaque "
                                                "établissement.")
@@ -272,19 +422,26 @@ def load_cms_demo(report) -> HomePage:
            title=cpdemo.name, establishment=cpdemo,
            search_description=f"{cpdemo.name} : adresse, accès, visites et plafonds des virements.",
            access="<p>Bus 42, arrêt « Démonstration ». Parking visiteurs devant l'entrée principale.</p>",
-           visiting_information="<p>Les parloirs ont lieu du mardi au samedi. Présentez-vous 30 minutes avant "
-                                "l'heure du rendez-vous avec votre permis de visite et une pièce d'identité.</p>")
+           visiting_information="<p>Les parloirs ont lieu du mardi au samedi, à 9 h 00, 10 h 30, 14 h 00 et "
+                                "15 h 30. Réservez-les depuis votre espace personnel (« Prendre un rendez-vous "
+                                "parloir » sur le permis de visite) au plus tard 24 heures avant. Présentez-vous "
+                                "30 minutes avant l'heure du rendez-vous à l'accueil des familles, porte B, avec "
+                                "votre permis de visite et une pièce d'identité.</p>")
     _child(home, ContentPage, "mentions-legales", report, title="Mentions légales", show_in_footer=True,
            search_description="Éditeur, directeur de la publication et hébergement du portail.",
            body=[p("Éditeur : ministère de la Justice, direction de l'administration pénitentiaire, 13 place "
                    "Vendôme, 75001 Paris."),
                  p("Directeur de la publication : le directeur de l'administration pénitentiaire.")])
-    _child(home, ContentPage, "donnees-personnelles", report, title="Données personnelles", show_in_footer=True,
-           search_description="Les données que le portail traite, pourquoi, combien de temps, et vos droits.",
-           body=[p("Le portail traite votre identité FranceConnect, les permis de visite que vous enregistrez et "
-                   "vos virements, pour vous permettre d'alimenter le pécule d'une personne détenue."),
-                 p("Vous pouvez exercer vos droits d'accès et de rectification en écrivant au support depuis la "
-                   "page Contact.")])
+    personal_data = _child(
+        home, ContentPage, "donnees-personnelles", report, title="Données personnelles", show_in_footer=True,
+        search_description="Les données que le portail traite, pourquoi, combien de temps, et vos droits.",
+        body=[p("Le portail traite votre identité FranceConnect, les permis de visite que vous enregistrez, vos "
+                "virements et vos rendez-vous parloir, pour vous permettre d'alimenter le pécule d'une personne "
+                "détenue et de lui rendre visite."),
+              *PARLOIR_DATA_BLOCKS,
+              p("Vous pouvez exercer vos droits d'accès et de rectification en écrivant au support depuis la "
+                "page Contact.")])
+    _add_parloir_data(personal_data)
     news = _child(home, ContentPage, "actualites", report, title="Actualités",
                   search_description="Les nouveautés du portail des proches.")
     _child(news, NewsPage, "alimentation-du-pecule-nouveau-service", report,
@@ -293,7 +450,7 @@ def load_cms_demo(report) -> HomePage:
            intro="Réalisez un virement afin d'alimenter le pécule de votre proche pour lequel vous disposez d'un "
                  "permis de visite actif sur votre espace personnel.",
            body=[p(f"Suivez le guide pas à pas : {page_link(guide, 'L’alimentation du pécule')}.")])
-    _set_services(home, guide)
+    _set_services(home, guide, parloir_guide)
     return home
 
 
@@ -370,16 +527,60 @@ def _contact(home: HomePage, report) -> ContactPage:
     return page
 
 
-def _set_services(home: HomePage, guide: GuidePage) -> None:
+# The "Données personnelles" page's section on the parloir; the retention is written from the setting by its block.
+PARLOIR_DATA_BLOCKS = [
+    {"type": "heading", "value": {"text": "Rendez-vous parloir", "level": "h2"}},
+    p("Pour chaque rendez-vous parloir, le portail conserve le créneau réservé (date, heure, espace de visite), "
+      "la personne détenue visitée, le nom et le numéro de permis de visite de chaque visiteur adulte, le nombre "
+      "d'enfants mineurs, l'adresse électronique à laquelle écrire, et ce qu'il advient du rendez-vous "
+      "(annulation et son motif, arrivée)."),
+    p("Ces données servent à organiser les visites : vérifier les permis de visite, respecter les places de "
+      "chaque créneau et le nombre de parloirs de la personne détenue, préparer la liste du jour, vous prévenir "
+      "d'une annulation. Seuls les agents du bureau des parloirs et du greffe de l'établissement concerné les "
+      "consultent."),
+    {"type": "visits_retention", "value": None},
+]
+
+
+def _add_parloir_data(page: ContentPage) -> None:
+    """A "Données personnelles" page published before the parloir existed gets its section on the parloir, once
+    (a page that already has the retention block is left as the team set it)."""
+    if any(block.block_type == "visits_retention" for block in page.body):
+        return
+    raw = list(page.body.raw_data)
+    position = len(raw) - 1 if raw else 0  # before the last paragraph (the rights)
+    raw[position:position] = PARLOIR_DATA_BLOCKS
+    page.body = raw
+    page.save_revision().publish()
+
+
+def _parloir_service(parloir_guide: GuidePage) -> dict:
+    """The home page's parloir service, as the pécule's: the guide for a visitor; a logged-in relative goes to the
+    « Accueil » tab of their space, where each permit card has « Prendre un rendez-vous parloir »."""
+    return {"title": PARLOIR_SERVICE, "page": parloir_guide.pk, "url": "",
+            "text": "Réservez un parloir avec la personne détenue dont vous détenez un permis de visite, depuis "
+                    "votre espace : choisissez le créneau, indiquez qui vient, retrouvez vos rendez-vous.",
+            "link_label": PARLOIR_LINK_LABEL, "relative_destination": "accueil"}
+
+
+def _set_services(home: HomePage, guide: GuidePage, parloir_guide: GuidePage) -> None:
     if home.services.raw_data:
         # A home page set up before a service could lead a logged-in relative to their space:
-        # "Faire un virement" now leads them to the "Pécule" tab (the rest is left as the team set it).
+        # "Faire un virement" now leads them to the "Pécule" tab; the parloir's service, which led everyone
+        # to Mon espace before the booking existed, now leads to its guide as the pécule's does (the rest is
+        # left as the team set it).
         raw = list(home.services.raw_data)
-        missing = [item for item in raw if item["value"].get("title") == "Faire un virement"
-                   and "relative_destination" not in item["value"]]
-        if missing:
-            for item in missing:
-                item["value"]["relative_destination"] = "pecule"
+        changed = False
+        for item in raw:
+            value = item["value"]
+            if value.get("title") == "Faire un virement" and "relative_destination" not in value:
+                value["relative_destination"] = "pecule"
+                changed = True
+            if (value.get("title") == PARLOIR_SERVICE and not value.get("page")
+                    and value.get("url") == OLD_PARLOIR_SERVICE_URL):
+                value.update(_parloir_service(parloir_guide))
+                changed = True
+        if changed:
             home.services = raw
             home.save_revision().publish()
         return
@@ -389,10 +590,7 @@ def _set_services(home: HomePage, guide: GuidePage) -> None:
             "text": "Alimentez le pécule de la personne détenue dont vous détenez un permis de visite, depuis "
                     "votre banque.",
             "link_label": "Lire le guide « L'alimentation du pécule »", "relative_destination": "pecule"}},
-        {"type": "service", "value": {
-            "title": "Prendre un rendez-vous parloir", "page": None, "url": "/mon-espace/",
-            "text": "Réservez un parloir avec la personne détenue depuis votre espace personnel.",
-            "link_label": "Accéder à mon espace"}},
+        {"type": "service", "value": _parloir_service(parloir_guide)},
     ]
     home.save_revision().publish()
 

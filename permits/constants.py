@@ -51,6 +51,7 @@ GENESIS_PERMIT_STATUS = {
     "expire": PermitStatus.EXPIRED,
 }
 GENESIS_YES_NO = {"oui": True, "non": False}
+GENESIS_LEGAL_STATUS = {"prevenu": LegalStatus.PREVENU, "condamne": LegalStatus.CONDAMNE}
 
 # An import file larger than this is refused before it is read.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024

@@ -55,7 +55,7 @@ class GenesisImportForm(ImportForm):
         resource = self.import_resources[int(cleaned.get("resource") or 0)]
         try:
             dataset = self.import_formats[int(index)]().create_dataset(content)
-            check_dataset(dataset, resource.columns.names)
+            check_dataset(dataset, resource.columns)
         except GenesisFileError as exc:
             self.add_error("import_file", str(exc))
         return cleaned

@@ -97,7 +97,7 @@ def import_genesis_file(
     resource_class = resource_for(kind)
     try:
         dataset = read_dataset(content, file_name)
-        check_dataset(dataset, resource_class.columns.names)
+        check_dataset(dataset, resource_class.columns)
     except GenesisFileError as exc:
         report.errors.append(str(exc))
         return report

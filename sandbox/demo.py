@@ -1,6 +1,7 @@
-"""The demo data of DESIGN.md, exactly: one establishment, one detainee, two permits, the demo bank
-and the demo staff accounts, each with the documented demo TOTP secret as its second factor. Loading
-twice changes nothing."""
+"""The demo data of DESIGN.md, exactly: one establishment, one detainee, two permits, the demo bank,
+the demo staff accounts, each with the documented demo TOTP secret as its second factor, and CPDEMO's
+parloir (booking rules, a parloir, a salon familial and a UVF with their weekly sessions, opened for the
+booking window). Loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ from accounts.models import User
 from cms.demo import load_cms_demo
 from establishments.constants import Disp, EstablishmentKind
 from establishments.models import Bank, Establishment
-from permits.constants import DetaineeStatus, PermitKind, PermitStatus
+from permits.constants import DetaineeStatus, LegalStatus, PermitKind, PermitStatus
 from permits.models import Detainee, VisitPermit
+from visits import services as visit_services
+from visits.constants import AreaKind, Weekday
+from visits.models import BookingRules, SessionTemplate, VisitingArea
 
 DEMO_PASSWORD = "demo-portail"
 # The demo staff accounts' second factor (README): this TOTP secret (base32, for an authenticator app, or
@@ -35,6 +39,36 @@ DEMO_STAFF = (
     ("national", Role.NATIONAL, False, True),
     ("auditeur", Role.AUDITEUR, False, True),
     ("communication", Role.COMMUNICATION, False, False),
+    ("parloirs", Role.PARLOIRS, True, True),
+)
+
+# CPDEMO's parloir (DESIGN.md): its booking rules, then each area with its weekly sessions, all valid from the
+# same fixed day (in the past, so that the demo is the same whenever it is loaded).
+DEMO_VISITS_FROM = datetime.date(2026, 1, 1)
+DEMO_BOOKING_RULES = {
+    "minimum_notice_hours": 24,
+    "booking_horizon_days": 28,
+    "cancellation_notice_hours": 24,
+    "max_visits_per_week_prevenu": 3,
+    "max_visits_per_week_condamne": 2,
+    "max_adults_per_visit": 3,
+    "max_minors_per_visit": 3,
+    "arrival_minutes_before": 30,
+    "what_to_bring": "Votre pièce d'identité en cours de validité et votre permis de visite (ou sa référence). "
+                     "Le linge se dépose dans un sac transparent à votre nom et à celui de la personne détenue. "
+                     "Les téléphones portables et les objets métalliques restent dans les casiers de l'accueil "
+                     "des familles.",
+}
+TUESDAY_TO_SATURDAY = (Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY, Weekday.SATURDAY)
+DEMO_AREAS = (
+    # name, kind, capacity, location, weekly sessions: (weekdays, start times, minutes, places)
+    ("Parloir", AreaKind.PARLOIR, 8, "Accueil des familles, porte B",
+     (TUESDAY_TO_SATURDAY, (datetime.time(9, 0), datetime.time(10, 30), datetime.time(14, 0), datetime.time(15, 30)),
+      45, 8)),
+    ("Salon familial", AreaKind.SALON_FAMILIAL, 2, "Accueil des familles, porte B, puis le bâtiment des salons",
+     ((Weekday.SATURDAY,), (datetime.time(13, 30),), 180, 2)),
+    ("Unité de vie familiale", AreaKind.UVF, 1, "Accueil des familles, porte C (unités de vie familiale)",
+     ((Weekday.FRIDAY,), (datetime.time(14, 0),), 24 * 60, 1)),
 )
 
 
@@ -119,6 +153,7 @@ def load_demo() -> DemoReport:
             "birth_date": datetime.date(1985, 3, 14),
             "status": DetaineeStatus.DETAINED,
             "may_receive_money": True,
+            "legal_status": LegalStatus.CONDAMNE,
         },
         report,
         "personne détenue MARTIN Jean (123456)",
@@ -154,8 +189,27 @@ def load_demo() -> DemoReport:
     )
     for username, role, local, back_office in DEMO_STAFF:
         _load_staff(username, role, establishment if local else None, back_office, report)
+    _load_visits(establishment, report)
     load_cms_demo(report)  # the content site: home page, guide, tutorial, FAQ, CPDEMO page, contact, legal pages
     return report
+
+
+def _load_visits(establishment: Establishment, report: DemoReport) -> None:
+    """CPDEMO's booking rules, areas and weekly sessions (DESIGN.md), and its sessions opened for the booking
+    window (as the hourly job does; the sessions are not counted in the report: their number follows the day)."""
+    _upsert(BookingRules, {"establishment": establishment}, DEMO_BOOKING_RULES, report,
+            f"règles de réservation {establishment.code}")
+    for name, kind, capacity, location, (weekdays, starts, minutes, places) in DEMO_AREAS:
+        area = _upsert(VisitingArea, {"establishment": establishment, "name": name},
+                       {"kind": kind, "capacity": capacity, "location": location, "is_active": True},
+                       report, f"espace de visite « {name} »")
+        for weekday in weekdays:
+            for start in starts:
+                _upsert(SessionTemplate, {"area": area, "weekday": weekday, "start_time": start},
+                        {"duration_minutes": minutes, "capacity": places, "valid_from": DEMO_VISITS_FROM,
+                         "valid_until": None},
+                        report, f"créneau hebdomadaire « {name} » {Weekday(weekday).label.lower()} {start:%H:%M}")
+    visit_services.open_sessions(establishment=establishment)
 
 
 def _load_staff(username: str, role: str, establishment, back_office: bool, report: DemoReport) -> None:

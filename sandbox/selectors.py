@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.models import Relative
 from establishments.models import Bank, Establishment
 from permits.models import Detainee, VisitPermit
 from transfers.models import Transfer
+from visits.constants import SessionStatus
+from visits.models import Visit, VisitSession
 
 
 def database_counts() -> list[tuple[str, str, int]]:
@@ -24,4 +27,7 @@ def database_counts() -> list[tuple[str, str, int]]:
         ("banque", "banques", Bank.objects.filter(enabled=True).count()),
         ("page publiée", "pages publiées", Page.objects.live().filter(depth__gt=1).count()),
         ("virement", "virements", Transfer.objects.count()),
+        ("créneau de visite ouvert", "créneaux de visite ouverts",
+         VisitSession.objects.filter(status=SessionStatus.OPEN, starts_at__gte=timezone.now()).count()),
+        ("rendez-vous parloir", "rendez-vous parloir", Visit.objects.count()),
     ]

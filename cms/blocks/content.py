@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -150,6 +151,23 @@ class QRCodeBlock(blocks.StructBlock):
         return context
 
 
+class VisitsRetentionBlock(blocks.StaticBlock):
+    """How long the parloir's visits are kept, written from ``settings.VISITS_RETENTION_DAYS`` (the figure the
+    nightly purge applies), so that the "Données personnelles" page always says what the portal does."""
+
+    class Meta:
+        label = _("Durée de conservation des rendez-vous parloir")
+        icon = "time"
+        admin_text = _("Affiche la durée de conservation des rendez-vous parloir, lue dans la configuration du "
+                       "portail (VISITS_RETENTION_DAYS).")
+        template = "cms/blocks/visits_retention.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["retention_days"] = settings.VISITS_RETENTION_DAYS
+        return context
+
+
 class ContentStreamBlock(blocks.StreamBlock):
     """The body of plain content pages and of news."""
 
@@ -160,3 +178,4 @@ class ContentStreamBlock(blocks.StreamBlock):
     warning = WarningCalloutBlock()
     button = ButtonLabelBlock()
     qr_code = QRCodeBlock()
+    visits_retention = VisitsRetentionBlock()

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 from import_export.widgets import Widget
 
-from ..constants import GENESIS_DETAINEE_STATUS, GENESIS_PERMIT_KIND, GENESIS_PERMIT_STATUS, GENESIS_YES_NO
+from ..constants import (
+    GENESIS_DETAINEE_STATUS,
+    GENESIS_LEGAL_STATUS,
+    GENESIS_PERMIT_KIND,
+    GENESIS_PERMIT_STATUS,
+    GENESIS_YES_NO,
+)
 from .widgets import CodeWidget, GenesisDateWidget, MappingWidget, TextWidget
 
 
@@ -20,6 +26,9 @@ class GenesisColumn:
     name: str  # the header in the file
     attribute: str  # the model attribute, or a path through a relation (``establishment__code``)
     widget: Widget
+    # An optional column may be missing from a file (older exports): its attribute is then left as it
+    # is on existing rows and at its default on new ones. It is always exported.
+    optional: bool = False
 
     @property
     def resolved(self) -> bool:
@@ -35,9 +44,16 @@ class GenesisColumns:
     label: str
     columns: tuple[GenesisColumn, ...]
     names: tuple[str, ...] = field(init=False)
+    required: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "names", tuple(column.name for column in self.columns))
+        object.__setattr__(self, "required", tuple(column.name for column in self.columns if not column.optional))
+
+    def absent(self, headers) -> frozenset[str]:
+        """The optional columns missing from a file's ``headers``."""
+        present = set(headers or ())
+        return frozenset(column.name for column in self.columns if column.optional and column.name not in present)
 
     @property
     def header(self) -> str:
@@ -60,6 +76,9 @@ DETAINEE_COLUMNS = GenesisColumns(
         GenesisColumn("date_naissance", "birth_date", GenesisDateWidget()),
         GenesisColumn("statut", "status", MappingWidget(GENESIS_DETAINEE_STATUS)),
         GenesisColumn("subsides_autorises", "may_receive_money", MappingWidget(GENESIS_YES_NO)),
+        # prévenu or condamné: the parloir's weekly limits depend on it; empty when GENESIS does not say.
+        GenesisColumn("statut_juridique", "legal_status", MappingWidget(GENESIS_LEGAL_STATUS, required=False),
+                      optional=True),
     ),
 )
 

@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from core.spreadsheets import escaped_row
 
 from ..constants import MAX_IMPORT_BYTES
+from .columns import GenesisColumns
 
 
 class GenesisFileError(Exception):
@@ -172,19 +173,20 @@ def read_dataset(content: bytes, file_name: str) -> tablib.Dataset:
 # --- The header check ------------------------------------------------------------------------------
 
 
-def missing_columns_message(dataset: tablib.Dataset, columns: tuple[str, ...]) -> str | None:
-    """The message naming the ``columns`` missing from the file's header, or None."""
-    missing = [c for c in columns if c not in (dataset.headers or [])]
+def missing_columns_message(dataset: tablib.Dataset, columns: GenesisColumns) -> str | None:
+    """The message naming the required ``columns`` missing from the file's header, or None."""
+    missing = [c for c in columns.required if c not in (dataset.headers or [])]
     if not missing:
         return None
     return _("Colonnes manquantes : %(columns)s (colonnes attendues : %(expected)s).") % {
         "columns": ", ".join(missing),
-        "expected": ";".join(columns),
+        "expected": columns.header,
     }
 
 
-def check_dataset(dataset: tablib.Dataset, columns: tuple[str, ...]) -> None:
-    """A file read is imported only with every one of its kind's ``columns`` and one data row at least."""
+def check_dataset(dataset: tablib.Dataset, columns: GenesisColumns) -> None:
+    """A file read is imported only with every one of its kind's required ``columns`` and one data row at
+    least (an optional column may be missing)."""
     message = missing_columns_message(dataset, columns)
     if message:
         raise GenesisFileError(message)

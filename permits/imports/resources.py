@@ -138,6 +138,7 @@ class GenesisResource(resources.ModelResource, metaclass=GenesisResourceMetaclas
         self.establishment_ids: dict[str, int] = {}
         self.scope_ids: set[int] | None = None
         self.plain_columns = self.columns.plain
+        self.absent: frozenset[str] = frozenset()  # the optional columns the file does not have
         self.compared = tuple(self.plain_columns.values()) + self.relation_attnames
         self.previewed = 0
         self.failed = False  # a row in error or a batch refused: nothing more is written
@@ -181,7 +182,7 @@ class GenesisResource(resources.ModelResource, metaclass=GenesisResourceMetaclas
             self.user = kwargs["user"]
         file_name = kwargs.get("file_name") or ""
         self.change_reason = audit_reason(PermitAuditReason.GENESIS_IMPORT, file_name)
-        message = missing_columns_message(dataset, self.columns.names)
+        message = missing_columns_message(dataset, self.columns)
         if message:
             result = self.get_result_class()()
             result.diff_headers = self.get_diff_headers()
@@ -203,6 +204,7 @@ class GenesisResource(resources.ModelResource, metaclass=GenesisResourceMetaclas
     def prepare(self, dataset) -> None:
         """Caches for the whole file, before the first row: scope, establishments, duplicates, rows."""
         self.scope_ids = self._scope_ids(self.user)
+        self.absent = self.columns.absent(dataset.headers)
         codes = {cell_text(c) for c in dataset["etablissement"]}
         self.establishment_ids = selectors.establishment_ids_by_code(codes)
         lines = defaultdict(list)
@@ -235,6 +237,8 @@ class GenesisResource(resources.ModelResource, metaclass=GenesisResourceMetaclas
         errors: dict[str, str] = {}
         values = {}
         for column, attname in self.plain_columns.items():
+            if column in self.absent:
+                continue  # not in this file: the row keeps its value (a new one, the default)
             try:
                 values[attname] = self.fields[column].widget.clean(row.get(column))
             except ValueError as exc:

@@ -75,11 +75,13 @@ class GenesisDateWidget(Widget):
 
 
 class MappingWidget(Widget):
-    """A GENESIS value mapped to ours (``permits.constants``), read without case or accents."""
+    """A GENESIS value mapped to ours (``permits.constants``), read without case or accents. An empty
+    cell is an error, or, when not ``required``, the empty value (unknown)."""
 
-    def __init__(self, mapping: dict):
+    def __init__(self, mapping: dict, required: bool = True):
         super().__init__()
         self.mapping = mapping
+        self.required = required
         self.reverse = {v: k for k, v in mapping.items()}
 
     def clean(self, value, row=None, **kwargs):
@@ -89,13 +91,18 @@ class MappingWidget(Widget):
             pass
         text = fold(cell_text(value))
         if not text:
-            raise ValueError(_("Ce champ est obligatoire."))
+            if self.required:
+                raise ValueError(_("Ce champ est obligatoire."))
+            return ""
         try:
             return self.mapping[text]
         except KeyError:
+            choices = ", ".join(self.mapping)
+            if not self.required:
+                choices = _("%(choices)s ou vide") % {"choices": choices}
             raise ValueError(
                 _("Valeur inconnue : « %(value)s » (valeurs possibles : %(choices)s).")
-                % {"value": cell_text(value), "choices": ", ".join(self.mapping)}
+                % {"value": cell_text(value), "choices": choices}
             ) from None
 
     def render(self, value, obj=None, **kwargs):

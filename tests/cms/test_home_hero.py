@@ -64,10 +64,11 @@ def service_cards(main: str) -> dict[str, str]:
 def test_each_card_is_named_by_its_title_and_says_where_it_leads(client, demo_site):
     cards = service_cards(main_of(client))
     assert cards["Faire un virement"] == "Lire le guide « L'alimentation du pécule »"
-    assert cards["Prendre un rendez-vous parloir"] == "Accéder à mon espace"
+    assert cards["Prendre un rendez-vous parloir"] == "Lire le guide « La prise de rendez-vous parloir se simplifie »"
     assert 'class="fr-card fr-enlarge-link"' in main_of(client)
 
 
 def test_for_a_logged_in_relative_the_card_says_it_leads_to_the_pecule_tab(demo_site):
     cards = service_cards(main_of(relative_client()))
     assert cards["Faire un virement"] == "Onglet « Pécule » de votre espace"
+    assert cards["Prendre un rendez-vous parloir"] == "Onglet « Accueil » de votre espace"

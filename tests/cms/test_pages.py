@@ -155,6 +155,6 @@ def test_load_demo_rebuilds_wagtails_tree_on_an_emptied_database(client):
     load_demo()
     assert "S’identifier avec" in text(client.get("/")) and "Accueil — Portail des proches" in text(client.get("/"))
     assert client.get("/alimentation-du-pecule/").status_code == 200
-    guide = GuidePage.objects.get()
+    guide = GuidePage.objects.get(slug="alimentation-du-pecule")
     assert guide.permissions_for_user(User.objects.get(username="communication")).can_publish()
     assert guide.get_workflow() is not None

@@ -80,7 +80,7 @@ def test_the_wagtail_preview_panel_shows_the_page_being_edited(walker):
     walk.page.on("console", lambda msg: "frame-ancestors" in msg.text and refused.append(msg.text))
     staff_login(walk, "communication", site="cms")
     page = walk.page
-    guide = GuidePage.objects.get()
+    guide = GuidePage.objects.get(slug="alimentation-du-pecule")
     page.goto(f"/cms/pages/{guide.pk}/edit/")
     page.locator("[data-side-panel-toggle='preview']").first.click()
     preview = page.frame_locator("#w-preview-iframe")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.spreadsheets import escape_formula
 from permits.imports.columns import DETAINEE_COLUMNS, PERMIT_COLUMNS
 from permits.imports.resources import DetaineeResource, VisitPermitResource
-from permits.models import VisitPermit
+from permits.models import Detainee, VisitPermit
 from permits.services import import_genesis_file
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import login_staff
@@ -40,7 +40,7 @@ def export(user, model: str, resource, columns, fmt: str) -> bytes:
 def setup():
     maxx, other = EstablishmentFactory(code="MAXX"), EstablishmentFactory(code="AUTRE")
     mine = DetaineeFactory(establishment=maxx, ecrou="1", family_name="MARTIN", first_name="Jean",
-                           birth_date=date("1985-03-14"))
+                           birth_date=date("1985-03-14"), legal_status="condamne")
     theirs = DetaineeFactory(establishment=other, ecrou="2", family_name="SECRET")
     VisitPermitFactory(number="PV-MINE", detainee=mine, holder_family_name="DUBOIS", valid_from=date("2026-01-01"))
     VisitPermitFactory(number="PV-THEIRS", detainee=theirs)
@@ -58,8 +58,21 @@ def test_csv_export_has_the_genesis_columns_and_only_the_users_establishments(se
 
     detainees = export(greffe, "detainee", DetaineeResource, DETAINEE_COLUMNS.names, "csv").decode("utf-8-sig")
     assert detainees.strip().splitlines() == [
-        ";".join(DETAINEE_COLUMNS.names), "MAXX;1;MARTIN;Jean;14/03/1985;detenu;oui",
+        ";".join(DETAINEE_COLUMNS.names), "MAXX;1;MARTIN;Jean;14/03/1985;detenu;oui;condamne",
     ]
+
+
+def test_a_detainee_without_legal_status_is_exported_with_an_empty_cell_and_imports_back_unchanged(setup):
+    greffe, mine = setup
+    DetaineeFactory(establishment=mine.establishment, ecrou="2", family_name="BERNARD", legal_status="")
+    content = export(greffe, "detainee", DetaineeResource, DETAINEE_COLUMNS.names, "csv")
+    lines = content.decode("utf-8-sig").strip().splitlines()
+    assert sorted(line.rsplit(";", 1)[1] for line in lines[1:]) == ["", "condamne"]
+    history = Detainee.history.count()
+    report = import_genesis_file(kind="detainees", content=content, file_name="export.csv", user=greffe)
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert Detainee.history.count() == history
 
 
 def test_the_export_and_import_pages_offer_the_genesis_formats_and_columns(setup):

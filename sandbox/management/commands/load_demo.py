@@ -31,6 +31,9 @@ KINDS = (
     ("page", "page", "pages"),
     ("image", "image", "images"),
     ("document", "document", "documents"),
+    ("règles de réservation", "règles de réservation", "règles de réservation"),
+    ("espace de visite", "espace de visite", "espaces de visite"),
+    ("créneau hebdomadaire", "créneau hebdomadaire", "créneaux hebdomadaires"),
 )
 
 

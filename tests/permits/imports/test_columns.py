@@ -32,9 +32,18 @@ def test_the_columns_resolved_by_the_resource_are_the_related_rows():
 
 @pytest.mark.parametrize("columns", [DETAINEE_COLUMNS, PERMIT_COLUMNS])
 def test_the_header_check_names_what_is_missing_from_the_declaration(columns):
-    check_dataset(tablib.Dataset(["x"] * len(columns.names), headers=list(columns.names)), columns.names)
-    with pytest.raises(GenesisFileError, match=f"Colonnes manquantes : {columns.names[-1]} "):
-        check_dataset(tablib.Dataset(headers=list(columns.names[:-1])), columns.names)
+    check_dataset(tablib.Dataset(["x"] * len(columns.names), headers=list(columns.names)), columns)
+    last = columns.required[-1]
+    with pytest.raises(GenesisFileError, match=f"Colonnes manquantes : {last} "):
+        check_dataset(tablib.Dataset(headers=[c for c in columns.names if c != last]), columns)
+
+
+def test_only_the_legal_status_is_optional():
+    assert DETAINEE_COLUMNS.names[-1] == "statut_juridique"
+    assert DETAINEE_COLUMNS.required == DETAINEE_COLUMNS.names[:-1]
+    assert PERMIT_COLUMNS.required == PERMIT_COLUMNS.names
+    check_dataset(tablib.Dataset(["x"] * len(DETAINEE_COLUMNS.required), headers=list(DETAINEE_COLUMNS.required)),
+                  DETAINEE_COLUMNS)
 
 
 def test_docs_show_the_declared_headers():
