@@ -11,6 +11,7 @@ import io
 import pytest
 from django.test import Client
 from django.utils import timezone
+from freezegun import freeze_time
 
 from tests.accounts.factories import StaffFactory
 from tests.accounts.staff_login import client_for
@@ -67,8 +68,12 @@ def test_the_planning_shows_each_session_and_who_visits_whom(parloir):
     assert "2 place(s) prise(s) sur 8, 5 personne(s) attendue(s)" in html
     assert "MARTIN Jean" in html and "123456" in html
     assert "DUBOIS Angela Claire Louise (PV-2026-000123)" in html and "DUPONT Pierre (PV-2026-000124)" in html
-    assert "Arrivé" in html and "Non arrivé" in html and "Annuler le créneau" in html
-    assert "Jour précédent" in html and "Jour suivant" in html
+    assert "Annuler le créneau" in html and "Jour précédent" in html and "Jour suivant" in html
+    # Arrivals are recorded on the day: no "Arrivé" button two days ahead, both buttons on the day itself.
+    assert "Non arrivé" not in html
+    with freeze_time(session.starts_at):
+        html = client_for(parloir["staff"]).get(PLANNING, {"jour": _day(session)}).content.decode()
+    assert "Arrivé" in html and "Non arrivé" in html
 
 
 def test_the_planning_reads_a_french_day_and_defaults_to_today(parloir):
