@@ -340,6 +340,30 @@ def bookable_days(
     return [BookableDay(date=day, sessions=items) for day, items in sorted(days.items())]
 
 
+@dataclass(frozen=True)
+class BookableWeek:
+    """A week (Monday to Sunday) of the sessions page: a phone shows one at a time."""
+
+    monday: datetime.date
+    days: list[BookableDay]
+
+    @property
+    def sunday(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+    @property
+    def places_left(self) -> int:
+        return sum(item.places_left for day in self.days for item in day.sessions)
+
+
+def bookable_weeks(days: list[BookableDay]) -> list[BookableWeek]:
+    """``bookable_days`` grouped by week, in order."""
+    weeks: dict[datetime.date, list[BookableDay]] = defaultdict(list)
+    for day in days:
+        weeks[day.date - datetime.timedelta(days=day.date.weekday())].append(day)
+    return [BookableWeek(monday=monday, days=items) for monday, items in sorted(weeks.items())]
+
+
 # -- a relative's visits ----------------------------------------------------------------------------------------
 
 def _visits_with_details(queryset: QuerySet[Visit]) -> QuerySet[Visit]:

@@ -74,13 +74,26 @@ def sessions(request: HttpRequest, registration_id: int) -> HttpResponse:
         return _refused(request, registration, answer, status=200)
     permit = registration.permit
     title = _("Prendre un rendez-vous parloir")
+    weeks = selectors.bookable_weeks(selectors.bookable_days(permit, include_full=True))
+    index = _week_index(request, weeks)
     return render(
         request, "visits/sessions.html",
         {"title": title, "registration": registration, "permit": permit,
          "rules": selectors.booking_rules(permit.detainee.establishment),
-         "days": selectors.bookable_days(permit, include_full=True), "breadcrumb_data": _crumbs(title),
-         "tab": "accueil"},
+         "weeks": weeks, "week": weeks[index] if weeks else None, "week_index": index,
+         "previous_week": index - 1 if index > 0 else None,
+         "next_week": index + 1 if index + 1 < len(weeks) else None,
+         "breadcrumb_data": _crumbs(title), "tab": "accueil"},
     )
+
+
+def _week_index(request: HttpRequest, weeks: list) -> int:
+    """The week asked for (``?semaine=N``, 0 the first); by default the first with a place left. A value that is
+    not a week shown is the default, never an error."""
+    asked = request.GET.get("semaine", "")
+    if asked.isdigit() and int(asked) < len(weeks):
+        return int(asked)
+    return next((index for index, week in enumerate(weeks) if week.places_left), 0)
 
 
 @relative_required

@@ -48,7 +48,7 @@ def test_the_sessions_page_shows_for_whom_the_rules_and_the_sessions_day_by_day(
     assert "au moins 24 heures avant son début et au plus 28 jours à l'avance" in page
     assert "jusqu'à 24 heures avant son début" in page
     day = booker.session.starts_at
-    assert f">{_day_heading(day)}</h3>" in page
+    assert f">{_day_heading(day)}</h4>" in page
     assert "9 h 00 – 9 h 45" in page and "Parloir principal" in page and "2 places restantes" in page
     assert f'href="{booker.book_url(booker.session.pk)}">Choisir ce créneau' in page
     assert 'class="fr-breadcrumb"' in page and 'href="/mon-espace/">Mon espace' in page
@@ -71,6 +71,31 @@ def test_a_full_session_is_shown_as_complet_without_the_button():
     page = text(booker.client.get(booker.sessions_url))
     assert "Complet" in page and "places restantes" not in page
     assert booker.book_url(booker.session.pk) not in page
+
+
+def test_the_sessions_come_one_week_at_a_time_from_the_first_with_a_place_left():
+    """A phone shows one week (Monday to Sunday); the first week offered is the first with a place left; the
+    other weeks are reached by « Semaine suivante » / « Semaine précédente » without JavaScript."""
+    booker = make_booker()
+    VisitFactory.create_batch(2, session=booker.session)  # the first week's only session is full
+    later = session_at(booker.area, booker.session.starts_at + datetime.timedelta(days=7))
+    first = text(booker.client.get(booker.sessions_url))
+    assert booker.book_url(later.pk) in first and "Complet" not in first
+    assert "Semaine 2 sur 2" in first and 'href="?semaine=0#semaine">Semaine précédente' in first
+    monday = timezone.localtime(later.starts_at).date()
+    monday -= datetime.timedelta(days=monday.weekday())
+    assert f"Semaine du {formats.date_format(monday, 'l j F')}" in first
+
+    previous = text(booker.client.get(booker.sessions_url, {"semaine": "0"}))
+    assert "Complet" in previous and booker.book_url(later.pk) not in previous
+    assert 'href="?semaine=1#semaine">Semaine suivante' in previous
+
+
+@pytest.mark.parametrize("week", ["99", "-1", "abc", "1e9", "٣"])
+def test_a_week_that_is_not_offered_shows_the_default_week(week):
+    booker = make_booker()
+    response = booker.client.get(booker.sessions_url, {"semaine": week})
+    assert response.status_code == 200 and booker.book_url(booker.session.pk) in text(response)
 
 
 def test_without_any_session_the_page_says_so_and_whom_to_contact():
