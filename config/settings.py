@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -418,7 +419,10 @@ CELERY_BEAT_SCHEDULE["transfers-expire"] = {"task": "transfers.expire_stale_tran
 # "Données personnelles" page).
 VISITS_RETENTION_DAYS = env.int("VISITS_RETENTION_DAYS", default=365)
 CELERY_BEAT_SCHEDULE["visits-open-sessions"] = {"task": "visits.open_sessions", "schedule": 3600.0}
-CELERY_BEAT_SCHEDULE["visits-purge-past"] = {"task": "visits.purge_past_visits", "schedule": 86400.0}
+# At night (03:30 Europe/Paris, CELERY_TIMEZONE), when no one books: the "Données personnelles" page says so.
+CELERY_BEAT_SCHEDULE["visits-purge-past"] = {
+    "task": "visits.purge_past_visits", "schedule": crontab(hour=3, minute=30),
+}
 # Reconciliation: camt.053 files dropped in the inbox folder are imported and matched.
 CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
     "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,

@@ -150,7 +150,7 @@ def test_the_personal_data_page_says_what_the_parloir_keeps_and_for_how_long_fro
                   "organiser les visites", "bureau des parloirs et du greffe de l'établissement"):
         assert words in text, words
     assert ("Les rendez-vous parloir sont conservés 365 jours après la date de la visite, puis supprimés "
-            "automatiquement chaque jour") in text
+            "automatiquement la nuit suivante") in text
     settings.VISITS_RETENTION_DAYS = 90  # the operator's setting: the page follows
     text = visible_text(client.get("/donnees-personnelles/").content.decode())
     assert "conservés 90 jours après la date de la visite" in text and "365 jours" not in text
