@@ -227,7 +227,10 @@ class Visit(models.Model):
     )
     relative = models.ForeignKey(
         "accounts.Relative", verbose_name=_("proche"), on_delete=models.PROTECT, related_name="visits",
-        null=True, blank=True, help_text=_("Vide pour un rendez-vous pris par téléphone ou au guichet."),
+        null=True, blank=True, help_text=_(
+            "Le titulaire du permis s'il l'a enregistré sur son espace (même pour un rendez-vous pris par "
+            "téléphone ou au guichet) ; vide sinon."
+        ),
     )
     channel = models.CharField(
         _("prise de rendez-vous"), max_length=10, choices=BookingChannel.choices, default=BookingChannel.ONLINE

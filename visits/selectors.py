@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from permits.constants import DetaineeStatus, Service
+from permits.constants import DetaineeStatus, RegistrationStatus, Service
 from permits.eligibility import eligibility
 from permits.models import Detainee, RegisteredPermit, VisitPermit
 
@@ -372,6 +372,18 @@ def _visits_with_details(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
     ).prefetch_related(
         Prefetch("companions", queryset=VisitCompanion.objects.select_related("permit").order_by("pk"))
     )
+
+
+def permit_holder_relative(permit: VisitPermit):
+    """The relative who registered ``permit`` on their space and was accepted (a permit is nominative: one at most),
+    or None."""
+    registration = (
+        RegisteredPermit.objects.select_related("relative")
+        .filter(permit=permit, status=RegistrationStatus.ACCEPTED)
+        .order_by("pk")
+        .first()
+    )
+    return registration.relative if registration is not None else None
 
 
 def relative_visits(relative, *, now: datetime.datetime | None = None) -> tuple[list[Visit], list[Visit]]:

@@ -283,7 +283,11 @@ def book_visit(
     )
     # Checked once without locks (a full session is refused without waiting for its lock), then again under them.
     pk = selectors.session_for_booking(permit, session_id, now=now).pk
-    email = (contact_email or "").strip() or (relative.email if relative is not None else "")
+    online = relative is not None
+    # Booked by phone or at the counter for a holder who has registered this permit on their space: the visit is
+    # theirs too (they see it in "Mes rendez-vous", may cancel it online, and are e-mailed).
+    owner = relative if online else selectors.permit_holder_relative(permit)
+    email = (contact_email or "").strip() or (owner.email if owner is not None else "")
     with transaction.atomic():
         detainee = Detainee.objects.select_for_update().get(pk=permit.detainee_id)
         session = VisitSession.objects.select_for_update(of=("self",)).select_related("area").filter(pk=pk).first()
@@ -292,10 +296,9 @@ def book_visit(
         selectors.check_places(session, selectors.held_places(session.pk))
         selectors.check_session(session, detainee=detainee, rules=rules, now=now)
         selectors.check_detainee(session, detainee=detainee, rules=rules)
-        online = relative is not None
         visit = _audited(
             Visit(
-                session=session, detainee=detainee, permit=permit, relative=relative, channel=channel,
+                session=session, detainee=detainee, permit=permit, relative=owner, channel=channel,
                 contact_email=email, minors=minors, status=VisitStatus.BOOKED,
                 booked_by=None if online else actor,
             ),

@@ -10,6 +10,7 @@ from permits.constants import DetaineeStatus, LegalStatus, PermitStatus, Registr
 from tests.accounts.factories import StaffFactory
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
+from tests.transfers.factories import RegisteredPermitFactory
 from tests.visits.booking import book, companion_permit, day_in, next_week, parloir, registration, session
 from tests.visits.factories import (
     ClosureFactory,
@@ -17,7 +18,7 @@ from tests.visits.factories import (
     VisitFactory,
     VisitingAreaFactory,
 )
-from visits import services
+from visits import selectors, services
 from visits.constants import BookingChannel, SessionStatus, VisitAuditReason, VisitStatus
 from visits.errors import BookingError
 from visits.models import Visit, VisitCompanion
@@ -71,10 +72,32 @@ def test_the_visit_office_books_by_phone_for_a_holder(place, reg, mailoutbox, dj
             session_id=session(place.area).pk, permit=reg.permit, relative=None, companions=[], minors=0,
             actor=agent, channel=BookingChannel.PHONE, contact_email="marie@example.fr",
         )
-    assert visit.relative is None and visit.booked_by == agent and visit.channel == BookingChannel.PHONE
+    assert visit.booked_by == agent and visit.channel == BookingChannel.PHONE
     assert visit.history.latest().history_change_reason == VisitAuditReason.BOOKED_BY_STAFF
     assert visit.history.latest().history_user == agent
     assert mailoutbox[0].to == ["marie@example.fr"]
+    # The holder registered this permit on their space: the visit booked by phone is theirs too, in "Mes
+    # rendez-vous", and they may cancel it online like their own.
+    assert visit.relative == reg.relative
+    upcoming, _past = selectors.relative_visits(reg.relative)
+    assert upcoming == [visit] and selectors.may_cancel(visit)
+    services.cancel_visit_by_relative(visit=visit, relative=reg.relative)
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CANCELLED_BY_RELATIVE
+
+
+def test_a_visit_booked_by_phone_for_a_holder_without_an_account_is_nobodys_online(place, mailoutbox,
+                                                                                  django_capture_on_commit_callbacks):
+    agent = StaffFactory(role="parloirs", establishments=[place.establishment])
+    permit = VisitPermitFactory(detainee=DetaineeFactory(establishment=place.establishment))
+    pending = RegisteredPermitFactory(permit=permit, status=RegistrationStatus.PENDING)  # no rights yet
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = services.book_visit(
+            session_id=session(place.area).pk, permit=permit, relative=None, companions=[], minors=0,
+            actor=agent, channel=BookingChannel.COUNTER,
+        )
+    assert visit.relative is None and visit.contact_email == "" and mailoutbox == []
+    assert selectors.relative_visits(pending.relative) == ([], [])
 
 
 def test_the_visit_office_of_another_establishment_may_not_book(place, reg):
