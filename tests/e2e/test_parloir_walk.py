@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, staff_login
@@ -108,7 +109,7 @@ def test_angela_books_and_cancels_then_the_visit_office_cancels_the_session(walk
     office = walker("parloir-agent", DESKTOP)
     staff_login(office, "parloirs")
     page = office.page
-    day = visit.session.starts_at.astimezone().strftime("%d/%m/%Y")
+    day = timezone.localtime(visit.session.starts_at).strftime("%d/%m/%Y")
     page.goto(f"/gestion/parloirs/?jour={day}")
     expect(page.get_by_text("MARTIN").first).to_be_visible()
     expect(page.get_by_text("DUBOIS").first).to_be_visible()
