@@ -24,6 +24,7 @@ from permits.registration import (
 )
 from permits.selectors import permit_cards
 from transfers import services as transfer_services
+from visits import selectors as visit_selectors
 
 from .constants import LAST_ACTIVITY_KEY
 from .decorators import relative_required
@@ -145,10 +146,14 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
     relative = request.user.relative
     # The relative's transfers abandoned at their bank expire on their way back, whether the beat ran or not.
     transfer_services.expire_stale(relative_id=relative.pk)
+    rows = permit_cards(relative)
+    next_visits = visit_selectors.next_visits_by_permit(relative)
+    for row in rows:
+        row["next_visit"] = next_visits.get(row["permit"].pk)
     return render(
         request,
         "accounts/mon_espace.html",
-        {"title": _("Mon espace"), "relative": relative, "rows": permit_cards(relative), "tab": "accueil"},
+        {"title": _("Mon espace"), "relative": relative, "rows": rows, "tab": "accueil"},
     )
 
 

@@ -396,6 +396,20 @@ def relative_visits(relative, *, now: datetime.datetime | None = None) -> tuple[
     return upcoming, past
 
 
+def next_visits_by_permit(relative, *, now: datetime.datetime | None = None) -> dict[int, Visit]:
+    """The relative's next booked visit of each permit (the Accueil tab's cards say when): one query."""
+    now = now or timezone.now()
+    visits = (
+        Visit.objects.filter(relative=relative, status=VisitStatus.BOOKED, session__starts_at__gt=now)
+        .select_related("session__area")
+        .order_by("session__starts_at", "pk")
+    )
+    soonest: dict[int, Visit] = {}
+    for visit in visits:
+        soonest.setdefault(visit.permit_id, visit)
+    return soonest
+
+
 def visit_of_relative(relative, reference) -> Visit:
     """One of the relative's own visits by its reference; Http404 for a malformed reference or another's visit."""
     try:

@@ -261,3 +261,24 @@ def test_a_past_visit_is_named_by_its_date_not_announced_as_booked():
     day = _day_heading(visit.session.starts_at)
     assert f"<h1>Rendez-vous parloir du {day} à 10 h 30</h1>" in page and "Venu" in page
     assert "est réservé" not in page and "Ajouter à mon agenda" not in page and "Présentez-vous" not in page
+
+
+def test_the_accueil_card_says_when_the_next_visit_is():
+    booker = make_booker()
+    later = session_at(booker.area, at(10, 14))
+    visit_of(booker, session=later)
+    visit = visit_of(booker)  # the sooner one
+    visit_of(booker, session=session_at(booker.area, at(5, 10, 30)), status=VisitStatus.CANCELLED_BY_RELATIVE)
+    page = text(booker.client.get("/mon-espace/"))
+    assert "Prochain rendez-vous parloir :" in page
+    assert f'href="/mon-espace/rendez-vous/{visit.reference}/">{_day_heading(visit.session.starts_at)} à 9 h 00</a>' \
+        in page
+    assert page.count("Prochain rendez-vous parloir") == 1
+
+
+def test_the_accueil_card_without_a_visit_to_come_says_nothing_of_it():
+    booker = make_booker()
+    visit_of(booker, status=VisitStatus.CANCELLED_BY_ESTABLISHMENT)
+    other = make_booker()
+    visit_of(other)  # another relative's visit
+    assert "Prochain rendez-vous parloir" not in text(booker.client.get("/mon-espace/"))
