@@ -37,7 +37,7 @@ def _context(visit: Visit) -> dict:
         "greeting_name": visit.relative.given_name if visit.relative is not None else visit.permit.holder_first_names,
         "day": R.day_text(session.starts_at),
         "start": R.time_text(session.starts_at),
-        "end": R.time_text(session.ends_at),
+        "end": R.end_text(session.starts_at, session.ends_at),
         "arrival": R.time_text(R.arrival_time(session.starts_at, rules)),
         "establishment": establishment,
         "address": address_text(establishment),

@@ -87,6 +87,16 @@ def time_text(moment: datetime.datetime) -> str:
     return time_format(timezone.localtime(moment, paris()), "H:i")
 
 
+def end_text(starts_at: datetime.datetime, ends_at: datetime.datetime, clock: str = "H:i") -> str:
+    """A session's end as written after its start: its time, and its day when it ends on a later day (a UVF of
+    24 hours ends « samedi 5 décembre 14:00 », not « 14:00 » as if it lasted no time)."""
+    end = timezone.localtime(ends_at, paris())
+    text = time_format(end, clock)
+    if end.date() != local_day(starts_at):
+        return f"{date_format(end, 'l j F')} {text}"
+    return text
+
+
 def detainee_name(detainee) -> str:
     """``Jean MARTIN``, as the relative's pages write it."""
     return f"{detainee.first_name} {detainee.family_name.upper()}"

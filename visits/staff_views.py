@@ -34,6 +34,7 @@ from .constants import HOLDING_STATUSES, BookingChannel, SessionStatus, VisitSta
 from .errors import BookingError
 from .forms_staff import BlockForm, PermitLookupForm, ReasonForm, StaffBookingForm
 from .models import Visit, VisitSession
+from .rules import end_text
 from .services import CompanionInput
 
 CSV_COLUMNS = ("Date", "Heure", "Fin", "Espace", "Personne détenue", "Écrou", "Visiteurs", "Permis", "Mineurs",
@@ -155,11 +156,12 @@ def export_csv(request):
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         session = row["session"]
-        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        start = timezone.localtime(session.starts_at)
         for item in row["visits"]:
             visit = item["visit"]
             writer.writerow(escaped_row([
-                date_format(start, "d/m/Y"), f"{start:%H:%M}", f"{end:%H:%M}", row["area"].name,
+                date_format(start, "d/m/Y"), f"{start:%H:%M}", end_text(session.starts_at, session.ends_at),
+                row["area"].name,
                 f"{visit.detainee.family_name.upper()} {visit.detainee.first_name}", visit.detainee.ecrou,
                 ", ".join(f"{p.holder_family_name.upper()} {p.holder_first_names}" for p in item["visitors"]),
                 ", ".join(p.number for p in item["visitors"]), visit.minors, visit.get_channel_display(),
@@ -288,9 +290,10 @@ def _session_choices(permit) -> list[tuple[int, str]]:
     choices = []
     for bookable_day in selectors.bookable_days(permit):
         for item in bookable_day.sessions:
-            start, end = timezone.localtime(item.starts_at), timezone.localtime(item.ends_at)
+            start = timezone.localtime(item.starts_at)
             choices.append((item.session.pk, _("%(day)s, %(start)s – %(end)s, %(area)s (%(n)s place(s))") % {
-                "day": date_format(start, "l j F Y"), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}",
+                "day": date_format(start, "l j F Y"), "start": f"{start:%H:%M}",
+                "end": end_text(item.starts_at, item.ends_at),
                 "area": item.area.name, "n": item.places_left,
             }))
     return choices

@@ -124,9 +124,33 @@ def test_angela_books_and_cancels_then_the_visit_office_cancels_the_session(walk
     office.visit("agent-annuler-creneau")
     page.get_by_role("button", name=re.compile("Annuler le créneau")).click()
     expect(page.get_by_text(re.compile(r"1 (proche|visiteur|rendez-vous)")).first).to_be_visible()
-    assert_clean(office)
     visit.refresh_from_db()
     assert visit.status == VisitStatus.CANCELLED_BY_ESTABLISHMENT
+
+    # Pierre DUPONT calls: the office books for him (the same rules), then MARTIN Jean's visits are suspended for a
+    # hearing, which cancels that booking.
+    page.goto("/gestion/parloirs/reserver/")
+    page.get_by_label("Numéro du permis de visite").fill("PV-2026-000124")
+    page.get_by_role("button", name="Rechercher le permis").click()
+    expect(page.get_by_text("DUPONT Pierre").first).to_be_visible()
+    office.visit("agent-reserver")
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+    by_phone = Visit.objects.filter(permit__number="PV-2026-000124").latest("pk")
+    assert by_phone.status == VisitStatus.BOOKED and by_phone.channel == "phone"
+    office.visit("agent-reserve")
+
+    page.goto("/gestion/parloirs/suspendre/")
+    page.get_by_label("Numéro d'écrou").fill("123456")
+    page.locator("#id_start_date").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    page.locator("#id_end_date").fill(timezone.localtime(by_phone.session.starts_at).strftime("%d/%m/%Y"))
+    page.get_by_label(re.compile("Motif")).fill("Audience au tribunal")
+    office.visit("agent-suspendre")
+    page.get_by_role("button", name="Suspendre les parloirs").click()
+    expect(page.get_by_text(re.compile(r"1 rendez-vous")).first).to_be_visible()
+    by_phone.refresh_from_db()
+    assert by_phone.status == VisitStatus.CANCELLED_BY_ESTABLISHMENT
+    assert_clean(office)
 
     # Angela sees it, with the reason.
     phone.page.goto("/mon-espace/rendez-vous/")

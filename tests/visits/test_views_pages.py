@@ -13,9 +13,9 @@ from django.utils import formats, timezone
 from permits.constants import PermitStatus, RegistrationStatus
 from tests.accounts.factories import StaffFactory
 from tests.transfers.factories import RegisteredPermitFactory
-from tests.visits.factories import VisitFactory
+from tests.visits.factories import VisitFactory, VisitingAreaFactory, VisitSessionFactory
 from tests.visits.relative_pages import at, logged_in, make_booker, session_at, text
-from visits.constants import SessionStatus, VisitStatus
+from visits.constants import AreaKind, SessionStatus, VisitStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -282,3 +282,16 @@ def test_the_accueil_card_without_a_visit_to_come_says_nothing_of_it():
     other = make_booker()
     visit_of(other)  # another relative's visit
     assert "Prochain rendez-vous parloir" not in text(booker.client.get("/mon-espace/"))
+
+
+def test_a_session_over_several_days_names_the_day_it_ends():
+    """A 24-hour UVF from Friday 14:00 ends on Saturday: the page says so, not « 14 h 00 – 14 h 00 »."""
+    booker = make_booker()
+    starts_at = at(4, 14)
+    uvf = VisitingAreaFactory(establishment=booker.area.establishment, name="Unité de vie familiale",
+                              kind=AreaKind.UVF, capacity=1)
+    VisitSessionFactory(area=uvf, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=24))
+    page = text(booker.client.get(booker.sessions_url))
+    next_day = formats.date_format(timezone.localtime(starts_at) + datetime.timedelta(days=1), "l j F")
+    assert f"14 h 00 – {next_day} 14 h 00</strong> · Unité de vie familiale" in page
+    assert "9 h 00 – 9 h 45" in page  # a parloir of one day keeps its end time alone
