@@ -55,6 +55,12 @@ def test_the_guide_and_the_accessibility_statement_on_a_desktop_and_a_phone(walk
             expect(image).to_have_js_property("complete", True)
             assert image.evaluate("i => i.naturalWidth") > 0
 
+        # The parloir's guide, built the same way: its steps and its QR code, accessible too.
+        assert page.goto("/prise-de-rendez-vous-parloir/").status == 200
+        walk.visit("guide-parloir")
+        expect(page.get_by_role("heading", level=1)).to_have_text("La prise de rendez-vous parloir se simplifie")
+        expect(page.locator("figure.portail-qr")).to_be_visible()
+
         assert page.goto("/accessibilite/").status == 200
         walk.visit("declaration-accessibilite")
         expect(page.get_by_role("heading", level=1)).to_have_text("Déclaration d'accessibilité")
