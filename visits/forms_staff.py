@@ -85,7 +85,7 @@ class StaffBookingForm(forms.Form):
         error_messages={"invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")},
     )
 
-    def __init__(self, *args, session_choices: list[tuple[int, str]], **kwargs):
+    def __init__(self, *args, session_choices: list[tuple[str, list[tuple[int, str]]]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].choices = session_choices
         for row in range(1, COMPANION_ROWS + 1):
@@ -99,6 +99,11 @@ class StaffBookingForm(forms.Form):
     def companion_rows(self) -> list[list]:
         return [[self[f"companion_{row}_{part}"] for part in ("number", "family_name", "first_names")]
                 for row in range(1, COMPANION_ROWS + 1)]
+
+    def session_days(self) -> list[tuple[str, list]]:
+        """The session's radio buttons under their day (``choices`` grouped by day), each day its own fieldset."""
+        radios = iter(self["session"].subwidgets)
+        return [(day, [next(radios) for _session in sessions]) for day, sessions in self.fields["session"].choices]
 
     def clean(self):
         cleaned = super().clean()

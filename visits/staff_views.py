@@ -286,16 +286,19 @@ def _permit_of(establishment, number: str):
     return permit
 
 
-def _session_choices(permit) -> list[tuple[int, str]]:
+def _session_choices(permit) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The bookable sessions grouped by day (one heading per day, the day's sessions under it), as the radio
+    buttons of the booking form."""
     choices = []
     for bookable_day in selectors.bookable_days(permit):
-        for item in bookable_day.sessions:
-            start = timezone.localtime(item.starts_at)
-            choices.append((item.session.pk, _("%(day)s, %(start)s – %(end)s, %(area)s (%(n)s place(s))") % {
-                "day": date_format(start, "l j F Y"), "start": f"{start:%H:%M}",
-                "end": end_text(item.starts_at, item.ends_at),
+        sessions = [
+            (item.session.pk, _("%(start)s – %(end)s, %(area)s (%(n)s place(s))") % {
+                "start": f"{timezone.localtime(item.starts_at):%H:%M}", "end": end_text(item.starts_at, item.ends_at),
                 "area": item.area.name, "n": item.places_left,
-            }))
+            })
+            for item in bookable_day.sessions
+        ]
+        choices.append((date_format(bookable_day.date, "l j F Y").capitalize(), sessions))
     return choices
 
 

@@ -11,6 +11,7 @@ import io
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 from freezegun import freeze_time
 
 from tests.accounts.factories import StaffFactory
@@ -309,3 +310,15 @@ def test_booking_by_phone_says_why_a_permit_cannot_book(parloir):
     html = response.content.decode()
     assert response.status_code == 200 and "errornote" in html and "Confirmer le rendez-vous" not in html
     assert Visit.objects.filter(permit=parloir["booker"]).count() == 1
+
+
+def test_booking_by_phone_lists_the_sessions_under_their_day(parloir):
+    # The week after (MARTIN Jean's visit this week is his week's one, as a condamné's by default).
+    later = parloir["session"].starts_at + datetime.timedelta(days=8)
+    session = VisitSessionFactory(area=parloir["area"], starts_at=later, ends_at=later + datetime.timedelta(minutes=45))
+    client = client_for(parloir["staff"])
+    html = client.get(f"{PLANNING}reserver/", {"permit_number": "PV-2026-000124"}).content.decode()
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    day = date_format(start, "l j F Y").capitalize()
+    assert day in html and f"{start:%H:%M} – {end:%H:%M}, Parloir A (8 place(s))" in html
+    assert html.index(day) < html.index(f"{start:%H:%M} – ")
