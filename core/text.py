@@ -41,3 +41,13 @@ def french_spacing(text: str) -> str:
     the sign (``il reste 200 € ; …`` wrapped on a phone)."""
     text = _SPACE_BEFORE.sub(lambda m: ("\u00a0" if m[1] in ":»" else "\u202f") + m[1], str(text))
     return _SPACE_AFTER.sub("«\u00a0", text)
+
+
+def ascii_number(raw: object, *, max_length: int) -> int | None:
+    """``raw`` (an id from a URL or a form, a count in a file) as a non-negative integer when it is ASCII digits only,
+    at most ``max_length`` of them; else None. ``str.isdigit()`` alone also accepts « ¹ » (which ``int()`` refuses:
+    a 500) or « ٣ », and a long run of digits exceeds ``int()``'s limit."""
+    text = "" if raw is None else str(raw)
+    if not text or len(text) > max_length or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import relative_required
 from core.addresses import portal_base_url
+from core.text import ascii_number
 from establishments.models import Bank
 from permits.eligibility import eligibility
 from permits.registration import registered_permit_for
@@ -38,9 +39,10 @@ def pecule(request: HttpRequest) -> HttpResponse:
     selected = None
     raw = request.GET.get("permis")
     if raw is not None:
-        if not raw.isdigit() or len(raw) > 18:
+        pk = ascii_number(raw, max_length=18)
+        if pk is None:
             raise Http404
-        selected = registered_permit_for(relative, int(raw))
+        selected = registered_permit_for(relative, pk)
         if selected is None:
             raise Http404
     cards = permit_cards(relative)
@@ -128,7 +130,8 @@ def choose_bank(request: HttpRequest, reference: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         raw = request.POST.get("bank", "")
-        bank = Bank.objects.filter(enabled=True, pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+        pk = ascii_number(raw, max_length=17)
+        bank = Bank.objects.filter(enabled=True, pk=pk).first() if pk is not None else None
         if bank is None:
             messages.error(request, _("Sélectionnez votre banque dans la liste."))
             status = 400

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.text import ascii_number
 from permits.constants import DetaineeStatus, RegistrationStatus, Service
 from permits.eligibility import eligibility
 from permits.models import Detainee, RegisteredPermit, VisitPermit
@@ -97,10 +98,7 @@ def unknown_session() -> BookingError:
 
 def parse_session_id(session_id: int | str | None) -> int | None:
     """A session id from a URL or a form: digits only (anything else is no session)."""
-    text = str(session_id if session_id is not None else "").strip()
-    if not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
+    return ascii_number(str(session_id if session_id is not None else "").strip(), max_length=18)
 
 
 def check_session(session: VisitSession, *, detainee: Detainee, rules: BookingRules, now: datetime.datetime) -> None:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.dates import parse_day
 from core.spreadsheets import escaped_row
+from core.text import ascii_number
 from establishments.selectors import establishments_for, require_establishment
 from permits.selectors import detainees_by_ecrou, permits_by_number
 
@@ -58,8 +59,8 @@ def _establishment(request):
     if not raw:
         return establishments, establishments.first()
     chosen = None
-    if raw.isdigit() and len(raw) < 12:
-        chosen = establishments.filter(pk=int(raw)).first()
+    if (pk := ascii_number(raw, max_length=11)) is not None:
+        chosen = establishments.filter(pk=pk).first()
     if chosen is None and len(raw) <= 20:
         chosen = establishments.filter(code=raw).first()
     if chosen is None:

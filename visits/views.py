@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import relative_required
+from core.text import ascii_number
 from permits.registration import registered_permit_for
 from permits.selectors import permit_cards
 
@@ -90,9 +91,9 @@ def sessions(request: HttpRequest, registration_id: int) -> HttpResponse:
 def _week_index(request: HttpRequest, weeks: list) -> int:
     """The week asked for (``?semaine=N``, 0 the first); by default the first with a place left. A value that is
     not a week shown is the default, never an error."""
-    asked = request.GET.get("semaine", "")
-    if asked.isdigit() and int(asked) < len(weeks):
-        return int(asked)
+    asked = ascii_number(request.GET.get("semaine"), max_length=3)
+    if asked is not None and asked < len(weeks):
+        return asked
     return next((index for index, week in enumerate(weeks) if week.places_left), 0)
 
 

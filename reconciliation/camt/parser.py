@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from lxml import etree
 
 from core.money import CENT, ZERO, euro_sum, format_euros
+from core.text import ascii_number
 
 from ..constants import CAMT053_NAMESPACE_PREFIX, CAMT053_VERSIONS, MAX_STATEMENT_BYTES, NOT_PROVIDED
 
@@ -528,9 +529,10 @@ def _check_batch(batch, details: list, amounts: dict, where, currency: str, n: _
 
 
 def _count(raw: str, what) -> int:
-    if not raw.isdigit() or len(raw) > 15:
+    count = ascii_number(raw, max_length=15)
+    if count is None:
         raise CamtError(_("Nombre illisible (%(what)s) : « %(raw)s ».") % {"what": what(), "raw": raw[:40]})
-    return int(raw)
+    return count
 
 
 def _balance(element, header: StatementHeader) -> None:

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from core.money import ZERO, euro_sum, queryset_euro_sum
-from core.text import fold, sepa_text
+from core.text import ascii_number, fold, sepa_text
 from tests.transfers.factories import TransferFactory
 from transfers.models import Transfer
 
@@ -50,3 +50,12 @@ def test_queryset_euro_sum_in_the_database():
     TransferFactory(amount=Decimal("12.30"))
     TransferFactory(amount=Decimal("7.70"))
     assert queryset_euro_sum(Transfer.objects.all()) == Decimal("20.00")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("42", 42), ("007", 7), ("0", 0), (42, 42),
+    ("", None), (None, None), ("-1", None), ("4.2", None), (" 42", None), ("1e3", None),
+    ("¹", None), ("٣", None), ("42" * 10, None),
+])
+def test_ascii_number_reads_ascii_digits_only(raw, expected):
+    assert ascii_number(raw, max_length=18) == expected

@@ -176,6 +176,13 @@ def test_a_batch_booking_whose_batch_totals_disagree(tmp_path, executed, batch, 
     refused(tmp_path, build(iban=IBAN_A, entries=[entry]), "L'écriture n° 1 .* " + message)
 
 
+def test_a_batch_count_in_other_digits_is_unreadable_not_a_crash(tmp_path, executed):
+    """« ² » passes str.isdigit() but not int(): the file is refused with its reason, not a 500."""
+    entry = Entry("100.00", [Tx("50.00", executed.reference), Tx("50.00")], batch=("²", "100.00"))
+    refused(tmp_path, build(iban=IBAN_A, entries=[entry]),
+            r"Nombre illisible \(écriture n° 1 \(réf. banque BANK1, réf. écriture 1\), Btch/NbOfTxs\) : « ² »")
+
+
 def test_a_detail_in_another_currency_than_its_entry(tmp_path, executed):
     entry = Entry("50.00", [Tx("50.00", executed.reference, currency="USD")])
     refused(tmp_path, build(iban=IBAN_A, entries=[credit("1.00"), entry]),

@@ -162,3 +162,26 @@ def test_bank_initials(name, initials):
     from transfers.selectors import bank_initials
 
     assert bank_initials(name) == initials
+
+
+@pytest.mark.parametrize("bank", ["¹", "٣", "abc", "9" * 30, ""])
+def test_a_bank_that_is_not_an_id_is_asked_again_calmly(db, bank):
+    """A posted bank in other digits than 0-9 (« ¹ » passes str.isdigit() but not int()) is no bank: the list again
+    with its message, the transfer untouched, never a 500."""
+    registration = RegisteredPermitFactory()
+    transfer = TransferFactory(relative=registration.relative, permit=registration.permit,
+                               status=TransferStatus.DRAFT, bank=None, initiated_at=None)
+    client = Client()
+    client.force_login(registration.relative.user)
+    response = client.post(f"/mon-espace/virements/{transfer.reference}/banque/", {"bank": bank})
+    assert response.status_code < 500 and "Sélectionnez votre banque dans la liste." in response.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.DRAFT and transfer.bank is None
+
+
+@pytest.mark.parametrize("permis", ["¹", "²³", "٣", "abc", "9" * 30])
+def test_the_pecule_tab_with_a_permit_that_is_not_an_id_is_a_404(db, permis):
+    registration = RegisteredPermitFactory()
+    client = Client()
+    client.force_login(registration.relative.user)
+    assert client.get("/mon-espace/pecule/", {"permis": permis}).status_code == 404

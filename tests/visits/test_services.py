@@ -110,7 +110,7 @@ def test_the_visit_office_of_another_establishment_may_not_book(place, reg):
 
 # -- the session ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("tampered", ["abc", "-1", "1 OR 1=1", "", "99999999", "9" * 40])
+@pytest.mark.parametrize("tampered", ["abc", "-1", "1 OR 1=1", "", "99999999", "9" * 40, "¹", "²³"])
 def test_a_tampered_session_id_is_no_session(place, reg, tampered):
     error = refused("unknown_session", book, reg, tampered)
     assert error.message == "Ce créneau n'existe pas ou n'est plus proposé."

@@ -66,7 +66,7 @@ def test_the_whole_flow_books_the_visit_and_sends_the_confirmation_with_the_ics(
     assert str(visit.reference) in listing
 
 
-@pytest.mark.parametrize("session_id", ["abc", "-1", "9" * 40, "0", "1e3"])
+@pytest.mark.parametrize("session_id", ["abc", "-1", "9" * 40, "0", "1e3", "¹", "٣"])
 def test_a_tampered_session_id_is_refused_in_french(session_id):
     booker = make_booker()
     page = text(booker.client.get(booker.book_url(session_id)))

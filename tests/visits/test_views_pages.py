@@ -91,7 +91,7 @@ def test_the_sessions_come_one_week_at_a_time_from_the_first_with_a_place_left()
     assert 'href="?semaine=1#semaine">Semaine suivante' in previous
 
 
-@pytest.mark.parametrize("week", ["99", "-1", "abc", "1e9", "٣"])
+@pytest.mark.parametrize("week", ["99", "-1", "abc", "1e9", "٣", "¹", "0x1", " 1", "9" * 5000])
 def test_a_week_that_is_not_offered_shows_the_default_week(week):
     booker = make_booker()
     response = booker.client.get(booker.sessions_url, {"semaine": week})
