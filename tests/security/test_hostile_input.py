@@ -48,10 +48,11 @@ HOSTILE_QUERIES = [
 ]
 # Values put in each parameter a page offers itself (its links' and GET forms' parameters): a NUL byte is refused
 # before any view whatever the parameter (the ?q=%00 above shows it), an overlong value likewise (?q=xxx…).
-HOSTILE_VALUES = [QUOTES, "0001-01-01", "99999-01-01"]
-HOSTILE_SEGMENTS = ["%00", "%27%22", "9" * 40, "x" * 3000]
+# « ¹ » passes str.isdigit() but breaks int() (core.text.ascii_number reads ids).
+HOSTILE_VALUES = [QUOTES, "0001-01-01", "99999-01-01", "¹"]
+HOSTILE_SEGMENTS = ["%00", "%27%22", "9" * 40, "x" * 3000, "%C2%B9"]
 # Values posted in every field of a page's forms.
-HOSTILE_POSTS = [QUOTES + "x" * 300, "0001-01-01"]
+HOSTILE_POSTS = [QUOTES + "x" * 300, "0001-01-01", "¹"]
 # On a page of one object (a placeholder in its route), its hostile path segments, and these queries only (an
 # object's page reads few parameters: they are sent together).
 HOSTILE_QUERIES_OF_AN_OBJECT = [{"q": NUL}, {"q": QUOTES, "page": "99999", "p": "-1", "o": "999", "next": QUOTES}]
