@@ -31,7 +31,7 @@ from establishments.selectors import establishments_for, require_establishment
 from permits.selectors import detainees_by_ecrou, permits_by_number
 
 from . import selectors, services
-from .constants import HOLDING_STATUSES, BookingChannel, SessionStatus, VisitStatus
+from .constants import BookingChannel, SessionStatus, VisitStatus
 from .errors import BookingError
 from .forms_staff import BlockForm, PermitLookupForm, ReasonForm, StaffBookingForm
 from .models import Visit, VisitSession
@@ -98,17 +98,14 @@ def _visitors(visit) -> list:
 
 
 def _rows(plannings) -> list[dict]:
-    """Each session of the day with its visits, the places taken and the visitors of each visit."""
+    """Each session of the day with its visits (those holding a place, then the cancelled ones with their reason,
+    as ``selectors.day_planning`` separates them) and the visitors of each visit."""
     rows = []
     for planning in plannings:
-        # The visits holding a place, then those cancelled (still listed, with their reason).
-        every = [*planning.visits, *planning.cancelled]
-        visits = [{"visit": visit, "visitors": _visitors(visit), "holds": visit.status in HOLDING_STATUSES}
-                  for visit in every]
-        taken = sum(1 for row in visits if row["holds"])
-        rows.append({"session": planning.session, "area": planning.area, "visits": visits, "taken": taken,
-                     "people": planning.people,
-                     "holding": [row for row in visits if row["holds"]],
+        holding = [{"visit": visit, "visitors": _visitors(visit), "holds": True} for visit in planning.visits]
+        cancelled = [{"visit": visit, "visitors": _visitors(visit), "holds": False} for visit in planning.cancelled]
+        rows.append({"session": planning.session, "area": planning.area, "visits": holding + cancelled,
+                     "taken": len(planning.visits), "people": planning.people, "holding": holding,
                      "cancelled": planning.session.status == SessionStatus.CANCELLED})
     return rows
 
