@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     AUDITEUR = "auditeur", _("Auditeur")
     COMMUNICATION = "communication", _("Communication")
     PARLOIRS = "parloirs", _("Bureau des parloirs")
+    SECURITE = "securite", _("Sécurité (surveillance des flux)")
 
 
 # Roles that see every establishment.

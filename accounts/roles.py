@@ -80,6 +80,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "visits.visit": VIEW,
         "visits.visitcompanion": VIEW,
         "visits.detaineevisitblock": VIEW,
+        # National sets the money-flow rules' thresholds and sees every establishment's queue.
+        "monitoring.rule": ("view", "change"),
+        "monitoring.alert": ("view", "change"),
+        "monitoring.alerthit": VIEW,
+        "monitoring.allowedpair": EDIT,
+        "monitoring.payeraccount": VIEW,
     },
     Role.AUDITEUR: {
         "accounts.user": VIEW,
@@ -107,6 +113,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "visits.visitcompanion": VIEW,
         "visits.detaineevisitblock": EDIT,
     },
+    # The establishment's security staff: the money-flow review queue (assign, accept, reject), the pairs accepted
+    # always, the payers' and detainees' flows; the rules' thresholds are the national role's.
+    Role.SECURITE: {
+        "establishments.establishment": VIEW,
+        "permits.detainee": VIEW,
+        "permits.visitpermit": VIEW,
+        "transfers.transfer": VIEW,
+        "monitoring.rule": VIEW,
+        "monitoring.alert": ("view", "change"),
+        "monitoring.alerthit": VIEW,
+        "monitoring.allowedpair": EDIT,
+        "monitoring.payeraccount": VIEW,
+    },
     # The communications team reaches Wagtail's admin (/cms/) only; its page, image and document rights
     # and its place in the moderation workflow are set by the migration cms.0002_communication_rights.
     Role.COMMUNICATION: {
@@ -115,10 +134,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 # Auditors may view every model of these apps (history included), and change none.
-AUDITED_APPS = ("accounts", "establishments", "permits", "transfers", "reconciliation", "visits")
+AUDITED_APPS = ("accounts", "establishments", "permits", "transfers", "reconciliation", "visits", "monitoring")
 
 # Roles whose members reach the staff back office (/gestion/); communication works in /cms/ only.
-BACK_OFFICE_ROLES = frozenset({Role.GREFFE, Role.REGIE, Role.NATIONAL, Role.AUDITEUR, Role.PARLOIRS})
+BACK_OFFICE_ROLES = frozenset({Role.GREFFE, Role.REGIE, Role.NATIONAL, Role.AUDITEUR, Role.PARLOIRS, Role.SECURITE})
 
 
 def create_role_groups(apps=global_apps) -> None:

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "permits",
     "transfers",
     "visits",
+    "monitoring",
     "reconciliation",
     "cms",
     "sandbox",

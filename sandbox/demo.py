@@ -40,6 +40,7 @@ DEMO_STAFF = (
     ("auditeur", Role.AUDITEUR, False, True),
     ("communication", Role.COMMUNICATION, False, False),
     ("parloirs", Role.PARLOIRS, True, True),
+    ("securite", Role.SECURITE, True, True),
 )
 
 # CPDEMO's parloir (DESIGN.md): its booking rules, then each area with its weekly sessions, all valid from the

@@ -62,6 +62,9 @@ class TransferAuditReason(AuditReason):
     BANK_STATUS = "transfer_bank_status", _("Statut de la banque")
     EXPIRED = "transfer_expired", _("Délai de 30 minutes dépassé")
     CANCELLED_BY_PAYER = "transfer_cancelled_by_payer", _("Annulé par le payeur sur le portail")
+    # The security review (monitoring): held out of the cashier batches, then released.
+    HELD = "transfer_held", _("Retenu pour vérification (surveillance des flux)")
+    RELEASED = "transfer_released", _("Vérification terminée : virement accepté")
     # The régie's reasons (a statement, an entry assigned by hand, a return, a refund) are the reconciliation's own
     # (reconciliation.constants.ReconciliationAuditReason), passed to receive, return_to_payer, mark_to_refund.
 
@@ -78,6 +81,13 @@ STATUS_AUDIT_REASONS: dict[str, TransferAuditReason] = {
     S.TO_REFUND: TransferAuditReason.TO_REFUND,
     S.REFUNDED: TransferAuditReason.REFUNDED,
 }
+
+
+# A transfer held by a money-flow rule (Transfer.held) once the payer's bank accepted it: what the relative reads
+# instead of its status (never the rule), and what the staff read beside its status.
+HELD_LABEL = _("En cours de vérification par l'établissement")
+HELD_SHOWN_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
+STAFF_HELD_LABEL = _("retenu pour vérification (surveillance des flux)")
 
 
 def staff_status_label(status: str) -> str:

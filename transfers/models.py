@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .constants import TransferStatus, staff_status_label
+from .constants import HELD_LABEL, HELD_SHOWN_STATUSES, STAFF_HELD_LABEL, TransferStatus, staff_status_label
 
 # new_reference stays importable here: the migrations name it transfers.models.new_reference.
 from .references import new_reference
@@ -53,6 +53,9 @@ class Transfer(models.Model):
     # Searched through the composite indexes (transfer_poll leads with it), not an index of its own.
     status = models.CharField(_("statut"), max_length=30, choices=TransferStatus.choices, default=TransferStatus.DRAFT)
     failure_reason = models.CharField(_("motif"), max_length=300, blank=True)
+    # A money-flow rule fired before crediting (monitoring): kept out of every cashier batch until a staff member
+    # accepts it (transfers.services.hold / release); the relative reads HELD_LABEL, never the rule.
+    held = models.BooleanField(_("en vérification"), default=False)
     initiation_claimed_until = models.DateTimeField(
         _("création de la demande de paiement en cours jusqu'au"), null=True, blank=True, editable=False
     )
@@ -109,11 +112,16 @@ class Transfer(models.Model):
     def status_label(self) -> str:
         """The status in words (as get_status_display, without rebuilding the choices on every call: the
         history prints it for every row)."""
+        if self.held and self.status in HELD_SHOWN_STATUSES:
+            return str(HELD_LABEL)
         return str(TransferStatus(self.status).label)
 
     @property
     def staff_status_label(self) -> str:
-        """The status in the back office's words (transfers.constants.STAFF_STATUS_LABELS)."""
+        """The status in the back office's words (transfers.constants.STAFF_STATUS_LABELS), and whether the
+        transfer is held for a security review."""
+        if self.held:
+            return f"{staff_status_label(self.status)} — {STAFF_HELD_LABEL}"
         return staff_status_label(self.status)
 
     @property

@@ -51,7 +51,7 @@ def history_for(relative, *, now: datetime.datetime | None = None) -> QuerySet[T
         .exclude(status="draft")
         .select_related("detainee")
         # What the history shows, and no more: a page reads 20 rows with their detainee.
-        .only("reference", "created_at", "amount", "status", "detainee__first_name", "detainee__family_name")
+        .only("reference", "created_at", "amount", "status", "held", "detainee__first_name", "detainee__family_name")
         .order_by("-created_at", "-pk")
     )
 

@@ -43,9 +43,11 @@ from .models import Transfer
 from .psd2 import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable, Psd2UnknownStatus, StetClient
 from .psd2.statuses import target_status
 from .receipts import receipt_filename, receipt_pdf
+from .signals import transfer_reserved, transfers_received
 from .states import (
     BANK_PENDING_STATUSES,
     EXPIRABLE_STATUSES,
+    HOLDABLE_STATUSES,
     RECEIVABLE_PATHS,
     RECEIVABLE_STATUSES,
     STATUS_TIMESTAMP_FIELD,
@@ -214,6 +216,8 @@ def reserve(*, transfer_id: int, bank, user=None) -> Transfer:
         now = timezone.now()
         transfer.next_poll_at = now + POLL_BASE_DELAY
         _move(transfer, S.AWAITING_AUTHORIZATION, user=user, now=now)
+        # The money-flow rules run here, under the locks, so that they count what the caps counted.
+        transfer_reserved.send(sender=Transfer, transfer=transfer, user=user)
         return transfer
 
 
@@ -482,6 +486,13 @@ def receive(*, transfer_id: int, user=None, reason: AuditReason | None = None, d
     """The money is on the régie's statement: to ``received``, through ``executed`` when the bank had
     not said so yet. IllegalTransition from any other state."""
     with transaction.atomic():
+        transfer = _receive(transfer_id, user=user, reason=reason, detail=detail)
+        transfers_received.send(sender=Transfer, transfer_ids=[transfer.pk], user=user)
+        return transfer
+
+
+def _receive(transfer_id: int, *, user, reason: AuditReason | None, detail: object) -> Transfer:
+    with transaction.atomic():
         transfer = _locked(transfer_id)
         path = RECEIVABLE_PATHS.get(transfer.status)
         if path is None:
@@ -517,9 +528,13 @@ def receive_many(
             if transfer_id in moved_set:
                 continue
             try:
-                receive(transfer_id=transfer_id, user=user, reason=reason, detail=detail)
+                _receive(transfer_id, user=user, reason=reason, detail=detail)
             except (IllegalTransition, Transfer.DoesNotExist):
                 refused.append(transfer_id)
+        refused_set = set(refused)
+        received = [transfer_id for transfer_id in transfer_ids if transfer_id not in refused_set]
+        if received:
+            transfers_received.send(sender=Transfer, transfer_ids=received, user=user)
     return refused
 
 
@@ -534,6 +549,36 @@ def return_to_payer(*, transfer_id: int, reason: AuditReason, detail: object = "
         if transfer.status == S.RECEIVED:
             _move(transfer, S.TO_REFUND, user=user, reason=reason, detail=detail)
         _move(transfer, S.REFUNDED, user=user, reason=reason, detail=detail)
+        return transfer
+
+
+# -- the security review (monitoring) ---------------------------------------------------------
+
+def hold(*, transfer_id: int, user=None, detail: object = "") -> Transfer:
+    """Kept out of every cashier batch until ``release``: a money-flow rule fired before crediting. The
+    status does not change (the bank and the statement go on); the relative reads HELD_LABEL."""
+    return _set_held(transfer_id, True, user=user, reason=R.HELD, detail=detail)
+
+
+def release(*, transfer_id: int, user=None, detail: object = "") -> Transfer:
+    """A staff member accepted a held transfer: the next cashier batch takes it."""
+    return _set_held(transfer_id, False, user=user, reason=R.RELEASED, detail=detail)
+
+
+def _set_held(transfer_id: int, held: bool, *, user, reason: AuditReason, detail: object) -> Transfer:
+    with transaction.atomic():
+        transfer = _locked(transfer_id)
+        if transfer.held == held:
+            return transfer
+        if held and transfer.status not in HOLDABLE_STATUSES:
+            raise IllegalTransition(
+                _("Le virement %(ref)s ne peut plus être retenu : il est « %(status)s ».")
+                % {"ref": transfer.reference, "status": transfer.staff_status_label}
+            )
+        transfer.held = held
+        transfer._history_user = user
+        transfer._change_reason = audit_reason(reason, detail)
+        transfer.save(update_fields=["held", "updated_at"])
         return transfer
 
 

@@ -55,6 +55,8 @@ PAID_STATUSES = ACCEPTED_STATUSES | {S.TO_REFUND, S.REFUNDED}
 ON_ITS_WAY_STATUSES = frozenset({S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
 # Paid, but the money goes back to the payer.
 REFUND_STATUSES = frozenset({S.TO_REFUND, S.REFUNDED})
+# A money-flow rule may hold a transfer from its reservation until it is credited (transfers.services.hold).
+HOLDABLE_STATUSES = frozenset({S.AWAITING_AUTHORIZATION, S.AUTHORIZED, S.EXECUTED, S.RECEIVED})
 
 # The régie's statement shows the money: every transfer past ``executed`` was already received.
 ALREADY_RECEIVED = frozenset({S.RECEIVED, S.CREDITED, S.TO_REFUND, S.REFUNDED})

@@ -47,7 +47,8 @@ class BatchResult:
 
 
 def generate_batch(*, establishment_id: int, day: datetime.date | None = None, user=None) -> BatchResult:
-    """The day's batch of an establishment: every received transfer not yet in a batch. Generated once
+    """The day's batch of an establishment: every received transfer not yet in a batch and not held for a
+    security review (``Transfer.held``: its rows are never read here until a staff member releases it). Generated once
     a day: asking again gives back the same batch (same file). Transfers whose detainee was released or
     transferred go to refund instead. Concurrent calls are serialised on the establishment's row."""
     day = day or timezone.localdate()
@@ -61,7 +62,7 @@ def generate_batch(*, establishment_id: int, day: datetime.date | None = None, u
         candidates = list(
             Transfer.objects.select_related("detainee", "relative", "establishment")
             .filter(establishment=establishment, status=TransferStatus.RECEIVED, received_at__lt=end,
-                    cashier_line__isnull=True)
+                    cashier_line__isnull=True, held=False)
             .order_by("received_at", "pk")
         )
         refunded, lines = [], []

@@ -42,17 +42,18 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
         "DUPONT", "Pierre", datetime.date(1970, 1, 1),
     )
     assert Bank.objects.get(name="Banque de Démonstration").enabled
-    for username in ("greffe", "regie", "national", "auditeur", "communication", "parloirs"):
+    for username in ("greffe", "regie", "national", "auditeur", "communication", "parloirs", "securite"):
         user = User.objects.get(username=username)
         assert user.check_password("demo-portail")
         assert list(user.groups.values_list("name", flat=True)) == [username]
     assert list(User.objects.get(username="greffe").establishments.all()) == [cp]
     assert list(User.objects.get(username="parloirs").establishments.all()) == [cp]
+    assert list(User.objects.get(username="securite").establishments.all()) == [cp]
     assert not User.objects.get(username="communication").is_staff
-    # 11 rows of DESIGN.md's demo data, CPDEMO's parloir (its booking rules, 3 visiting areas, 22 weekly
+    # 12 rows of DESIGN.md's demo data, CPDEMO's parloir (its booking rules, 3 visiting areas, 22 weekly
     # sessions), then the content site (cms.demo): 16 pages (the accessibility statement is not one:
     # cms.accessibility), the 4 tutorials' 8 files (video and captions) and the guides' 3 illustrations.
-    assert "64 créées" in capsys.readouterr().out
+    assert "65 créées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     before = _counts()
     call_command("load_demo")
     assert _counts() == before
-    assert "0 créées, 0 mises à jour, 64 inchangées" in capsys.readouterr().out
+    assert "0 créées, 0 mises à jour, 65 inchangées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
