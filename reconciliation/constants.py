@@ -125,7 +125,9 @@ class ReconciliationAuditReason(AuditReason):
         "La personne détenue a été transférée dans un autre établissement avant le versement."
     )
     CASHIER_REFUSED = "reconciliation_cashier_refused", _("Refusé par la caisse")
-    SECURITY_REJECTED = "reconciliation_security_rejected", _("Refusé après vérification de sécurité (surveillance des flux)")
+    SECURITY_REJECTED = "reconciliation_security_rejected", _(
+        "Refusé après vérification de sécurité (surveillance des flux)"
+    )
     BATCH_GENERATED = "reconciliation_batch_generated", _("Lot généré")
     LINE_CREDITED = "reconciliation_line_credited", _("Versé")
     LINE_REJECTED = "reconciliation_line_rejected", _("Rejeté")
