@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from monitoring.constants import RuleCode
-from monitoring.models import Alert, AlertHit
+from monitoring.models import AlertHit
 from reconciliation.models import CashierBatchLine
 from reconciliation.services.cashier import generate_batch
 from reconciliation.services.statements import import_statement
@@ -55,9 +55,9 @@ def test_a_statement_holding_transfers_and_the_batch_at_once_never_batch_a_held_
         lambda: generate_batch(establishment_id=est.pk, day=timezone.localdate()),
     ])
     assert not errors, errors
-    held = set(Transfer.objects.filter(held=True).values_list("pk", flat=True))
+    held = set(Transfer.objects.filter(establishment=est, held=True).values_list("pk", flat=True))
     assert held == {t.pk for t in suspicious}
-    batched = set(CashierBatchLine.objects.values_list("transfer_id", flat=True))
+    batched = set(CashierBatchLine.objects.filter(batch__establishment=est).values_list("transfer_id", flat=True))
     assert batched == {t.pk for t in clean}
     assert not batched & held
 
@@ -78,10 +78,10 @@ def test_two_reservations_of_one_sender_at_once_count_each_other():
         lambda draft=draft: services.reserve(transfer_id=draft.pk, bank=bank) for draft in drafts
     ])
     assert not errors, errors
-    statuses = set(Transfer.objects.values_list("status", flat=True))
-    assert statuses == {TransferStatus.AWAITING_AUTHORIZATION}
+    mine = Transfer.objects.filter(relative=relative)
+    assert set(mine.values_list("status", flat=True)) == {TransferStatus.AWAITING_AUTHORIZATION}
     # Whichever came second saw the first: exactly one is held, for two detainees.
-    assert Transfer.objects.filter(held=True).count() == 1
-    hit = AlertHit.objects.get()
+    assert mine.filter(held=True).count() == 1
+    hit = AlertHit.objects.get(alert__transfer__relative=relative)
     assert (hit.rule_code, hit.measured) == (RuleCode.PAYER_MANY_DETAINEES, 2)
-    assert Alert.objects.get().transfer.held
+    assert hit.alert.transfer.held
