@@ -7,7 +7,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Surveillance des flux"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         # The rules run on the transfers' signals (the transfers never import the monitoring).
         from . import receivers
+        from .seed import seed_rules
 
         receivers.connect()
+        post_migrate.connect(seed_rules, sender=self, dispatch_uid="monitoring.seed_rules")
