@@ -5,6 +5,7 @@ the rules' thresholds, and every refusal in French with nothing changed."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -18,14 +19,20 @@ from monitoring.constants import (
     RuleCode,
 )
 from monitoring.errors import MonitoringError
-from monitoring.models import AllowedPair, Rule
+from monitoring.models import Alert, AllowedPair, Rule
+from monitoring.services.screening import screen_reserved
 from monitoring.services.review import allow_pair, assign_alert, decide_alert, revoke_pair, update_rule
 from reconciliation.constants import RefundStatus
 from reconciliation.models import Refund
 from reconciliation.services.cashier import generate_batch
 from tests.accounts.factories import StaffFactory
+from tests.establishments.factories import BankFactory, EstablishmentFactory
+from tests.permits.factories import DetaineeFactory
 from tests.reconciliation.helpers import establishment, executed_transfer, receive
+from tests.transfers.factories import RegisteredPermitFactory, RelativeFactory
+from transfers import services as transfer_services
 from transfers.constants import TransferStatus
+from transfers.models import Transfer
 
 from .factories import AlertFactory, AlertHitFactory, AllowedPairFactory
 
@@ -248,3 +255,37 @@ def test_national_changes_a_rule_with_history_and_others_may_not(case):
                     margin_percent=80)
     rule.refresh_from_db()
     assert rule.threshold == 5
+
+
+def _send(relative, detainee) -> Transfer:
+    """As the relative does: the amount, then the bank (the reservation runs the rules)."""
+    registration = RegisteredPermitFactory(
+        relative=relative, permit__detainee=detainee, permit__holder_family_name=relative.family_name,
+        permit__holder_first_names=relative.given_name, permit__holder_birth_date=relative.birthdate,
+    )
+    draft = transfer_services.create_draft(relative=relative, permit=registration.permit, amount=Decimal("20"))
+    return transfer_services.reserve(transfer_id=draft.pk, bank=BankFactory())
+
+
+def test_after_always_accept_the_pairs_next_transfer_is_accepted_automatically_and_not_held():
+    est = EstablishmentFactory(max_per_detainee_month=Decimal("10000"), max_per_sender_month=Decimal("10000"))
+    officer = StaffFactory(role="securite", establishments=[est])
+    relative, second_detainee = RelativeFactory(), DetaineeFactory(establishment=est)
+    _send(relative, DetaineeFactory(establishment=est))
+    held = _send(relative, second_detainee)
+    held.refresh_from_db()
+    alert = Alert.objects.get(transfer=held)
+    assert held.held and alert.kind == AlertKind.HELD and alert.status == AlertStatus.OPEN
+
+    decide_alert(alert_id=alert.pk, user=officer, decision=Decision.ACCEPT, reason=DecisionReason.FAMILY_CHECKED,
+                 always_accept_pair=True)
+    held.refresh_from_db()
+    assert not held.held
+
+    following = _send(relative, second_detainee)
+    following.refresh_from_db()
+    assert not following.held
+    again = Alert.objects.get(transfer=following)
+    assert again.status == AlertStatus.AUTO_ACCEPTED
+    # The engine's own entry point says the same for the pair.
+    assert screen_reserved(transfer=following).status == AlertStatus.AUTO_ACCEPTED
