@@ -149,6 +149,13 @@ class Matcher:
             rows.append(row)
             if returned:
                 returns.append(row)
+        # The entries are written before the receipt is announced (transfers_received): the monitoring
+        # reads their payer's name and account in the same transaction.
+        insert_rows(StatementEntry, ENTRY_COLUMNS, [
+            (statement_id, establishment_id, *_line_values(row.line), row.transfer_id, row.outcome, row.resolution,
+             "", row.resolved_at, None)
+            for row in rows
+        ])
         refused = set(transfer_services.receive_many(
             transfer_ids=to_receive, user=self.user, reason=ReconciliationAuditReason.RECEIVED_ON_STATEMENT,
             detail=self.statement.file_name,
@@ -160,6 +167,10 @@ class Matcher:
                 if row.outcome == M.MATCHED and row.transfer_id in refused else row
                 for row in rows
             ]
+            StatementEntry.objects.filter(
+                statement_id=statement_id, entry_index__gte=lines[0].entry_index,
+                entry_index__lte=lines[-1].entry_index, outcome=M.MATCHED, transfer_id__in=refused,
+            ).update(outcome=M.UNEXPECTED_STATUS)
         counts = self.counts
         for row in rows:
             counts[row.outcome] = counts.get(row.outcome, 0) + 1
@@ -168,11 +179,6 @@ class Matcher:
                 transfer_id=row.transfer_id, user=self.user,
                 reason=ReconciliationAuditReason.RETURNED_BY_BANK, detail=row.line.return_reason,
             )
-        insert_rows(StatementEntry, ENTRY_COLUMNS, [
-            (statement_id, establishment_id, *_line_values(row.line), row.transfer_id, row.outcome, row.resolution,
-             "", row.resolved_at, None)
-            for row in rows
-        ])
         # The creation history of these entries, written by the database (a chunk holds whole entries).
         history_from_table(
             StatementEntry, where="statement_id = %s AND entry_index BETWEEN %s AND %s",
