@@ -242,7 +242,8 @@ def transfer_steps(transfer: Transfer) -> list[Step]:
     last_status, shown_held = None, False
     for status, held, at in records:
         if status != last_status:
-            steps.append(Step(status=status, label=french_spacing(str(STEP_LABELS.get(status, S(status).label))), at=at))
+            label = STEP_LABELS.get(status, S(status).label)
+            steps.append(Step(status=status, label=french_spacing(str(label)), at=at))
         now_held = held and status in HELD_SHOWN_STATUSES
         if now_held and not shown_held:
             steps.append(Step(status=status, label=french_spacing(str(HELD_STEP_LABEL)), at=at))

@@ -13,7 +13,6 @@ from django.utils import timezone
 from schwifty import IBAN
 
 from core.text import fold
-
 from sandbox.models import SandboxPaymentRequest
 
 from . import constants as c

@@ -43,7 +43,9 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
     )
     # Added for the money-flow walk: BERNARD Luc, and Sophie LEROY's permits for both detainees.
     bernard = Detainee.objects.get(establishment=cp, ecrou="123457")
-    assert (bernard.family_name, bernard.first_name, bernard.birth_date) == ("BERNARD", "Luc", datetime.date(1990, 6, 2))
+    assert (bernard.family_name, bernard.first_name, bernard.birth_date) == (
+        "BERNARD", "Luc", datetime.date(1990, 6, 2),
+    )
     assert bernard.legal_status == "condamne" and bernard.may_receive_money and bernard.status == "detained"
     for number, detainee in (("PV-2026-000125", martin), ("PV-2026-000126", bernard)):
         sophie = VisitPermit.objects.get(number=number)
@@ -60,9 +62,10 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
     assert list(User.objects.get(username="parloirs").establishments.all()) == [cp]
     assert list(User.objects.get(username="securite").establishments.all()) == [cp]
     assert not User.objects.get(username="communication").is_staff
-    # 12 rows of DESIGN.md's demo data, 3 for the money-flow walk (a detainee, two permits), CPDEMO's parloir (its booking rules, 3 visiting areas, 22 weekly
-    # sessions), then the content site (cms.demo): 16 pages (the accessibility statement is not one:
-    # cms.accessibility), the 4 tutorials' 8 files (video and captions) and the guides' 3 illustrations.
+    # 12 rows of DESIGN.md's demo data, 3 for the money-flow walk (a detainee, two permits), CPDEMO's parloir
+    # (its booking rules, 3 visiting areas, 22 weekly sessions), then the content site (cms.demo): 16 pages (the
+    # accessibility statement is not one: cms.accessibility), the 4 tutorials' 8 files (video and captions) and
+    # the guides' 3 illustrations.
     assert "68 créées" in capsys.readouterr().out
 
 

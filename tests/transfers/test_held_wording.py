@@ -127,7 +127,7 @@ def test_the_pdf_receipt_says_it_is_checked(django_capture_on_commit_callbacks):
 
 
 def test_the_receipt_email_and_its_pdf_say_it_is_checked(django_capture_on_commit_callbacks):
-    transfer = held_transfer(django_capture_on_commit_callbacks)
+    held_transfer(django_capture_on_commit_callbacks)
     [email] = mail.outbox
     body = email.body.replace(NBSP, " ")
     assert CHECK_FIRST in body and f"Statut : {HELD}" in body
