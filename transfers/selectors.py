@@ -175,8 +175,7 @@ STEP_LABELS: dict[str, str] = {
     S.TO_REFUND: gettext_lazy("Ne peut pas être versé sur le pécule : il va vous être remboursé"),
     S.REFUNDED: gettext_lazy("Remboursé sur votre compte"),
 }
-# The steps of a security review, in the relative's words: the rule that held it is never named.
-HELD_STEP_LABEL = HELD_LABEL
+# The end of a security review, in the relative's words (its start is HELD_LABEL): the rule is never named.
 RELEASED_STEP_LABEL = gettext_lazy("Vérifié par l'établissement")
 # Instead of a date for the pécule while the establishment checks the transfer: none can be promised.
 HELD_CREDIT_TEXT = gettext_lazy("après la vérification de l'établissement")
@@ -246,7 +245,7 @@ def transfer_steps(transfer: Transfer) -> list[Step]:
             steps.append(Step(status=status, label=french_spacing(str(label)), at=at))
         now_held = held and status in HELD_SHOWN_STATUSES
         if now_held and not shown_held:
-            steps.append(Step(status=status, label=french_spacing(str(HELD_STEP_LABEL)), at=at))
+            steps.append(Step(status=status, label=french_spacing(str(HELD_LABEL)), at=at))
         elif shown_held and not held:
             steps.append(Step(status=status, label=french_spacing(str(RELEASED_STEP_LABEL)), at=at))
         last_status, shown_held = status, now_held
