@@ -174,7 +174,8 @@ def _flow_transfers(user, now: datetime.datetime | None, **lookup) -> list[Trans
     return list(
         scope_queryset(Transfer.objects.filter(**lookup), user, "establishment")
         .exclude(status=TransferStatus.DRAFT).filter(created_at__gte=since)
-        .select_related("relative", "detainee", "detainee__establishment", "establishment").order_by("-created_at", "-pk")
+        .select_related("relative", "detainee", "detainee__establishment", "establishment")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -20,8 +20,8 @@ from monitoring.constants import (
 )
 from monitoring.errors import MonitoringError
 from monitoring.models import Alert, AllowedPair, Rule
-from monitoring.services.screening import screen_reserved
 from monitoring.services.review import allow_pair, assign_alert, decide_alert, revoke_pair, update_rule
+from monitoring.services.screening import screen_reserved
 from reconciliation.constants import RefundStatus
 from reconciliation.models import Refund
 from reconciliation.services.cashier import generate_batch
@@ -52,7 +52,9 @@ def case():
     return {
         "est": est, "transfer": transfer, "alert": alert,
         "officer": StaffFactory(role="securite", establishments=[est]),
-        "stranger": StaffFactory(role="securite", establishments=[establishment("ETABB", "FR7630006000011234567890189")]),
+        "stranger": StaffFactory(
+            role="securite", establishments=[establishment("ETABB", "FR7630006000011234567890189")]
+        ),
         "auditor": StaffFactory(role="auditeur"),
         "national": StaffFactory(role="national"),
     }
