@@ -89,7 +89,9 @@ def reference(i: int) -> str:
 
 def write_statement(path: str, n: int, amount: str = "25.00", first: int = 0) -> None:
     """A camt.053.001.08 of ``n`` credits of ``amount`` paying the transfers ``reference(first)``
-    onwards, each with its transaction details, written as a bank would (streamed to disk)."""
+    onwards, each with its transaction details, written as a bank would (streamed to disk). Every
+    transfer is the bench relative's (Angela DUBOIS), paid from her own account in her name, as her bank
+    writes it: clean for the monitoring's statement rules, which still read every entry."""
     total = f"{25 * n:.2f}"
     with open(path, "w", encoding="utf-8") as out:
         out.write(
@@ -110,7 +112,7 @@ def write_statement(path: str, n: int, amount: str = "25.00", first: int = 0) ->
                 f"<AcctSvcrRef>BANK{i:010d}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd>"
                 f"<SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs>"
                 f"<AcctSvcrRef>BANK{i:010d}</AcctSvcrRef><InstrId>{ref}</InstrId><EndToEndId>{ref}</EndToEndId></Refs>"
-                f'<Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>PAYEUR NUMERO {i}'
+                f'<Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>MME DUBOIS ANGELA'
                 f"</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>FR7630004000000001234567845</IBAN></Id></DbtrAcct></RltdPties>"
                 f"<RltdAgts><DbtrAgt><FinInstnId><BICFI>DEMOFRPP</BICFI></FinInstnId></DbtrAgt></RltdAgts>"
                 f"<RmtInf><Ustrd>PECULE MARTIN JEAN ECROU 123456 REF {ref}</Ustrd></RmtInf>"

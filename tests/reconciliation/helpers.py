@@ -32,10 +32,24 @@ def executed_transfer(est, amount: str = "50.00", detainee=None) -> Transfer:
 
 
 def receive(tmp_path, est, transfers: list[Transfer], *, extra=(), msg_id: str = "MSG-R", user=None):
-    """Import a statement paying each transfer (and ``extra`` entries): they become received."""
-    entries = [credit(f"{t.amount:.2f}", t.reference, debtor=f"PAYEUR {t.pk}") for t in transfers] + list(extra)
+    """Import a statement paying each transfer (and ``extra`` entries): they become received. Each relative pays
+    from an account of their own, in their own name (the monitoring holds a payer of another name)."""
+    entries = [
+        credit(f"{t.amount:.2f}", t.reference, debtor=payer_name(t.relative), debtor_iban=payer_iban(t.relative))
+        for t in transfers
+    ] + list(extra)
     content = build(iban=est.regie_iban, entries=entries, msg_id=msg_id, day=today().isoformat())
     return import_statement(path=write(tmp_path, content, f"{msg_id}.xml"), user=user)
+
+
+def payer_name(relative) -> str:
+    """The holder's name as a bank writes it: « DURAND MARIE »."""
+    return f"{relative.family_name} {relative.given_name}".upper()
+
+
+def payer_iban(relative) -> str:
+    """An account of the relative's own (one per relative: no account shared by relatives)."""
+    return f"FR76{relative.pk:023d}"
 
 
 def today() -> datetime.date:

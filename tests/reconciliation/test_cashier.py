@@ -18,7 +18,7 @@ from tests.permits.factories import DetaineeFactory
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
-from .helpers import establishment, executed_transfer, receive, today
+from .helpers import establishment, executed_transfer, payer_name, receive, today
 
 S = TransferStatus
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_batch_file_is_exactly_the_design_format(received):
     assert tuple(rows[0]) == BATCH_COLUMNS
     assert rows[1] == [
         "ETABA", a.detainee.ecrou, a.detainee.family_name.upper(), "Paul", "12.50", "EUR", a.reference,
-        f"PAYEUR {a.pk}", today().isoformat(),
+        payer_name(a.relative), today().isoformat(),
     ]
     assert rows[2][4] == "40.00" and rows[2][6] == b.reference and len(rows) == 3
     assert result.batch.line_count == 2 and str(result.batch.total) == "52.50"
@@ -92,7 +92,7 @@ def test_rejected_line_goes_to_refund_with_its_reason(tmp_path):
     rejected.refresh_from_db()
     assert rejected.status == S.TO_REFUND and "compte nominatif clos" in rejected.failure_reason
     refund = Refund.objects.get(transfer=rejected)
-    assert refund.creditor_name == f"PAYEUR {rejected.pk}" and refund.creditor_iban.startswith("FR76")
+    assert refund.creditor_name == payer_name(rejected.relative) and refund.creditor_iban.startswith("FR76")
     assert refund.status == RefundStatus.PENDING and refund.amount == rejected.amount
     batch.refresh_from_db()
     assert batch.acknowledged_at is not None

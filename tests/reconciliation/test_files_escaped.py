@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
+from accounts.models import Relative
 from core.spreadsheets import FORMULA_PREFIXES, escape_formula, escaped_row
 from reconciliation.services.cashier import generate_batch
 from reconciliation.services.statements import import_statement
@@ -21,7 +22,7 @@ from tests.accounts.staff_login import login_staff
 from tests.permits.factories import DetaineeFactory
 
 from .camt_files import build, credit, write
-from .helpers import establishment, executed_transfer, today
+from .helpers import establishment, executed_transfer, payer_iban, today
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,12 @@ def batch(tmp_path):
     detainee = DetaineeFactory(establishment=est, family_name=FAMILY, first_name=FIRST)
     paid = executed_transfer(est, "12.50", detainee=detainee)
     plain = executed_transfer(est, "40.00")
+    # The payers' FranceConnect names are the formulas too: the payments are not held for another name.
+    Relative.objects.filter(pk=paid.relative_id).update(family_name=PAYER)
+    Relative.objects.filter(pk=plain.relative_id).update(family_name=PLUS)
     content = build(iban=est.regie_iban, day=today().isoformat(), entries=[
-        credit("12.50", paid.reference, debtor=PAYER), credit("40.00", plain.reference, debtor=PLUS),
+        credit("12.50", paid.reference, debtor=PAYER, debtor_iban=payer_iban(paid.relative)),
+        credit("40.00", plain.reference, debtor=PLUS, debtor_iban=payer_iban(plain.relative)),
     ])
     import_statement(path=write(tmp_path, content))
     return est, paid, plain, generate_batch(establishment_id=est.pk, day=today()).batch

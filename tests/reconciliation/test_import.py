@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import Relative
 from core.audit import reason_label
 from reconciliation.camt import CamtError, reader
 from reconciliation.constants import MatchOutcome, Resolution
@@ -15,7 +16,7 @@ from reconciliation.services.statements import import_statement
 from tests.accounts.factories import StaffFactory
 from tests.establishments.factories import EstablishmentFactory
 from tests.permits.factories import DetaineeFactory, VisitPermitFactory
-from tests.transfers.factories import TransferFactory
+from tests.transfers.factories import RelativeFactory, TransferFactory
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
@@ -37,6 +38,9 @@ def transfer(est, amount="50.00", status=S.EXECUTED, **kw):
     # The detainee in ``est``: no second establishment holding the same régie IBAN, which the import
     # might take for the statement's.
     kw.setdefault("permit", VisitPermitFactory(detainee=DetaineeFactory(establishment=est)))
+    # The payer of the files' entries (camt_files' default debtor), from one account of her own.
+    kw.setdefault("relative", Relative.objects.filter(sub="angela").first()
+                  or RelativeFactory(sub="angela", given_name="Angela", family_name="DUBOIS"))
     t = TransferFactory(amount=Decimal(amount), status=status, **kw)
     Transfer.objects.filter(pk=t.pk).update(establishment=est)
     t.refresh_from_db()
