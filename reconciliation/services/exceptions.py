@@ -69,11 +69,13 @@ def assign_entry(*, entry_id: int, reference: str, user=None) -> StatementEntry:
                 _("Le virement %(r)s est déjà « %(s)s » : il ne peut recevoir ce paiement.")
                 % {"r": reference, "s": staff_status_label(transfer.status)}
             )
+        # The entry names its transfer before the receipt is announced (transfers_received): the monitoring
+        # reads the payer's name and account from it in the same transaction.
+        entry.transfer = transfer
+        _resolve(entry, Resolution.ASSIGNED, reference, user)
         transfer_services.receive(
             transfer_id=transfer.pk, user=user, reason=R.ASSIGNED_BY_HAND, detail=entry.pk
         )
-        entry.transfer = transfer
-        _resolve(entry, Resolution.ASSIGNED, reference, user)
         return entry
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from monitoring.constants import RuleCode
-from monitoring.models import AlertHit
+from monitoring.constants import RULE_DEFAULTS, RuleCode
+from monitoring.models import AlertHit, Rule
 from reconciliation.models import CashierBatchLine
 from reconciliation.services.cashier import generate_batch
 from reconciliation.services.statements import import_statement
@@ -24,6 +24,17 @@ from transfers.models import Transfer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 REGIE_IBAN = "FR7610071750000000100012302"
+
+
+@pytest.fixture(autouse=True)
+def rules():
+    """The rules with their defaults: a transactional test empties every table after it, the rules seeded by
+    the migrations included."""
+    for code, default in RULE_DEFAULTS.items():
+        Rule.objects.get_or_create(code=code, defaults={
+            "threshold": default.threshold, "window_days": default.window_days,
+            "margin_percent": default.margin_percent,
+        })
 
 
 def executed(est, count):

@@ -15,6 +15,7 @@ from reconciliation.camt import CamtError
 from reconciliation.constants import MatchOutcome
 from reconciliation.models import CashierBatchLine, StatementEntry
 from reconciliation.services.cashier import generate_batch
+from reconciliation.services.exceptions import assign_entry
 from reconciliation.services.statements import import_statement
 from tests.accounts.factories import StaffFactory
 from tests.establishments.factories import BankFactory, EstablishmentFactory
@@ -165,3 +166,18 @@ def test_a_held_alert_from_the_initiation_gets_the_statements_hits(tmp_path, est
     assert set(alert.hits.values_list("rule_code", "point")) == {
         (R.PAYER_MANY_DETAINEES, ScreeningPoint.INITIATION), (R.NAME_MISMATCH, ScreeningPoint.STATEMENT),
     }
+
+
+def test_a_payment_assigned_by_hand_is_screened_with_its_payer(tmp_path, est):
+    regie = StaffFactory(role="regie", establishments=[est])
+    transfer = send(est, pierre())
+    # The bank lost the reference: the entry waits in the exceptions queue until the régie assigns it.
+    content = build(iban=REGIE_IBAN, day=timezone.localdate().isoformat(), entries=[
+        credit(f"{transfer.amount:.2f}", "NOTPROVIDED", "CADEAU", debtor="SARL INCONNUE", debtor_iban=PIERRE_IBAN),
+    ])
+    import_statement(path=write(tmp_path, content), user=regie)
+    entry = StatementEntry.objects.get()
+    assign_entry(entry_id=entry.pk, reference=transfer.reference, user=regie)
+    transfer.refresh_from_db()
+    assert transfer.status == S.RECEIVED and transfer.held
+    assert fired(transfer) == {R.NAME_MISMATCH}
