@@ -428,6 +428,8 @@ CELERY_BEAT_SCHEDULE["visits-purge-past"] = {
 CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
     "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,
 }
+# Monitoring: each security staff member's digest of the alerts waiting, every morning (monitoring.DIGEST_HOUR).
+CELERY_BEAT_SCHEDULE["monitoring-digests"] = {"task": "monitoring.send_digests", "schedule": crontab(hour=7, minute=0)}
 
 # Reconciliation: the folder where the bank drops camt.053 statements (empty: no inbox), the
 # folder where uploaded statements wait for the worker, and the cashier system's implementation.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("gestion/rapprochement/", include("reconciliation.urls")),
     # The visit office's pages (day's planning, printable list, arrivals, cancellations, bookings by phone).
     path("gestion/parloirs/", include("visits.staff_urls")),
+    # The security staff's review of the money-flow alerts (queue, decisions, payers' and detainees' flows).
+    path("gestion/securite/", include("monitoring.urls")),
     # The staff's second factor (accounts.second_factor_views), open behind its own gate.
     path("gestion/second-facteur/", include("accounts.second_factor_urls")),
     path("gestion/second-facteur/cles-d-acces/api/", include(second_factor_urls.passkey_patterns)),

@@ -1,4 +1,5 @@
-"""The demo data of DESIGN.md, exactly: one establishment, one detainee, two permits, the demo bank,
+"""The demo data of DESIGN.md, exactly, and what the money-flow walk adds (a second detainee, BERNARD Luc, and
+Sophie LEROY's two permits): one establishment, two detainees, four permits, the demo bank,
 the demo staff accounts, each with the documented demo TOTP secret as its second factor, and CPDEMO's
 parloir (booking rules, a parloir, a salon familial and a UVF with their weekly sessions, opened for the
 booking window). Loading twice changes nothing."""
@@ -145,29 +146,38 @@ def load_demo() -> DemoReport:
         report,
         "établissement CPDEMO",
     )
-    detainee = _upsert(
-        Detainee,
-        {"establishment": establishment, "ecrou": "123456"},
-        {
-            "family_name": "MARTIN",
-            "first_name": "Jean",
-            "birth_date": datetime.date(1985, 3, 14),
-            "status": DetaineeStatus.DETAINED,
-            "may_receive_money": True,
-            "legal_status": LegalStatus.CONDAMNE,
-        },
-        report,
-        "personne détenue MARTIN Jean (123456)",
-    )
-    for number, family_name, first_names, birth_date in (
-        ("PV-2026-000123", "DUBOIS", "Angela Claire Louise", datetime.date(1962, 8, 24)),
-        ("PV-2026-000124", "DUPONT", "Pierre", datetime.date(1970, 1, 1)),
+    # MARTIN Jean (DESIGN.md); BERNARD Luc, whom Sophie LEROY also pays: the walk of the money-flow monitoring.
+    detainees = {
+        ecrou: _upsert(
+            Detainee,
+            {"establishment": establishment, "ecrou": ecrou},
+            {
+                "family_name": family_name,
+                "first_name": first_name,
+                "birth_date": birth_date,
+                "status": DetaineeStatus.DETAINED,
+                "may_receive_money": True,
+                "legal_status": LegalStatus.CONDAMNE,
+            },
+            report,
+            f"personne détenue {family_name} {first_name} ({ecrou})",
+        )
+        for ecrou, family_name, first_name, birth_date in (
+            ("123456", "MARTIN", "Jean", datetime.date(1985, 3, 14)),
+            ("123457", "BERNARD", "Luc", datetime.date(1990, 6, 2)),
+        )
+    }
+    for number, ecrou, family_name, first_names, birth_date in (
+        ("PV-2026-000123", "123456", "DUBOIS", "Angela Claire Louise", datetime.date(1962, 8, 24)),
+        ("PV-2026-000124", "123456", "DUPONT", "Pierre", datetime.date(1970, 1, 1)),
+        ("PV-2026-000125", "123456", "LEROY", "Sophie Marie", datetime.date(1975, 5, 20)),
+        ("PV-2026-000126", "123457", "LEROY", "Sophie Marie", datetime.date(1975, 5, 20)),
     ):
         _upsert(
             VisitPermit,
             {"number": number},
             {
-                "detainee": detainee,
+                "detainee": detainees[ecrou],
                 "holder_family_name": family_name,
                 "holder_first_names": first_names,
                 "holder_birth_date": birth_date,

@@ -53,10 +53,19 @@ def receipt_filename(transfer: Transfer) -> str:
 
 
 def next_steps(receipt: selectors.Receipt) -> list[str]:
-    """What happens next, for a transfer on its way to the pécule (the confirmation page says the same)."""
+    """What happens next, for a transfer on its way to the pécule (the confirmation page says the same); while
+    the establishment checks it, that check comes first and no date is promised."""
+    transfer = receipt.transfer
+    if receipt.held:
+        return [french_spacing(text) for text in (
+            _("L'établissement (%(name)s) vérifie ce virement avant de le verser sur le pécule de %(detainee)s.")
+            % {"name": transfer.establishment.name, "detainee": selectors.detainee_name(transfer.detainee)},
+            _("Une fois la vérification faite, la régie verse l'argent sur le pécule : vous le verrez dans "
+              "l'historique de vos virements, sur votre espace personnel."),
+            _("Si l'argent ne peut pas être versé, il vous est remboursé sur votre compte."),
+        )]
     if receipt.expected_on is None:
         return []
-    transfer = receipt.transfer
     return [french_spacing(text) for text in (
         _("Votre banque envoie l'argent sur le compte de la régie de l'établissement (%(name)s).")
         % {"name": transfer.establishment.name},
@@ -86,7 +95,7 @@ def receipt_pdf(transfer: Transfer) -> bytes:
     ]
     state = Table([[_p(receipt.state, "state")]], colWidths=[WIDTH])
     background = SUCCESS_BG if receipt.paid and transfer.status not in REFUND_STATUSES else WARNING_BG
-    if transfer.status == "awaiting_authorization":
+    if transfer.status == "awaiting_authorization" or receipt.held:
         background = INFO_BG
     state.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), background),

@@ -28,6 +28,8 @@ from .constants import (
     BANK_STATIC_LOGOS,
     CREDIT_BUSINESS_DAYS,
     EXPIRY_DELAY,
+    HELD_LABEL,
+    HELD_SHOWN_STATUSES,
     HISTORY_MONTHS,
     TransferStatus,
 )
@@ -173,6 +175,14 @@ STEP_LABELS: dict[str, str] = {
     S.TO_REFUND: gettext_lazy("Ne peut pas être versé sur le pécule : il va vous être remboursé"),
     S.REFUNDED: gettext_lazy("Remboursé sur votre compte"),
 }
+# The end of a security review, in the relative's words (its start is HELD_LABEL): the rule is never named.
+RELEASED_STEP_LABEL = gettext_lazy("Vérifié par l'établissement")
+# Instead of a date for the pécule while the establishment checks the transfer: none can be promised.
+HELD_CREDIT_TEXT = gettext_lazy("après la vérification de l'établissement")
+HELD_STATE = gettext_lazy(
+    "Votre virement a été pris en compte. L'établissement le vérifie avant de le verser sur le pécule : "
+    "la date du versement sera connue après cette vérification."
+)
 
 
 def _local(moment: datetime.datetime) -> datetime.datetime:
@@ -196,10 +206,16 @@ def format_day(day: datetime.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {_day_month_year(day)}"
 
 
+def held_for_relative(transfer: Transfer) -> bool:
+    """Whether the relative reads that the establishment checks this transfer (Transfer.status_label's rule)."""
+    return transfer.held and transfer.status in HELD_SHOWN_STATUSES
+
+
 def expected_credit_date(transfer: Transfer) -> datetime.date | None:
     """The day by which the money should be on the pécule, for a transfer on its way (accepted by the
-    payer's bank, not yet credited): CREDIT_BUSINESS_DAYS business days after the bank accepted it."""
-    if transfer.status not in ON_ITS_WAY_STATUSES:
+    payer's bank, not yet credited): CREDIT_BUSINESS_DAYS business days after the bank accepted it. None
+    while the establishment checks it: the review has no deadline to promise."""
+    if transfer.status not in ON_ITS_WAY_STATUSES or held_for_relative(transfer):
         return None
     start = transfer.authorized_at or transfer.executed_at or transfer.initiated_at or transfer.created_at
     return business_days_after(start, CREDIT_BUSINESS_DAYS)
@@ -218,14 +234,21 @@ class Step:
 
 def transfer_steps(transfer: Transfer) -> list[Step]:
     """The statuses the transfer went through, oldest first, each with the date it was reached (from the
-    transfer's history records), in the relative's words."""
+    transfer's history records), in the relative's words. A hold shown to the relative is a step of its own
+    (« En cours de vérification par l'établissement »), and so is its release (« Vérifié par l'établissement »)."""
     steps: list[Step] = []
-    records = transfer.history.order_by("history_date", "history_id").values_list("status", "history_date")
-    for status, at in records:
-        if steps and steps[-1].status == status:
-            continue
-        label = french_spacing(STEP_LABELS.get(status, S(status).label))
-        steps.append(Step(status=status, label=label, at=at))
+    records = transfer.history.order_by("history_date", "history_id").values_list("status", "held", "history_date")
+    last_status, shown_held = None, False
+    for status, held, at in records:
+        if status != last_status:
+            label = STEP_LABELS.get(status, S(status).label)
+            steps.append(Step(status=status, label=french_spacing(str(label)), at=at))
+        now_held = held and status in HELD_SHOWN_STATUSES
+        if now_held and not shown_held:
+            steps.append(Step(status=status, label=french_spacing(str(HELD_LABEL)), at=at))
+        elif shown_held and not held:
+            steps.append(Step(status=status, label=french_spacing(str(RELEASED_STEP_LABEL)), at=at))
+        last_status, shown_held = status, now_held
     return steps
 
 
@@ -242,6 +265,7 @@ class Receipt:
     paid: bool
     state: str  # one sentence: where the transfer stands
     expected_on: datetime.date | None
+    held: bool  # the establishment checks it before the pécule: no date promised
     rows: list[tuple[str, str]]  # label, value
 
     @property
@@ -253,6 +277,8 @@ class Receipt:
 
 def _state(transfer: Transfer) -> str:
     status = transfer.status
+    if held_for_relative(transfer):
+        return str(HELD_STATE)
     if status in ON_ITS_WAY_STATUSES:
         return _("Votre virement a été pris en compte.")
     if status == S.CREDITED:
@@ -284,14 +310,17 @@ def receipt_for(transfer: Transfer) -> Receipt:
         (_("Établissement"), transfer.establishment.name),
         (_("Statut"), transfer.status_label),
     ]
+    held = held_for_relative(transfer)
     if expected_on is not None:
         rows.append((_("Versement sur le pécule"), _("au plus tard le %(day)s") % {"day": format_day(expected_on)}))
+    elif held:
+        rows.append((_("Versement sur le pécule"), str(HELD_CREDIT_TEXT)))
     if transfer.credited_at:
         rows.append((_("Versé sur le pécule le"), format_moment(transfer.credited_at)))
     if transfer.refunded_at:
         rows.append((_("Remboursé le"), format_moment(transfer.refunded_at)))
     return Receipt(transfer=transfer, reference=reference, paid=transfer.status in PAID_STATUSES,
-                   state=french_spacing(_state(transfer)), expected_on=expected_on, rows=rows)
+                   state=french_spacing(_state(transfer)), expected_on=expected_on, held=held, rows=rows)
 
 
 def with_allowances(*, relative, cards: list[dict]) -> list[dict]:

@@ -3,8 +3,12 @@
 # The demo customer at the sandbox bank (login page: identifier ``demo``, password ``demo``).
 DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "demo"
-DEMO_ACCOUNT_IBAN = "FR7630004000000001234567845"
 DEMO_ACCOUNT_HOLDER = "CLIENT DEMO"
+# Each customer's account at the sandbox bank: this bank and branch, an account number derived from the
+# customer's name (sandbox.bank.services.customer_iban), as a real bank gives each customer their own.
+SANDBOX_BANK_CODE = "30004"
+SANDBOX_BRANCH_CODE = "00000"
+ACCOUNT_NUMBER_DIGITS = 11
 SANDBOX_BANK_BIC = "DEMOFRPP"
 
 # The portal's registration at the sandbox bank (the portal's PSD2_CLIENT_ID / PSD2_CLIENT_SECRET

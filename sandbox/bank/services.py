@@ -3,13 +3,16 @@ its status. Each change in a transaction, the payment request's row locked."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from schwifty import IBAN
 
+from core.text import fold
 from sandbox.models import SandboxPaymentRequest
 
 from . import constants as c
@@ -103,6 +106,18 @@ def receive_payment_request(*, client_id: str, request_id: str, body: dict) -> t
     return created, True
 
 
+def customer_iban(debtor_name: str) -> str:
+    """The account the customer named ``debtor_name`` pays from: a valid French IBAN (RIB key and IBAN
+    checksum), the same for the same name (case, accents and spaces aside), another for another name —
+    so that two relatives never share an account in the demo unless they share a name."""
+    key = " ".join(fold(debtor_name or c.DEMO_ACCOUNT_HOLDER).split())
+    number = int(hashlib.sha256(key.encode()).hexdigest(), 16) % 10**c.ACCOUNT_NUMBER_DIGITS
+    return str(IBAN.generate(
+        "FR", bank_code=c.SANDBOX_BANK_CODE + c.SANDBOX_BRANCH_CODE,
+        account_code=f"{number:0{c.ACCOUNT_NUMBER_DIGITS}d}",
+    ))
+
+
 def decide(*, resource_id: str, confirm: bool, failure_mode: str = "") -> SandboxPaymentRequest:
     """The payer's "Confirmer" or "Annuler". A second click finds the request decided and changes
     nothing: one payment, ever."""
@@ -121,7 +136,7 @@ def decide(*, resource_id: str, confirm: bool, failure_mode: str = "") -> Sandbo
         else:
             payment.status = Status.EXECUTED
             payment.executed_at = now
-            payment.debtor_iban = c.DEMO_ACCOUNT_IBAN
+            payment.debtor_iban = customer_iban(payment.debtor_name)
         payment.save()
         return payment
 

@@ -200,5 +200,6 @@ def consent(request: HttpRequest, resource_id: str) -> HttpResponse:
         request,
         "sandbox/bank/consent.html",
         {"payment": payment, "title": _("Confirmer un virement ponctuel"),
-         "creditor_iban": _grouped(payment.creditor_iban), "debtor_iban": _grouped(c.DEMO_ACCOUNT_IBAN)},
+         "creditor_iban": _grouped(payment.creditor_iban),
+         "debtor_iban": _grouped(services.customer_iban(payment.debtor_name))},
     )

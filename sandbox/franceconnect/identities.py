@@ -21,6 +21,17 @@ IDENTITIES: dict[str, dict[str, str]] = {
         "birthcountry": "99100",
         "email": "pierre.dupont@example.fr",
     },
+    # Holds permits for two detainees and pays both: the demo of the money-flow monitoring (README).
+    "sophie-leroy": {
+        "given_name": "Sophie Marie",
+        "family_name": "LEROY",
+        "preferred_username": "",
+        "gender": "female",
+        "birthdate": "1975-05-20",
+        "birthplace": "13055",
+        "birthcountry": "99100",
+        "email": "sophie.leroy@example.fr",
+    },
 }
 
 # Claims released for each scope (FranceConnect: one scope per claim).

@@ -28,7 +28,7 @@ def test_the_confirmation_page_shows_the_amount_and_ibans_in_the_french_format()
     assert "1\u202f234,50\u00a0€" in page
     assert "1234.50" not in page and "EUR" not in page
     assert "FR76 1000 7000 0100 0000 0000 109" in page  # the régie's IBAN, in groups of four
-    assert "FR76 3000 4000 0000 0123 4567 845" in page  # the demo customer's account
+    assert "FR76 3000 4000 0026 3943 3475 690" in page  # the account of the payer (Angela DUBOIS) at this bank
     assert re.search(r'<button[^>]*value="confirm"[^>]*>Confirmer</button>', page)
     assert re.search(r'<button[^>]*value="cancel"[^>]*>Annuler</button>', page)
 

@@ -54,7 +54,7 @@ def test_authorize_lists_the_test_identities(client):
     response = client.get("/sandbox/franceconnect/authorize", FRANCECONNECT.authorize_params())
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Angela Claire Louise DUBOIS" in body and "Pierre DUPONT" in body
+    assert "Angela Claire Louise DUBOIS" in body and "Pierre DUPONT" in body and "Sophie Marie LEROY" in body
 
 
 @pytest.mark.django_db

@@ -41,6 +41,18 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
     assert (pierre.holder_family_name, pierre.holder_first_names, pierre.holder_birth_date) == (
         "DUPONT", "Pierre", datetime.date(1970, 1, 1),
     )
+    # Added for the money-flow walk: BERNARD Luc, and Sophie LEROY's permits for both detainees.
+    bernard = Detainee.objects.get(establishment=cp, ecrou="123457")
+    assert (bernard.family_name, bernard.first_name, bernard.birth_date) == (
+        "BERNARD", "Luc", datetime.date(1990, 6, 2),
+    )
+    assert bernard.legal_status == "condamne" and bernard.may_receive_money and bernard.status == "detained"
+    for number, detainee in (("PV-2026-000125", martin), ("PV-2026-000126", bernard)):
+        sophie = VisitPermit.objects.get(number=number)
+        assert (sophie.detainee, sophie.holder_family_name, sophie.holder_first_names, sophie.holder_birth_date) == (
+            detainee, "LEROY", "Sophie Marie", datetime.date(1975, 5, 20),
+        )
+        assert sophie.kind == "permanent" and sophie.status == "active"
     assert Bank.objects.get(name="Banque de Démonstration").enabled
     for username in ("greffe", "regie", "national", "auditeur", "communication", "parloirs", "securite"):
         user = User.objects.get(username=username)
@@ -50,10 +62,11 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
     assert list(User.objects.get(username="parloirs").establishments.all()) == [cp]
     assert list(User.objects.get(username="securite").establishments.all()) == [cp]
     assert not User.objects.get(username="communication").is_staff
-    # 12 rows of DESIGN.md's demo data, CPDEMO's parloir (its booking rules, 3 visiting areas, 22 weekly
-    # sessions), then the content site (cms.demo): 16 pages (the accessibility statement is not one:
-    # cms.accessibility), the 4 tutorials' 8 files (video and captions) and the guides' 3 illustrations.
-    assert "65 créées" in capsys.readouterr().out
+    # 12 rows of DESIGN.md's demo data, 3 for the money-flow walk (a detainee, two permits), CPDEMO's parloir
+    # (its booking rules, 3 visiting areas, 22 weekly sessions), then the content site (cms.demo): 16 pages (the
+    # accessibility statement is not one: cms.accessibility), the 4 tutorials' 8 files (video and captions) and
+    # the guides' 3 illustrations.
+    assert "68 créées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -62,7 +75,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     before = _counts()
     call_command("load_demo")
     assert _counts() == before
-    assert "0 créées, 0 mises à jour, 65 inchangées" in capsys.readouterr().out
+    assert "0 créées, 0 mises à jour, 68 inchangées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

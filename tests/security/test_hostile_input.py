@@ -57,7 +57,8 @@ HOSTILE_POSTS = [QUOTES + "x" * 300, "0001-01-01", "¹"]
 # object's page reads few parameters: they are sent together).
 HOSTILE_QUERIES_OF_AN_OBJECT = [{"q": NUL}, {"q": QUOTES, "page": "99999", "p": "-1", "o": "999", "next": QUOTES}]
 
-ROLES = ["anonymous", "relative", "greffe", "regie", "national", "auditeur", "parloirs", "communication", "superuser"]
+ROLES = ["anonymous", "relative", "greffe", "regie", "national", "auditeur", "parloirs", "securite", "communication",
+         "superuser"]
 PRIVATE = ("/mon-espace/", "/gestion/", "/cms/")
 # Left out: pages that end the session the sweep goes on with (logout), and Wagtail's page that fails on purpose
 # so that an administrator can check the error reporting (/cms/failwhale/, superusers only).
