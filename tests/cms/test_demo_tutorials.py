@@ -5,7 +5,6 @@ and its transcript (the captions' very words), and the files stay small."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import imageio_ffmpeg
