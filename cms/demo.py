@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from establishments.models import Establishment
 
-from .illustrations import screen_illustration
+from .illustrations import Canvas, screen_illustration, tutorial_poster
 from .models import (
     ContactFormField,
     ContactPage,
@@ -597,12 +598,17 @@ def _set_services(home: HomePage, guide: GuidePage, parloir_guide: GuidePage) ->
 
 def _illustration(title: str, lines: list[str], button_label: str, report):
     """A drawn illustration of a portal screen (cms.illustrations), stored as a Wagtail image."""
+    return _drawn_image(title, lambda: screen_illustration(lines, button_label), report)
+
+
+def _drawn_image(title: str, draw: Callable[[], Canvas], report) -> Image:
+    """The Wagtail image ``title``, as editors left it; drawn by ``draw`` and stored when missing."""
     existing = Image.objects.filter(title=title).first()
     label = f"image « {title} »"
     if existing is not None:
         report.note(label, "unchanged")
         return existing
-    canvas = screen_illustration(lines, button_label)
+    canvas = draw()
     name = f"{slugify(title)}.png"
     image = Image(title=title)
     image.file.save(name, ImageFile(io.BytesIO(canvas.png()), name=name), save=False)
@@ -629,9 +635,12 @@ def _tutorial_pages(parent: Page, report) -> None:
             + "".join(f"<p>{escape(line)}</p>" for line in part["text"])
             for part in tutorial["transcript"]
         )
+        # Shown before the video loads (all there is to see on a slow phone), and the video's first image.
+        poster = _drawn_image(f"Tutoriel — {title} (affiche)",
+                              lambda title=title, intro=tutorial["intro"]: tutorial_poster(title, intro), report)
         _child(parent, TutorialPage, tutorial["slug"], report, title=title,
                search_description=tutorial["search_description"], intro=f"<p>{escape(tutorial['intro'])}</p>",
-               video_file=video, captions=captions, transcript=transcript,
+               video_file=video, captions=captions, poster=poster, transcript=transcript,
                chapters=[{"type": "chapter", "value": chapter} for chapter in tutorial["chapters"]])
 
 

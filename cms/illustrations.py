@@ -95,17 +95,21 @@ def screen_illustration(lines: list[str], button_label: str) -> Canvas:
     return canvas
 
 
-def tutorial_poster(title: str, subtitle: str = "Tutoriel vidéo du portail des proches") -> Canvas:
-    """The poster of a video tutorial (its first image, before it plays): its title, large, on the
-    portal's colours."""
+def tutorial_poster(title: str, intro: str) -> Canvas:
+    """The poster of a video tutorial: the ``poster`` its page shows before the video loads (on a slow phone,
+    all there is to see) and the video's first image: its title, large, and what it shows, on the portal's
+    colours."""
     canvas = Canvas(1280, 720)
-    _header(canvas, "Portail des proches — tutoriel")
-    title_font = font(56, "bold")
-    y = 230
+    _header(canvas, "Portail des proches — tutoriel vidéo")
+    title_font, intro_font = font(56, "bold"), font(32)
+    y = 200
     for line in _wrap(title, title_font, canvas.width - 160):
         canvas.text((80, y), line, typeface=title_font, fill=BLUE)
         y += 76
-    canvas.text((80, y + 30), subtitle, typeface=font(32), fill=TEXT)
+    y += 30
+    for line in _wrap(intro, intro_font, canvas.width - 160):
+        canvas.text((80, y), line, typeface=intro_font, fill=TEXT)
+        y += 46
     canvas.draw.rectangle([80, 640, 240, 648], fill=BLUE)
     return canvas
 

@@ -113,6 +113,15 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict, report: DemoR
     return obj
 
 
+# The demo's banks, fictional (their BICs too, in no bank directory), each with its logo in the bank list
+# (transfers.constants.BANK_STATIC_LOGOS); all three lead to the sandbox bank (login demo / demo).
+DEMO_BANKS = [
+    ("Banque de Démonstration", "DEMOFRPP"),
+    ("Banque du Littoral", "LITTFRPP"),
+    ("Crédit des Volcans", "VOLCFRPP"),
+]
+
+
 def demo_bank_api_url() -> str:
     return f"{settings.PORTAL_BASE_URL}/sandbox/banque/stet/v1"
 
@@ -191,13 +200,9 @@ def load_demo() -> DemoReport:
             report,
             f"permis {number}",
         )
-    _upsert(
-        Bank,
-        {"name": "Banque de Démonstration"},
-        {"bic": "DEMOFRPP", "api_base_url": demo_bank_api_url(), "enabled": True},
-        report,
-        "banque « Banque de Démonstration »",
-    )
+    for name, bic in DEMO_BANKS:
+        _upsert(Bank, {"name": name}, {"bic": bic, "api_base_url": demo_bank_api_url(), "enabled": True}, report,
+                f"banque « {name} »")
     for username, role, local, back_office in DEMO_STAFF:
         _load_staff(username, role, establishment if local else None, back_office, report)
     _load_visits(establishment, report)

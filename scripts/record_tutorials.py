@@ -12,8 +12,14 @@ caption, what the relative does (click, type) and what to point at. Every step's
 click is framed, and the frames are encoded to WebM/VP9 with the ffmpeg of ``imageio-ffmpeg`` (PyPI). The
 captions (WebVTT) and the transcript are written from the same steps, timed from the recording; the chapters
 too. What it writes, per tutorial ``SLUG``: ``tutoriel-SLUG.webm``, ``tutoriel-SLUG.vtt``, and for all of them
-``tutoriels.json`` (titles, chapters, transcripts, durations), which ``manage.py load_demo`` (cms/demo.py)
-reads to create the tutorial pages.
+``tutoriels.json`` (titles, chapters, transcripts, durations, and the fingerprint of the pages each tutorial
+shows), which ``manage.py load_demo`` (cms/demo.py) reads to create the tutorial pages. The first image of each
+video is its poster (``cms.illustrations.tutorial_poster``, the image its page shows before the video loads).
+
+A video goes stale when the pages it shows change: each tutorial lists the templates of its pages
+(``Tutorial.pages``), and the manifest keeps a hash of each of them and of what they extend or include (but
+``base.html``, the header and footer around every page). tests/cms/test_tutorials_fresh.py recomputes them and
+names the tutorial to record again, and the command, when one changed.
 
 The tutorials run in order on one portal: each starts from what the previous one left (the permit added by
 the second is the one the third sends money to). ``--only`` walks the earlier ones first without recording.
@@ -23,6 +29,7 @@ The fourth needs the régie: the operator commands (``sandbox_statement``, ``imp
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -37,10 +44,18 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as ``python scripts/record_tutorials.py``: the portal's modules from its root
+    sys.path.insert(0, str(ROOT))
+
+from cms.illustrations import tutorial_poster  # noqa: E402
+
+TEMPLATES = ROOT / "templates"
+# Around every page, the same for the four tutorials: a change there is not a change of what they show.
+CHROME = frozenset({"base.html"})
+TEMPLATE_REFERENCE = re.compile(r"""{%\s*(?:extends|include)\s+["']([^"']+)["']""")
 ASSETS = ROOT / "cms" / "demo_assets"
 MANIFEST = "tutoriels.json"
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
@@ -95,8 +110,9 @@ class Recorder:
         if self.recording is not None:
             self.recording.chapters.append((self.recording.duration, title))
 
-    def say(self, text: str, point_at=None, seconds: float | None = None) -> None:
-        """A caption, from now until the next one, over the current screen, with ``point_at`` framed."""
+    def say(self, text: str, point_at=None, seconds: float | None = None, picture: bytes | None = None) -> None:
+        """A caption, from now until the next one, over the current screen (or ``picture``, a PNG), with
+        ``point_at`` framed."""
         if self.recording is None:
             return
         self.page.wait_for_load_state("load")
@@ -105,9 +121,9 @@ class Recorder:
         if self.recording.cues:
             self.recording.cues[-1].end = start
         self.recording.cues.append(Cue(start, start, text))
-        self._frame(hold, point_at)
+        self._frame(hold, point_at, picture)
 
-    def _frame(self, seconds: float, point_at=None) -> None:
+    def _frame(self, seconds: float, point_at=None, picture: bytes | None = None) -> None:
         from PIL import Image, ImageDraw
 
         box = None
@@ -115,7 +131,10 @@ class Recorder:
             point_at.scroll_into_view_if_needed()
             box = point_at.bounding_box()
         path = self.recording.folder / f"{len(self.recording.frames):04d}.png"
-        self.page.screenshot(path=str(path))
+        if picture is not None:
+            path.write_bytes(picture)
+        else:
+            self.page.screenshot(path=str(path))
         if box:
             with Image.open(path) as picture:
                 picture = picture.convert("RGB")
@@ -145,30 +164,16 @@ class Recorder:
             self._frame(TYPING_FRAME_SECONDS)
 
     def title_card(self, title: str, intro: str) -> None:
-        """The first screen (and the video's poster): the tutorial's title, drawn by the browser itself (its
-        fonts have every accent)."""
+        """The first screen: the tutorial's poster (cms.illustrations, drawn with Marianne, every glyph checked),
+        the same image its page shows before the video loads."""
         if self.recording is None:
             return
-        self.page.set_content(TITLE_CARD.format(title=escape(title), intro=escape(intro)))
-        self.say(f"Tutoriel vidéo du portail des proches : {title}.", seconds=4.0)
+        self.say(f"Tutoriel vidéo du portail des proches : {title}.", seconds=4.0,
+                 picture=tutorial_poster(title, intro).png())
 
     def finish(self) -> None:
         if self.recording is not None and self.recording.cues:
             self.recording.cues[-1].end = self.recording.duration
-
-
-TITLE_CARD = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><style>
-body {{ margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: "DejaVu Sans", "Liberation Sans",
-  Arial, sans-serif; background: #f6f6f6; color: #161616; }}
-header {{ background: #000091; color: #fff; padding: 28px 72px; font-size: 26px; font-weight: bold; }}
-main {{ flex: 1; display: flex; flex-direction: column; justify-content: center; padding: 0 72px; }}
-p.kind {{ margin: 0; font-size: 26px; color: #3a3a3a; text-transform: uppercase; letter-spacing: 2px; }}
-h1 {{ margin: 16px 0 24px; font-size: 58px; line-height: 1.15; color: #000091; }}
-p.intro {{ margin: 0; font-size: 30px; max-width: 1000px; }}
-footer {{ border-top: 6px solid #e1000f; padding: 20px 72px; font-size: 22px; background: #fff; }}
-</style></head><body><header>Portail des proches des personnes détenues</header>
-<main><p class="kind">Tutoriel vidéo</p><h1>{title}</h1><p class="intro">{intro}</p></main>
-<footer>Sous-titré et transcrit · enregistré depuis le portail de démonstration</footer></body></html>"""
 
 
 # The tutorials ----------------------------------------------------------------------------------------------
@@ -341,6 +346,7 @@ class Tutorial:
     intro: str
     search_description: str
     walk: Callable[[Recorder, Operator], None]
+    pages: tuple[str, ...]  # the templates of the pages it shows (under templates/)
 
     @property
     def video(self) -> str:
@@ -351,22 +357,47 @@ class Tutorial:
         return f"tutoriel-{self.slug}.vtt"
 
 
+# The home page, FranceConnect's stand-in and the personal space: every tutorial begins there.
+LOGGED_IN = ("cms/home_page.html", "sandbox/franceconnect_authorize.html", "accounts/mon_espace.html")
 TUTORIALS = [
     Tutorial("se-connecter-avec-franceconnect", "Se connecter avec FranceConnect",
              "Comment ouvrir votre espace personnel avec FranceConnect, sans créer de compte.",
-             "Tutoriel vidéo : se connecter au portail des proches avec FranceConnect.", tutorial_log_in),
+             "Tutoriel vidéo : se connecter au portail des proches avec FranceConnect.", tutorial_log_in,
+             LOGGED_IN),
     Tutorial("enregistrer-un-permis-de-visite", "Ajouter un permis de visite à votre espace",
              "Comment ajouter à votre espace le permis de visite qui vous a été attribué.",
-             "Tutoriel vidéo : ajouter un permis de visite à votre espace personnel.", tutorial_add_permit),
+             "Tutoriel vidéo : ajouter un permis de visite à votre espace personnel.", tutorial_add_permit,
+             (*LOGGED_IN, "transfers/pecule.html", "accounts/add_permit.html")),
     Tutorial("faire-un-virement", "Faire un virement pour alimenter le pécule",
              "Du bouton « Faire un virement » à la confirmation, en passant par votre banque.",
-             "Tutoriel vidéo : alimenter le pécule d'une personne détenue par virement.", tutorial_send_money),
+             "Tutoriel vidéo : alimenter le pécule d'une personne détenue par virement.", tutorial_send_money,
+             (*LOGGED_IN, "transfers/pecule.html", "transfers/amount.html", "transfers/bank.html",
+              "sandbox/bank/login.html", "sandbox/bank/consent.html", "transfers/done.html")),
     Tutorial("suivre-un-virement", "Suivre un virement",
              "Où voir vos virements, et ce que disent leurs statuts jusqu'au versement sur le pécule.",
              "Tutoriel vidéo : suivre un virement dans l'historique jusqu'au versement sur le pécule.",
-             tutorial_follow),
+             tutorial_follow, (*LOGGED_IN, "transfers/pecule.html", "transfers/history.html")),
 ]
 BY_SLUG = {t.slug: t for t in TUTORIALS}
+
+
+def shown_templates(names: tuple[str, ...]) -> list[str]:
+    """``names`` and every template they extend or include, transitively (but CHROME), sorted."""
+    seen: set[str] = set()
+    waiting = list(names)
+    while waiting:
+        name = waiting.pop()
+        if name in seen or name in CHROME or not (TEMPLATES / name).exists():
+            continue  # a template of an installed app (Wagtail, the DSFR) changes with its version, not here
+        seen.add(name)
+        waiting += TEMPLATE_REFERENCE.findall((TEMPLATES / name).read_text(encoding="utf-8"))
+    return sorted(seen)
+
+
+def fingerprint(tutorial: Tutorial) -> dict[str, str]:
+    """Each template the tutorial shows, with the hash of its text (what the manifest keeps from the recording)."""
+    return {name: hashlib.sha256((TEMPLATES / name).read_bytes()).hexdigest()[:16]
+            for name in shown_templates(tutorial.pages)}
 
 
 # Captions, transcript, video --------------------------------------------------------------------------------
@@ -418,6 +449,7 @@ def entry(tutorial: Tutorial, recording: Recording) -> dict:
         "duration": recording.duration,
         "chapters": [{"start": mm_ss(start), "title": title} for start, title in recording.chapters],
         "transcript": transcript(recording),
+        "pages": fingerprint(tutorial),
     }
 
 

@@ -118,6 +118,8 @@ HISTORY_PAGE_SIZE = 20
 # with neither shows its initials. Beside the bank's name, a logo is decorative (alt="").
 BANK_STATIC_LOGOS = {
     "DEMOFRPP": "transfers/banques/banque-de-demonstration.svg",  # the sandbox's "Banque de Démonstration"
+    "LITTFRPP": "transfers/banques/banque-du-littoral.svg",  # the demo's fictional "Banque du Littoral"
+    "VOLCFRPP": "transfers/banques/credit-des-volcans.svg",  # the demo's fictional "Crédit des Volcans"
 }
 # Words left out of a bank's initials ("Banque de Démonstration" → "BD").
 BANK_INITIALS_SKIPPED = frozenset({"de", "des", "du", "la", "le", "les", "l", "d", "et"})

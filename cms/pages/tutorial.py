@@ -86,6 +86,12 @@ class TutorialPage(PortalPageMixin, Page):
         "wagtaildocs.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("fichier vidéo (MP4 ou WebM)"),
     )
+    poster = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("affiche"),
+        help_text=_("L'image montrée avant la lecture de la vidéo (son titre) : sur un téléphone lent, c'est tout ce "
+                    "que l'on voit tant que la vidéo se charge."),
+    )
     embed_url = models.URLField(_("ou adresse d'une vidéo YouTube ou Vimeo"), blank=True)
     captions = models.ForeignKey(
         "wagtaildocs.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -102,7 +108,7 @@ class TutorialPage(PortalPageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         MultiFieldPanel(
-            [FieldPanel("video_file"), FieldPanel("embed_url"), FieldPanel("captions"),
+            [FieldPanel("video_file"), FieldPanel("poster"), FieldPanel("embed_url"), FieldPanel("captions"),
              FieldPanel("embed_has_captions")],
             heading=_("Vidéo et sous-titres"),
         ),

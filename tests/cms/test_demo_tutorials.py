@@ -5,10 +5,12 @@ and its transcript (the captions' very words), and the files stay small."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
 import webvtt
+from django.conf import settings
 from django.utils.html import strip_tags
 
 from cms.models import TutorialPage
@@ -48,6 +50,12 @@ def test_one_tutorial_per_part_of_the_flyer(client, demo_site):
         assert re.search(r'<track kind="captions" srclang="fr" label="Français" src="/documents/\d+/tutoriel-'
                          r'[a-z-]+\.vtt" default>', raw), url
         assert '<h2 id="transcription">Transcription</h2>' in raw
+        # Before the video loads (a slow phone), its poster: the tutorial's title, drawn with every glyph.
+        page = pages[url]
+        assert page.poster is not None and page.poster.title == f"Tutoriel — {page.title} (affiche)"
+        poster = re.search(r'<video class="portail-video" controls preload="metadata" poster="([^"]+)">', raw)
+        assert poster and poster[1] == page.poster.get_rendition("original").url, url
+        assert Path(settings.MEDIA_ROOT, poster[1].removeprefix(settings.MEDIA_URL)).is_file(), poster[1]
 
 
 @pytest.mark.parametrize("url", list(EXPECTED))

@@ -3,11 +3,13 @@ their texts is in the font (no "Acc☐der"), and the font is the one shipped wit
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
-from cms.demo import ILLUSTRATIONS
+from cms.demo import ASSETS, ILLUSTRATIONS, TUTORIALS_MANIFEST
 from cms.illustrations import (
     FONT_DIR,
     Canvas,
@@ -18,6 +20,7 @@ from cms.illustrations import (
     tutorial_poster,
 )
 
+TUTORIALS = json.loads((ASSETS / TUTORIALS_MANIFEST).read_text(encoding="utf-8"))
 FRENCH = "àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ’«»—–…€\u00a0\u202f"
 
 
@@ -54,10 +57,14 @@ def test_every_illustration_of_the_guide_has_every_glyph(key):
     assert canvas.image.getpixel((40 + int(label_width) + 40, 170 + 60 * len(lines) + 5)) == (0, 0, 145)
 
 
-def test_the_tutorial_poster_has_every_glyph():
-    canvas = tutorial_poster("Enregistrer un permis de visite sur votre espace")
+@pytest.mark.parametrize("tutorial", TUTORIALS, ids=[t["slug"] for t in TUTORIALS])
+def test_each_tutorial_poster_has_every_glyph_and_its_whole_title(tutorial):
+    canvas = tutorial_poster(tutorial["title"], tutorial["intro"])
     _assert_every_glyph(canvas)
-    assert "Portail des proches — tutoriel" in [text for text, _ in canvas.texts]
+    drawn = [text for text, _ in canvas.texts]
+    assert "Portail des proches — tutoriel vidéo" in drawn
+    assert " ".join(drawn[1:]) == f"{tutorial['title']} {tutorial['intro']}"  # wrapped, nothing left out
+    assert (canvas.width, canvas.height) == (1280, 720)  # the videos' size: it is their first image too
 
 
 @pytest.mark.django_db
@@ -68,4 +75,15 @@ def test_load_demo_stores_the_illustrations_drawn_with_the_font(demo_site):
             picture = PILImage.open(handle)
             picture.load()
         assert picture.width == 1080 and picture.height == 170 + 60 * len(_lines) + 140
+        assert picture.getpixel((40, 40)) == (0, 0, 145)  # the header band
+
+
+@pytest.mark.django_db
+def test_load_demo_stores_each_tutorial_poster(demo_site):
+    for tutorial in TUTORIALS:
+        image = Image.objects.get(title=f"Tutoriel — {tutorial['title']} (affiche)")
+        with image.open_file() as handle:
+            picture = PILImage.open(handle)
+            picture.load()
+        assert picture.size == (1280, 720)
         assert picture.getpixel((40, 40)) == (0, 0, 145)  # the header band

@@ -47,13 +47,13 @@ def as_you_type(walker):
     walk = walker("recherche-banque", DESKTOP)
     page = walk.page
     path = _bank_page_as_angela(walk)
-    everyone = ["Banque de Démonstration", "Banque Populaire", "BNP Paribas", "Crédit Agricole", "La Banque Postale",
-                "Société Générale"]  # in the reader's order
+    everyone = ["Banque de Démonstration", "Banque du Littoral", "Banque Populaire", "BNP Paribas", "Crédit Agricole",
+                "Crédit des Volcans", "La Banque Postale", "Société Générale"]  # in the reader's order (3 demo banks)
 
     page.goto(path)
     status = page.locator("#bank-count")
     expect(page.get_by_role("heading", name="Sélectionnez votre banque")).to_be_visible()
-    expect(status).to_have_text("6 banques disponibles")
+    expect(status).to_have_text("8 banques disponibles")
     expect(status).to_have_attribute("aria-live", "polite")
     assert _shown(page) == everyone
     walk.visit("liste-complete")
@@ -70,8 +70,8 @@ def as_you_type(walker):
 
     search.fill("")
     page.keyboard.type("BANQUE")
-    expect(status).to_have_text("3 banques correspondent")
-    assert _shown(page) == ["Banque de Démonstration", "Banque Populaire", "La Banque Postale"]
+    expect(status).to_have_text("4 banques correspondent")
+    assert _shown(page) == ["Banque de Démonstration", "Banque du Littoral", "Banque Populaire", "La Banque Postale"]
 
     search.fill("")
     page.keyboard.type("zzz")
@@ -88,10 +88,11 @@ def as_you_type(walker):
 
     search.fill("")
     page.keyboard.type("  crédit ")
-    expect(status).to_have_text("1 banque correspond")
+    expect(status).to_have_text("2 banques correspondent")
+    assert _shown(page) == ["Crédit Agricole", "Crédit des Volcans"]
     search.fill("")
     search.dispatch_event("input")
-    expect(status).to_have_text("6 banques disponibles")
+    expect(status).to_have_text("8 banques disponibles")
     assert _shown(page) == everyone
 
     # With the keyboard only: the search, "Rechercher", then the one bank shown (hidden ones are skipped).
@@ -115,7 +116,7 @@ def without_javascript(walker, browser, portal):
     path = _bank_page_as_angela(walk)
     walk.page.goto(path)
     walk.page.get_by_label("Rechercher votre banque").fill("Banque")
-    expect(walk.page.locator("#bank-count")).to_have_text("3 banques correspondent")
+    expect(walk.page.locator("#bank-count")).to_have_text("4 banques correspondent")
     walk.visit("telephone-recherche")
     assert walk.violations == {}, walk.report()
 
@@ -124,7 +125,7 @@ def without_javascript(walker, browser, portal):
         context.add_cookies(walk.context.cookies())
         page = context.new_page()
         page.goto(path)
-        expect(page.locator("#bank-count")).to_have_text("6 banques disponibles")
+        expect(page.locator("#bank-count")).to_have_text("8 banques disponibles")
         page.get_by_label("Rechercher votre banque").fill("SOCIÉTÉ")
         with page.expect_navigation():
             page.get_by_role("button", name="Rechercher").click()

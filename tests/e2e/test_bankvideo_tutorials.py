@@ -34,7 +34,11 @@ def test_the_permit_tutorial_is_recorded_from_the_current_pages(browser, portal,
     video = tmp_path / "tutoriel-enregistrer-un-permis-de-visite.webm"
     reader = imageio_ffmpeg.read_frames(str(video))
     meta = next(reader)
+    first = next(reader)  # the first image: the tutorial's poster, its header band in the portal's blue
     reader.close()
+    red, green, blue = first[(40 * 1280 + 40) * 3:(40 * 1280 + 40) * 3 + 3]
+    assert red < 30 and green < 30 and 120 < blue < 170, (red, green, blue)
+    assert entry["pages"] == record_tutorials.fingerprint(record_tutorials.BY_SLUG["enregistrer-un-permis-de-visite"])
     assert meta["codec"] == "vp9" and tuple(meta["size"]) == (1280, 720), meta
     assert abs(meta["duration"] - entry["duration"]) < 0.5 and video.stat().st_size < 1_600_000
 

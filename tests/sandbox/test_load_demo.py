@@ -62,11 +62,11 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
     assert list(User.objects.get(username="parloirs").establishments.all()) == [cp]
     assert list(User.objects.get(username="securite").establishments.all()) == [cp]
     assert not User.objects.get(username="communication").is_staff
-    # 12 rows of DESIGN.md's demo data, 3 for the money-flow walk (a detainee, two permits), CPDEMO's parloir
-    # (its booking rules, 3 visiting areas, 22 weekly sessions), then the content site (cms.demo): 16 pages (the
-    # accessibility statement is not one: cms.accessibility), the 4 tutorials' 8 files (video and captions) and
-    # the guides' 3 illustrations.
-    assert "68 créées" in capsys.readouterr().out
+    # 12 rows of DESIGN.md's demo data, 3 for the money-flow walk (a detainee, two permits), 2 more demo banks,
+    # CPDEMO's parloir (its booking rules, 3 visiting areas, 22 weekly sessions), then the content site (cms.demo):
+    # 16 pages (the accessibility statement is not one: cms.accessibility), the 4 tutorials' 8 files (video and
+    # captions) and 4 posters, the guides' 3 illustrations.
+    assert "74 créées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     before = _counts()
     call_command("load_demo")
     assert _counts() == before
-    assert "0 créées, 0 mises à jour, 68 inchangées" in capsys.readouterr().out
+    assert "0 créées, 0 mises à jour, 74 inchangées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

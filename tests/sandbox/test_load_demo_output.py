@@ -32,7 +32,7 @@ def test_a_first_load_says_what_it_made_in_a_few_lines_and_nothing_else(caplog):
     assert len(lines) <= 6, lines
     assert lines[0].startswith("Données de démonstration : ") and " créées, 0 mises à jour, 0 inchangées." in lines[0]
     made = next(line for line in lines if line.startswith("  Créé : "))
-    assert re.search(r"1 établissement, 2 personnes détenues, 4 permis de visite, 1 banque, \d+ comptes d'agents, "
+    assert re.search(r"1 établissement, 2 personnes détenues, 4 permis de visite, 3 banques, \d+ comptes d'agents, "
                      r"\d+ pages", made), made
     held = next(line for line in lines if line.startswith("  Dans la base : "))
     assert "1 établissement" in held and "0 proche" in held and "0 virement" in held and "pages publiées" in held

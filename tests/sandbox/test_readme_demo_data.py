@@ -62,9 +62,12 @@ def test_the_permits_detainee_and_caps_are_those_load_demo_makes(settings, tmp_p
     assert f"at least {cp.min_amount:.0f} €, at most {cp.max_per_transfer:.0f} € a transfer" in caps
     assert f"{cp.max_per_detainee_month:.0f} € a month for the detainee" in caps
     assert f"{cp.max_per_sender_month:.0f} € a month for each sender" in caps
-    bank = Bank.objects.get()
+    bank = Bank.objects.get(bic="DEMOFRPP")
     assert f"\"{bank.name}\" in the bank list; on its login page, identifier `{DEMO_LOGIN}`, password " \
            f"`{BANK_PASSWORD}`" in section
+    others = Bank.objects.exclude(pk=bank.pk).order_by("name")
+    assert f"\"{others[0].name}\" and \"{others[1].name}\", fictional too, lead to the same sandbox bank" in caps
+    assert others.count() == 2 and {other.api_base_url for other in others} == {bank.api_base_url}
 
 
 def test_the_staff_accounts_and_their_second_factor():

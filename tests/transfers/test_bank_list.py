@@ -9,9 +9,12 @@ import html
 import re
 
 import pytest
+from defusedxml import ElementTree
+from django.contrib.staticfiles import finders
 from django.test import Client
 
-from transfers.constants import TransferStatus
+from sandbox.demo import DEMO_BANKS
+from transfers.constants import BANK_STATIC_LOGOS, TransferStatus
 from transfers.selectors import search_key
 
 from ..establishments.factories import BankFactory
@@ -152,6 +155,17 @@ def test_each_bank_has_its_logo_or_its_initials(db):
     assert ('<span class="portail-bank__logo portail-bank__initials" aria-hidden="true">CO</span>'
             '<span class="portail-bank__name">Crédit de l&#x27;Ouest</span>' in page)
     assert listed(page) == {"Banque de Démonstration": True, "Crédit de l&#x27;Ouest": True}
+
+
+@pytest.mark.parametrize(("name", "bic"), DEMO_BANKS)
+def test_each_demo_bank_has_a_logo_of_its_own(name, bic):
+    """The demo shows a few banks with their logos (not only initials): a 40 × 40 SVG each, all different."""
+    path = BANK_STATIC_LOGOS[bic]
+    found = finders.find(path)
+    assert found, path
+    svg = ElementTree.parse(found).getroot()
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("viewBox") == "0 0 40 40", path
+    assert len({BANK_STATIC_LOGOS[other] for _name, other in DEMO_BANKS}) == len(DEMO_BANKS)
 
 
 @pytest.mark.parametrize(("name", "initials"), [
