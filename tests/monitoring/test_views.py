@@ -180,7 +180,11 @@ def test_a_decision_through_the_page(world):
     assert AllowedPair.objects.filter(relative=world["alert"].transfer.relative, active=True).count() == 1
     world["alert"].transfer.refresh_from_db()
     assert world["alert"].transfer.held is False
-    assert "Décision enregistrée" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "Décision enregistrée" in page
+    # The histories say why in words, never the stored code.
+    assert "Alerte acceptée" in page and "Vérification terminée : virement accepté" in page
+    assert "monitoring_alert_accepted" not in page and "transfer_released" not in page
 
 
 @pytest.mark.parametrize(("data", "words"), [
