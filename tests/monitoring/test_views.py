@@ -180,11 +180,16 @@ def test_a_decision_through_the_page(world):
     assert AllowedPair.objects.filter(relative=world["alert"].transfer.relative, active=True).count() == 1
     world["alert"].transfer.refresh_from_db()
     assert world["alert"].transfer.held is False
+    relative_user = world["alert"].transfer.relative.user
+    world["alert"].transfer.history.filter(history_type="+").update(history_user=relative_user)
     page = client.get(response["Location"]).content.decode()
     assert "Décision enregistrée" in page
     # The histories say why in words, never the stored code.
     assert "Alerte acceptée" in page and "Vérification terminée : virement accepté" in page
     assert "monitoring_alert_accepted" not in page and "transfer_released" not in page
+    # The transfer's history in the staff's words, the relative named as such (not their opaque login).
+    assert "Exécuté par la banque du payeur" in page and "Exécuté par votre banque" not in page
+    assert relative_user.username not in page and "le proche" in page
 
 
 @pytest.mark.parametrize(("data", "words"), [
