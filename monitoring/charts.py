@@ -11,17 +11,23 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core.money import euro_sum, format_euros
-from reconciliation.charts import AXIS_COLOUR, BAR_COLOUR, GRID_COLOUR, nice_scale
+from reconciliation.charts import (
+    AXIS_COLOUR,
+    BAR_COLOUR,
+    HEIGHT,
+    LEFT,
+    RIGHT,
+    WIDTH,
+    axes_lines,
+    nice_scale,
+    scale_label,
+    scale_lines,
+)
 
 from .selectors import MonthTotal
 
-WIDTH, HEIGHT = 760, 300
-LEFT, RIGHT, TOP, BOTTOM = 96, 24, 28, 56
-
-
-def _scale_label(value) -> str:
-    """The scale's round values without cents: ``1 000 €``."""
-    return format_euros(value).replace(",00\u00a0€", "\u00a0€")
+# The report's frame (reconciliation.charts), a little more room on top for the value above the highest bar.
+TOP, BOTTOM = 28, 56
 
 
 def monthly_amounts_svg(months: list[MonthTotal], *, who: str, chart_id: str = "flows-chart") -> SafeString:
@@ -37,7 +43,7 @@ def monthly_amounts_svg(months: list[MonthTotal], *, who: str, chart_id: str = "
     title = _("Montants des virements par mois : %(who)s") % {"who": who}
     desc = _("Histogramme des montants envoyés chaque mois sur les %(count)d derniers mois ; échelle de 0 à "
              "%(top)s ; total %(total)s. Les mêmes chiffres sont dans le tableau qui suit.") % {
-        "count": len(months), "top": _scale_label(top), "total": format_euros(euro_sum(m.amount for m in months)),
+        "count": len(months), "top": scale_label(top), "total": format_euros(euro_sum(m.amount for m in months)),
     }
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="flows-chart" '
@@ -45,13 +51,7 @@ def monthly_amounts_svg(months: list[MonthTotal], *, who: str, chart_id: str = "
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
-    for index in range(int(top / step) + 1):
-        ty = y(step * index)
-        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
-        parts.append(
-            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
-            f'class="chart-tick">{escape(_scale_label(step * index))}</text>'
-        )
+    parts += scale_lines(step=step, top=top, y=y)
     for index, month in enumerate(months):
         x = LEFT + index * slot
         name = date_format(month.month, "F Y")
@@ -66,27 +66,12 @@ def monthly_amounts_svg(months: list[MonthTotal], *, who: str, chart_id: str = "
         if month.amount:
             parts.append(
                 f'<text x="{x + slot / 2:.1f}" y="{bar_y - 6:.1f}" text-anchor="middle" font-size="11" '
-                f'fill="{AXIS_COLOUR}" class="chart-value">{escape(_scale_label(month.amount))}</text>'
+                f'fill="{AXIS_COLOUR}" class="chart-value">{escape(scale_label(month.amount))}</text>'
             )
         parts.append(
             f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" font-size="12" '
             f'fill="{AXIS_COLOUR}" class="chart-month">{escape(date_format(month.month, "m/y"))}</text>'
         )
-    parts.append(
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}" class="chart-axis"/>'
-    )
-    parts.append(
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}" '
-        f'class="chart-axis"/>'
-    )
-    parts.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="12" '
-        f'fill="{AXIS_COLOUR}" class="chart-axis-title">{escape(_("Mois"))}</text>'
-    )
-    parts.append(
-        f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="{AXIS_COLOUR}" '
-        f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" class="chart-axis-title">'
-        f'{escape(_("Montant en euros"))}</text>'
-    )
+    parts += axes_lines(top=TOP, plot_h=plot_h, x_title=_("Mois"))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

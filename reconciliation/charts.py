@@ -6,6 +6,7 @@ figures are in the table beside it (templates/reconciliation/report.html)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -33,10 +34,39 @@ def nice_scale(peak: Decimal, ticks: int = TICKS) -> tuple[Decimal, Decimal]:
     return step_dec, max(top, step_dec)
 
 
-def _tick_label(value: Decimal) -> str:
+def scale_label(value: Decimal) -> str:
     """``1000`` → ``1 000 €`` (no cents on the scale's round values)."""
     text = format_euros(value)
     return text.replace(",00\u00a0€", "\u00a0€")
+
+
+def scale_lines(*, step: Decimal, top: Decimal, y: Callable[[Decimal], float]) -> list[str]:
+    """The scale: a grid line and its value at each step, from 0 to ``top``; ``y`` places a value."""
+    parts = []
+    for index in range(int(top / step) + 1):
+        value = step * index
+        ty = y(value)
+        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
+        parts.append(
+            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
+            f'class="chart-tick">{escape(scale_label(value))}</text>'
+        )
+    return parts
+
+
+def axes_lines(*, top: int, plot_h: float, x_title: str) -> list[str]:
+    """The two axes from ``top`` down ``plot_h``, the x axis titled ``x_title``, the y axis « Montant en euros »."""
+    plot_w = WIDTH - LEFT - RIGHT
+    return [
+        f'<line x1="{LEFT}" y1="{top}" x2="{LEFT}" y2="{top + plot_h}" stroke="{AXIS_COLOUR}" class="chart-axis"/>',
+        f'<line x1="{LEFT}" y1="{top + plot_h}" x2="{WIDTH - RIGHT}" y2="{top + plot_h}" stroke="{AXIS_COLOUR}" '
+        f'class="chart-axis"/>',
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="12" '
+        f'fill="{AXIS_COLOUR}" class="chart-axis-title">{escape(x_title)}</text>',
+        f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="{AXIS_COLOUR}" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})" class="chart-axis-title">'
+        f'{escape(_("Montant en euros"))}</text>',
+    ]
 
 
 def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc_id: str = "chart-desc") -> SafeString:
@@ -60,7 +90,7 @@ def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc
         "Histogramme des montants reçus (crédits des relevés) et points des montants versés sur les pécules, "
         "jour par jour ; échelle de 0 à %(top)s. Total reçu : %(received)s ; total versé : %(credited)s. "
         "Les mêmes chiffres sont dans le tableau qui suit."
-    ) % {"top": _tick_label(top), "received": format_euros(received), "credited": format_euros(credited)}
+    ) % {"top": scale_label(top), "received": format_euros(received), "credited": format_euros(credited)}
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="report-chart" '
@@ -68,16 +98,7 @@ def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
     ]
-    # The scale: a grid line and a value at each step, from 0 to the top.
-    ticks = int(top / step)
-    for index in range(ticks + 1):
-        value = step * index
-        ty = y(value)
-        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
-        parts.append(
-            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
-            f'class="chart-tick">{escape(_tick_label(value))}</text>'
-        )
+    parts += scale_lines(step=step, top=top, y=y)
     # The bars (received) and points (credited), each with its figures as a tooltip.
     for index, point in enumerate(series):
         x = LEFT + index * slot
@@ -101,22 +122,6 @@ def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc
                 f'<text x="{x + slot / 2:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" font-size="12" '
                 f'fill="{AXIS_COLOUR}" class="chart-day">{point["day"]:%d/%m}</text>'
             )
-    # The axes and their titles.
-    parts.append(
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}" class="chart-axis"/>'
-    )
-    parts.append(
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="{AXIS_COLOUR}" '
-        f'class="chart-axis"/>'
-    )
-    parts.append(
-        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="12" '
-        f'fill="{AXIS_COLOUR}" class="chart-axis-title">{escape(_("Jour"))}</text>'
-    )
-    parts.append(
-        f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="{AXIS_COLOUR}" '
-        f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" class="chart-axis-title">'
-        f'{escape(_("Montant en euros"))}</text>'
-    )
+    parts += axes_lines(top=TOP, plot_h=plot_h, x_title=_("Jour"))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
