@@ -13,6 +13,7 @@ Without chromium or axe-core the tests fail under CI (``CI=true``) and are skipp
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -37,6 +38,7 @@ import pytest
 from celery.exceptions import AlwaysEagerIgnored
 from django.conf import global_settings
 from django.core.cache import cache
+from django.core.management import call_command
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -443,3 +445,31 @@ def staff_login(walk: Walk, username: str, *, password: str = "demo-portail", si
     page.get_by_role("button", name="Vérifier le code").click()
     page.wait_for_url(re.compile(rf"/{site}/(?!login)"))
     assert "/second-facteur/" not in page.url, page.url
+
+
+def assert_accessible(*walks: Walk) -> None:
+    """Each walk checked at least one page with axe-core, with no WCAG 2.1 A/AA violation, no broken link or
+    image and no console error."""
+    for walk in walks:
+        assert walk.checked, "axe-core n'a contrôlé aucune page"
+        assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
+        assert not walk.broken, walk.broken
+        assert not walk.console_errors, walk.console_errors
+
+
+def sandbox_cashier_acknowledges(walk: Walk, batch_content: str, folder: Path, *, credited: int) -> None:
+    """The sandbox cashier's acknowledgement of a batch (``manage.py sandbox_cashier_ack``), applied by the régie
+    on the cashier page: « N virement(s) versé(s) »."""
+    from playwright.sync_api import expect
+
+    batch = folder / "lot.csv"
+    batch.write_text(batch_content, encoding="utf-8")
+    ack = io.StringIO()
+    call_command("sandbox_cashier_ack", str(batch), stdout=ack)
+    (folder / "accuse.csv").write_text(ack.getvalue(), encoding="utf-8")
+    page = walk.page
+    page.goto("/gestion/rapprochement/caisse/")
+    page.get_by_label("Accusé de la caisse (fichier CSV)").set_input_files(str(folder / "accuse.csv"))
+    page.get_by_role("button", name="Appliquer l'accusé").click()
+    expect(page.get_by_text(f"{credited} virement(s) versé(s)")).to_be_visible()
+    walk.visit("accuse-applique")

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from permits.models import VisitPermit
 from reconciliation.models import CashierBatch
 from sandbox.bank import services as bank
-from tests.e2e.conftest import DESKTOP, PHONE, staff_login
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, staff_login
 from tests.transfers.factories import TransferFactory
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
@@ -49,14 +49,6 @@ def paid_at_the_sandbox_bank(amount: str = "50.00") -> Transfer:
     payment, _ = bank.receive_payment_request(client_id="portail", request_id=transfer.reference, body=body)
     bank.decide(resource_id=payment.resource_id, confirm=True)
     return transfer
-
-
-def assert_accessible(*walks) -> None:
-    for walk in walks:
-        assert walk.checked, "axe-core n'a contrôlé aucune page"
-        assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
-        assert not walk.broken, walk.broken
-        assert not walk.console_errors, walk.console_errors
 
 
 def the_regie_fetches_imports_and_batches(walk, transfer: Transfer) -> None:

@@ -13,17 +13,10 @@ from playwright.sync_api import expect
 
 from cms.accessibility import DECLARATION
 from tests.cms.test_guide import HEADINGS
-from tests.e2e.conftest import DESKTOP, PHONE, staff_login
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, staff_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-
-
-def assert_accessible(*walks) -> None:
-    for walk in walks:
-        assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
-        assert not walk.console_errors, walk.console_errors
-        assert not walk.broken, walk.broken
 
 
 @pytest.mark.timeout(600)

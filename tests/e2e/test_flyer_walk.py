@@ -7,7 +7,6 @@ keyboard only. On the production-shaped stack when it can run here, else on the 
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from decimal import Decimal
@@ -20,7 +19,7 @@ from playwright.sync_api import expect
 from permits.models import RegisteredPermit
 from reconciliation.models import CashierBatch
 from sandbox.models import SandboxPaymentRequest
-from tests.e2e.conftest import DESKTOP, PHONE, staff_login
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, sandbox_cashier_acknowledges, staff_login
 from tests.e2e.relatives import relative_login
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
@@ -115,16 +114,7 @@ def regie_walk(walk, transfer: Transfer, tmp_path) -> None:
     page.get_by_role("button", name="Générer le lot").click()
     expect(page.get_by_text("1 virement(s), 50,00\u00a0€")).to_be_visible()
     walk.visit("lot-genere")
-    batch = tmp_path / "lot.csv"
-    batch.write_text(CashierBatch.objects.get().content, encoding="utf-8")
-    ack = io.StringIO()
-    call_command("sandbox_cashier_ack", str(batch), stdout=ack)
-    (tmp_path / "accuse.csv").write_text(ack.getvalue(), encoding="utf-8")
-    page.goto("/gestion/rapprochement/caisse/")
-    page.get_by_label("Accusé de la caisse (fichier CSV)").set_input_files(str(tmp_path / "accuse.csv"))
-    page.get_by_role("button", name="Appliquer l'accusé").click()
-    expect(page.get_by_text("1 virement(s) versé(s)")).to_be_visible()
-    walk.visit("accuse-applique")
+    sandbox_cashier_acknowledges(walk, CashierBatch.objects.get().content, tmp_path, credited=1)
     transfer.refresh_from_db()
     assert transfer.status == S.CREDITED
     back_office_pages(walk, transfer)
@@ -148,12 +138,6 @@ def back_office_pages(walk, transfer: Transfer) -> None:
         response = page.goto(path)
         assert response is not None and response.status == 200, (path, response and response.status)
         walk.visit(label)
-
-
-def assert_accessible(*walks) -> None:
-    for walk in walks:
-        assert walk.checked, "axe-core n'a contrôlé aucune page"
-        assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
 
 
 @pytest.mark.timeout(900)  # five walks and the CMS pages in one test (about 2 to 3 minutes here)

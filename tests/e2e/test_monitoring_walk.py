@@ -8,18 +8,16 @@ production-shaped stack when it can run here, else on the live server (conftest.
 
 from __future__ import annotations
 
-import io
 import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from monitoring.constants import AlertKind, AlertStatus, RuleCode
 from monitoring.models import Alert
 from reconciliation.models import CashierBatch
-from tests.e2e.conftest import DESKTOP, staff_login
+from tests.e2e.conftest import DESKTOP, assert_accessible, sandbox_cashier_acknowledges, staff_login
 from tests.e2e.relatives import registered_permit, relative_login
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
@@ -151,25 +149,9 @@ def regie_batches_and_credits(walk, first: Transfer, released: Transfer, tmp_pat
     batch = CashierBatch.objects.get()
     assert released.reference in batch.content and first.reference in batch.content
 
-    (tmp_path / "lot.csv").write_text(batch.content, encoding="utf-8")
-    ack = io.StringIO()
-    call_command("sandbox_cashier_ack", str(tmp_path / "lot.csv"), stdout=ack)
-    (tmp_path / "accuse.csv").write_text(ack.getvalue(), encoding="utf-8")
-    page.goto("/gestion/rapprochement/caisse/")
-    page.get_by_label("Accusé de la caisse (fichier CSV)").set_input_files(str(tmp_path / "accuse.csv"))
-    page.get_by_role("button", name="Appliquer l'accusé").click()
-    expect(page.get_by_text("2 virement(s) versé(s)")).to_be_visible()
-    walk.visit("accuse-applique")
+    sandbox_cashier_acknowledges(walk, batch.content, tmp_path, credited=2)
     released.refresh_from_db()
     assert released.status == S.CREDITED
-
-
-def assert_accessible(*walks) -> None:
-    for walk in walks:
-        assert walk.checked, "axe-core n'a contrôlé aucune page"
-        assert not walk.violations, f"{walk.name} — violations WCAG 2.1 AA :\n{walk.report()}"
-        assert not walk.broken, walk.broken
-        assert not walk.console_errors, walk.console_errors
 
 
 @pytest.mark.timeout(600)
