@@ -17,7 +17,7 @@ from permits.models import VisitPermit
 from reconciliation.models import CashierBatch
 from sandbox.bank import services as bank
 from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, staff_login
-from tests.transfers.factories import TransferFactory
+from tests.transfers.factories import RelativeFactory, TransferFactory
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
 
@@ -29,7 +29,12 @@ NEXT_STEP = "Étape suivante : préparer le lot pour la caisse"
 def paid_at_the_sandbox_bank(amount: str = "50.00") -> Transfer:
     """A transfer to MARTIN Jean (CPDEMO) that the sandbox bank executed today, as after the relative's walk."""
     permit = VisitPermit.objects.get(number="PV-2026-000123")
-    transfer = TransferFactory(permit=permit, amount=Decimal(amount), status=S.EXECUTED, executed_at=timezone.now())
+    # Paid by the permit's holder from her own account, in her name, as her bank writes it on the statement (a
+    # payer of another name would be held by the money-flow monitoring, and left out of the batch).
+    angela = RelativeFactory(given_name=permit.holder_first_names, family_name=permit.holder_family_name,
+                             birthdate=permit.holder_birth_date)
+    transfer = TransferFactory(relative=angela, permit=permit, amount=Decimal(amount), status=S.EXECUTED,
+                               executed_at=timezone.now())
     establishment = permit.detainee.establishment
     body = {
         "paymentInformationId": transfer.reference, "creationDateTime": timezone.now().isoformat(),
