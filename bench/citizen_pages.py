@@ -183,14 +183,14 @@ def load_data() -> dict:
                 INSERT INTO transfers_transfer (
                     reference, idempotency_key, relative_id, permit_id, detainee_id, establishment_id, amount,
                     bank_id, payment_request_id, consent_url, bank_status, status, failure_reason, poll_attempts,
-                    created_at, updated_at, initiated_at, executed_at, received_at, credited_at)
+                    held, created_at, updated_at, initiated_at, executed_at, received_at, credited_at)
                 SELECT 'PDPB' || lpad(g::text, 19, '0'), md5('bench' || g)::uuid,
                        CASE WHEN g <= 40 THEN %(light)s ELSE (%(relatives)s::bigint[])[1 + g %% %(n)s] END,
                        CASE WHEN g <= 40 THEN %(light_permit)s ELSE (%(permits)s::bigint[])[1 + g %% %(n)s] END,
                        %(detainee)s, %(establishment)s, (1 + g %% 150)::numeric(10, 2), %(bank)s, 'pr-' || g, '',
                        'ACSC',
                        (ARRAY['credited', 'credited', 'credited', 'executed', 'rejected', 'expired'])[1 + g %% 6],
-                       '', 1, t, t, t, t, t, t
+                       '', 1, false, t, t, t, t, t, t
                 FROM (
                     SELECT g, now() - ((g * 7919) %% (730 * 86400)) * interval '1 second' AS t
                     FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
