@@ -469,6 +469,9 @@ SANDBOX_BANK_TIMEOUT_SECONDS = env.float("SANDBOX_BANK_TIMEOUT_SECONDS", default
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Portail des proches"
+# No avatar fetched from gravatar.com: a staff member's e-mail (hashed) never goes to a third party, and the CSP's
+# img-src would refuse the image anyway (a console error on every page of /cms/).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt", "mp4", "webm"]

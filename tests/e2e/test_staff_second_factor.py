@@ -14,8 +14,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.e2e.conftest import staff_login
-from tests.e2e.test_flyer_walk import assert_accessible
+from tests.e2e.conftest import assert_accessible, staff_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

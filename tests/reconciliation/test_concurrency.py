@@ -25,7 +25,7 @@ from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
 from .camt_files import build, credit, write
-from .helpers import establishment, executed_transfer, receive, today
+from .helpers import establishment, executed_transfer, payer_iban, payer_name, receive, today
 
 S = TransferStatus
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,10 @@ def test_same_acknowledgement_applied_at_once_credits_once(tmp_path):
 def test_same_statement_imported_at_once_is_imported_once(tmp_path):
     est = establishment()
     transfers = [executed_transfer(est) for _ in range(20)]
-    content = build(iban=est.regie_iban, entries=[credit(f"{t.amount:.2f}", t.reference) for t in transfers])
+    content = build(iban=est.regie_iban, entries=[
+        credit(f"{t.amount:.2f}", t.reference, debtor=payer_name(t.relative), debtor_iban=payer_iban(t.relative))
+        for t in transfers
+    ])
     paths = [write(tmp_path, content, f"copy{i}.xml") for i in range(4)]
     results, errors = race(lambda i: import_statement(path=paths[i]), n=4)
     assert len(results) == 1 and len(errors) == 3
