@@ -56,8 +56,9 @@ class QueueFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    """« Accepter » / « Refuser », a reason that goes with the decision, the note (required with « Autre
-    motif »), and « Toujours accepter » (with « Accepter » only)."""
+    """« Accepter » / « Refuser », a reason, the note and « Toujours accepter ». Whether the reason goes with the
+    decision, the note with « Autre motif » and « Toujours accepter » with « Accepter » is the service's rule
+    (``services.review.decide_alert``); the view shows its refusal beside the field it names."""
 
     decision = forms.ChoiceField(
         label=_("Décision"), choices=Decision.choices, widget=forms.RadioSelect,
@@ -80,18 +81,6 @@ class DecisionForm(forms.Form):
     always_accept_pair = forms.BooleanField(
         label=_("Toujours accepter pour ce payeur et cette personne détenue"), required=False,
     )
-
-    def clean(self):
-        data = super().clean()
-        decision, reason = data.get("decision"), data.get("reason")
-        if decision and reason and reason not in DECISION_REASONS[decision]:
-            self.add_error("reason", _("Ce motif ne va pas avec la décision « %(decision)s ».")
-                           % {"decision": Decision(decision).label})
-        if reason == DecisionReason.OTHER and not (data.get("note") or "").strip():
-            self.add_error("note", _("Précisez le motif « Autre »."))
-        if data.get("always_accept_pair") and decision == Decision.REJECT:
-            self.add_error("always_accept_pair", _("« Toujours accepter » ne va qu'avec « Accepter »."))
-        return data
 
 
 class RuleForm(forms.ModelForm):

@@ -24,6 +24,9 @@ from .errors import MonitoringError
 from .forms import EXPORT_FORMATS, DecisionForm, QueueFilterForm
 from .services.review import assign_alert, decide_alert, revoke_pair
 
+# The decision's refusals (MonitoringError codes of services.review) shown beside the field they name.
+DECISION_ERROR_FIELDS = {"decision": "decision", "reason": "reason", "note": "note", "pair": "always_accept_pair"}
+
 # Ids in addresses: at most this many digits (a longer one is no row: 404, never an overflow).
 ID_MAX_DIGITS = 18
 
@@ -127,7 +130,7 @@ def decide(request, alert_id: int):
             always_accept_pair=form.cleaned_data["always_accept_pair"],
         )
     except MonitoringError as exc:
-        form.add_error(None, exc.message)
+        form.add_error(DECISION_ERROR_FIELDS.get(exc.code), exc.message)
         return _alert_page(request, current, form, status=400)
     messages.success(request, _("Décision enregistrée."))
     return redirect("monitoring:alert", alert_id=current.pk)

@@ -195,8 +195,8 @@ def test_a_decision_through_the_page(world):
 @pytest.mark.parametrize(("data", "words"), [
     ({"decision": "accept", "reason": "", "note": ""}, "Choisissez un motif."),
     ({"decision": "", "reason": DecisionReason.FAMILY_CHECKED}, "Choisissez « Accepter » ou « Refuser »."),
-    ({"decision": "accept", "reason": DecisionReason.PRESSURE}, "Ce motif ne va pas avec la décision"),
-    ({"decision": "accept", "reason": DecisionReason.OTHER, "note": ""}, "Précisez le motif « Autre »."),
+    ({"decision": "accept", "reason": DecisionReason.PRESSURE}, "Le motif choisi ne correspond pas à la décision"),
+    ({"decision": "accept", "reason": DecisionReason.OTHER, "note": ""}, "Précisez le motif dans « Précisions »."),
     ({"decision": "reject", "reason": DecisionReason.PRESSURE},
      "pas encore arrivé sur le compte de la régie"),
     ({"decision": "¹", "reason": "¹", "note": "¹"}, "Choisissez « Accepter » ou « Refuser »."),
