@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from monitoring.constants import AlertKind, AlertStatus, RuleCode
 from monitoring.models import Alert
 from reconciliation.models import CashierBatch
-from tests.e2e.conftest import DESKTOP, assert_accessible, sandbox_cashier_acknowledges, staff_login
+from tests.e2e.conftest import DESKTOP, PHONE, assert_accessible, sandbox_cashier_acknowledges, staff_login
 from tests.e2e.relatives import registered_permit, relative_login
 from transfers.constants import TransferStatus as S
 from transfers.models import Transfer
@@ -154,10 +154,26 @@ def regie_batches_and_credits(walk, first: Transfer, released: Transfer, tmp_pat
     assert released.status == S.CREDITED
 
 
+def held_on_a_phone(walk, held: Transfer) -> None:
+    """The held transfer on a 360-px phone: its card in the history and its page say the establishment checks
+    it, nothing cut off (no sideways scroll)."""
+    page = walk.page
+    relative_login(walk, SOPHIE)
+    for url, label in (("/mon-espace/virements/historique/", "historique-telephone"),
+                       (f"/mon-espace/virements/{held.reference}/", "virement-telephone")):
+        page.goto(url)
+        expect(page.get_by_text(HELD).first).to_be_visible()
+        walk.visit(label)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], f"{label} : la page déborde ({width} px)"
+
+
 @pytest.mark.timeout(600)
 def test_a_second_detainee_is_held_reviewed_accepted_then_batched_and_credited(walker, tmp_path):
     sophie = walker("surveillance-sophie", DESKTOP)
     first, second = sophie_pays_both(sophie)
+    sophie_on_her_phone = walker("surveillance-sophie-telephone", PHONE)
+    held_on_a_phone(sophie_on_her_phone, second)
     securite = walker("surveillance-securite", DESKTOP)
     securite_accepts(securite, second)
     regie = walker("surveillance-regie", DESKTOP)
@@ -168,4 +184,4 @@ def test_a_second_detainee_is_held_reviewed_accepted_then_batched_and_credited(w
     expect(rows.filter(has_text=second.reference)).to_contain_text("Versé sur le pécule")
     expect(sophie.page.get_by_text(HELD)).to_have_count(0)
     sophie.visit("historique-verse")
-    assert_accessible(sophie, securite, regie)
+    assert_accessible(sophie, sophie_on_her_phone, securite, regie)
