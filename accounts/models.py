@@ -54,6 +54,8 @@ class Relative(models.Model):
     birthcountry = models.CharField(_("pays de naissance (code INSEE)"), max_length=5, blank=True)
     email = models.EmailField(_("adresse électronique"), blank=True)
     last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
+    # « Mon espace »: an e-mail each time a transfer is credited to the pécule (on unless the relative opts out).
+    notify_credited = models.BooleanField(_("courriel quand un virement est versé sur le pécule"), default=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -424,9 +424,16 @@ CELERY_BEAT_SCHEDULE["visits-open-sessions"] = {"task": "visits.open_sessions", 
 CELERY_BEAT_SCHEDULE["visits-purge-past"] = {
     "task": "visits.purge_past_visits", "schedule": crontab(hour=3, minute=30),
 }
-# Reconciliation: camt.053 files dropped in the inbox folder are imported and matched.
+# Reconciliation: the bank's files dropped in the inbox folder (camt.053 statements, camt.052/054 intraday notices)
+# are imported and matched every RECONCILIATION_INBOX_SECONDS; each cashier cut-off of the day
+# (Establishment.cashier_cutoffs) makes its batch, checked every CASHIER_CUTOFF_CHECK_SECONDS.
+RECONCILIATION_INBOX_SECONDS = env.int("RECONCILIATION_INBOX_SECONDS", default=300)
+CASHIER_CUTOFF_CHECK_SECONDS = env.int("CASHIER_CUTOFF_CHECK_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE["reconciliation-statement-inbox"] = {
-    "task": "reconciliation.scan_statement_inbox", "schedule": 300.0,
+    "task": "reconciliation.scan_statement_inbox", "schedule": float(RECONCILIATION_INBOX_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["reconciliation-cashier-cutoffs"] = {
+    "task": "reconciliation.run_cashier_cutoffs", "schedule": float(CASHIER_CUTOFF_CHECK_SECONDS),
 }
 # Monitoring: each security staff member's digest of the alerts waiting, every morning (monitoring.DIGEST_HOUR).
 CELERY_BEAT_SCHEDULE["monitoring-digests"] = {"task": "monitoring.send_digests", "schedule": crontab(hour=7, minute=0)}

@@ -32,3 +32,9 @@ CAP_FIELDS = (
     ("max_per_detainee_month", _("maximum par personne détenue et par mois")),
     ("max_per_sender_month", _("maximum par expéditeur et par mois")),
 )
+
+
+# The cashier system's runs of the day (reconciliation: one batch at each cut-off, Europe/Paris), unless an
+# establishment sets its own (Establishment.cashier_cutoffs, "HH:MM" strings, sorted, no two alike).
+DEFAULT_CASHIER_CUTOFFS = ("10:00", "14:00", "17:00")
+MAX_CASHIER_CUTOFFS = 12

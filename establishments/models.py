@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -7,8 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .constants import CAP_FIELDS, Disp, EstablishmentKind
-from .validators import normalize_iban, validate_bic, validate_iban
+from .constants import CAP_FIELDS, DEFAULT_CASHIER_CUTOFFS, Disp, EstablishmentKind
+from .validators import normalize_iban, validate_bic, validate_cashier_cutoffs, validate_iban
+
+
+def default_cashier_cutoffs() -> list[str]:
+    return list(DEFAULT_CASHIER_CUTOFFS)
 
 
 def _cap_field(label) -> models.DecimalField:
@@ -90,6 +95,12 @@ class Establishment(models.Model):
     max_per_transfer = _cap_field(_("montant maximum d'un virement"))
     max_per_detainee_month = _cap_field(_("maximum par personne détenue et par mois"))
     max_per_sender_month = _cap_field(_("maximum par expéditeur et par mois"))
+    # "HH:MM" strings (Europe/Paris), sorted: a cashier batch is made at each (reconciliation.services.cashier).
+    cashier_cutoffs = models.JSONField(
+        _("heures de passage à la caisse"), default=default_cashier_cutoffs, validators=[validate_cashier_cutoffs],
+        help_text=_("Chaque jour, à chacune de ces heures, les virements reçus partent vers la caisse "
+                    "(par exemple 10:00, 14:00, 17:00)."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -117,6 +128,10 @@ class Establishment(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def cutoff_times(self) -> list[datetime.time]:
+        """The day's cashier cut-offs as times (Europe/Paris), in order."""
+        return [datetime.time.fromisoformat(value) for value in self.cashier_cutoffs or DEFAULT_CASHIER_CUTOFFS]
+
     def clean(self) -> None:
         """The row's own rules; the caps against the national ceilings are checked by the admin form
         (``transfers.caps.cap_ceiling_errors``), which reads the ceilings."""
@@ -136,6 +151,12 @@ class Bank(models.Model):
     logo = models.ImageField(_("logo"), upload_to="banks/", blank=True)
     api_base_url = models.URLField(_("URL de base de l'API STET"), max_length=300)
     enabled = models.BooleanField(_("affichée dans la liste des banques"), default=True)
+    # The portal asks this bank for an SEPA instant credit transfer (STET localInstrument "INST"), else an ordinary one.
+    instant_payments = models.BooleanField(
+        _("propose le virement instantané (SCT Inst)"), default=False,
+        help_text=_("Le portail demande à cette banque un virement instantané : l'argent arrive sur le compte de "
+                    "la régie en quelques secondes."),
+    )
     history = HistoricalRecords()
 
     class Meta:

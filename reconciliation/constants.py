@@ -29,6 +29,15 @@ class CreditDebit(models.TextChoices):
     DEBIT = "DBIT", _("Débit")
 
 
+class StatementKind(models.TextChoices):
+    """The three kinds of file the régie's bank sends, all imported and matched alike (``import_statement``)."""
+
+    STATEMENT = "camt.053", _("Relevé de fin de journée (camt.053)")
+    REPORT = "camt.052", _("Relevé intrajournalier (camt.052)")
+    NOTIFICATION = "camt.054", _("Avis de crédit ou de débit (camt.054)")
+
+
+
 class MatchOutcome(models.TextChoices):
     MATCHED = "matched", _("Rapproché")
     AMOUNT_MISMATCH = "amount_mismatch", _("Montant différent")
@@ -39,6 +48,9 @@ class MatchOutcome(models.TextChoices):
     REFUND_SENT = "refund_sent", _("Remboursement émis")
     OTHER = "other", _("Autre mouvement")
     NOT_BOOKED = "not_booked", _("Écriture non comptabilisée")
+    # The same bank transaction read earlier in another file (a notice, then the evening's statement, or the
+    # other way round): matched once, by its first sighting (StatementEntry.first_seen); this one changes nothing.
+    ALREADY_SEEN = "already_seen", _("Déjà lu dans un avis ou un relevé")
 
 
 # Outcomes that wait in the exceptions queue until someone resolves them.

@@ -19,6 +19,7 @@ from .constants import (
     RefundFileStatus,
     RefundStatus,
     Resolution,
+    StatementKind,
 )
 
 
@@ -27,7 +28,8 @@ def _money(label, **kwargs) -> models.DecimalField:
 
 
 class BankStatement(models.Model):
-    """An imported camt.053 statement of an establishment's régie account."""
+    """An imported file of an establishment's régie account: the evening's statement (camt.053), an intraday
+    report (camt.052) or a debit/credit notification (camt.054). A notice may have no balances."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", verbose_name=_("établissement"), on_delete=models.PROTECT,
@@ -36,12 +38,14 @@ class BankStatement(models.Model):
     iban = models.CharField(_("IBAN du compte"), max_length=34)
     message_id = models.CharField(_("identifiant du message (MsgId)"), max_length=35)
     statement_id = models.CharField(_("identifiant du relevé"), max_length=35, blank=True)
-    camt_version = models.CharField(_("version camt.053"), max_length=20)
+    kind = models.CharField(_("type de fichier"), max_length=10, choices=StatementKind.choices,
+                            default=StatementKind.STATEMENT)
+    camt_version = models.CharField(_("version camt"), max_length=20)
     file_name = models.CharField(_("fichier"), max_length=255, blank=True)
     file_sha256 = models.CharField(_("empreinte SHA-256 du fichier"), max_length=64, unique=True)
     statement_date = models.DateField(_("date du relevé"), db_index=True)
-    opening_balance = _money(_("solde d'ouverture"))
-    closing_balance = _money(_("solde de clôture"))
+    opening_balance = _money(_("solde d'ouverture"), null=True, blank=True)
+    closing_balance = _money(_("solde de clôture"), null=True, blank=True)
     total_credits = _money(_("total des crédits"))
     total_debits = _money(_("total des débits"))
     entry_count = models.PositiveIntegerField(_("nombre d'écritures"))
@@ -59,7 +63,8 @@ class BankStatement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["message_id", "iban"], name="bankstatement_unique_message"),
             models.CheckConstraint(
-                condition=Q(closing_balance=F("opening_balance") + F("total_credits") - F("total_debits")),
+                condition=Q(closing_balance=F("opening_balance") + F("total_credits") - F("total_debits"))
+                | (~Q(kind=StatementKind.STATEMENT) & Q(opening_balance__isnull=True, closing_balance__isnull=True)),
                 name="bankstatement_balances_add_up",
             ),
         ]
@@ -98,6 +103,14 @@ class StatementEntry(models.Model):
     debtor_iban = models.CharField(_("IBAN du payeur"), max_length=34, blank=True)
     debtor_bic = models.CharField(_("BIC de la banque du payeur"), max_length=11, blank=True)
     return_reason = models.CharField(_("motif du retour"), max_length=105, blank=True)
+    # The bank's own identity of this transaction (reconciliation.services.matching.transaction_key): the same key
+    # in a notice and in the evening's statement is the same money, matched once (``first_seen``).
+    transaction_key = models.CharField(_("identifiant de l'opération à la banque"), max_length=120, blank=True,
+                                       default="")
+    first_seen = models.ForeignKey(
+        "self", verbose_name=_("déjà lue dans"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="later_sightings", db_index=False,
+    )
     transfer = models.ForeignKey(
         "transfers.Transfer", verbose_name=_("virement"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="statement_entries",
@@ -111,7 +124,7 @@ class StatementEntry(models.Model):
         related_name="+", db_index=False,
     )
     # The history is read per entry (its id) and by date; its other columns need no index.
-    history = HistoricalRecords(no_db_index=["statement", "establishment", "transfer", "resolved_by"])
+    history = HistoricalRecords(no_db_index=["statement", "establishment", "transfer", "resolved_by", "first_seen"])
 
     class Meta:
         verbose_name = _("écriture de relevé")
@@ -130,6 +143,10 @@ class StatementEntry(models.Model):
             models.Index(
                 fields=["resolved_by"], name="statemententry_resolved_by", condition=Q(resolved_by__isnull=False)
             ),
+            models.Index(
+                fields=["establishment", "transaction_key"], name="statemententry_txkey",
+                condition=~Q(transaction_key=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,13 +155,15 @@ class StatementEntry(models.Model):
 
 
 class CashierBatch(models.Model):
-    """The day's received transfers of an establishment, handed to the cashier system."""
+    """The received transfers of an establishment handed to the cashier system at one of the day's cut-offs
+    (Establishment.cashier_cutoffs), or by hand at the time it was asked."""
 
     establishment = models.ForeignKey(
         "establishments.Establishment", verbose_name=_("établissement"), on_delete=models.PROTECT,
         related_name="cashier_batches",
     )
     day = models.DateField(_("jour"))
+    cutoff = models.TimeField(_("heure de passage"))
     line_count = models.PositiveIntegerField(_("nombre de virements"))
     total = _money(_("montant total"))
     content = models.TextField(_("fichier du lot"))
@@ -159,13 +178,13 @@ class CashierBatch(models.Model):
     class Meta:
         verbose_name = _("lot pour la caisse")
         verbose_name_plural = _("lots pour la caisse")
-        ordering = ["-day", "-created_at"]
+        ordering = ["-day", "-cutoff", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["establishment", "day"], name="cashierbatch_one_per_day"),
+            models.UniqueConstraint(fields=["establishment", "day", "cutoff"], name="cashierbatch_one_per_cutoff"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.establishment.code} — {self.day:%d/%m/%Y}"
+        return f"{self.establishment.code} — {self.day:%d/%m/%Y} {self.cutoff:%H:%M}"
 
 
 class CashierBatchLine(models.Model):

@@ -22,6 +22,14 @@ def run_batch_job(job_id: int) -> str:
     return jobs.run_batch(job_id=job_id)
 
 
+@shared_task(name="reconciliation.run_cashier_cutoffs")
+def run_cashier_cutoffs() -> int:
+    """The batches of the cut-offs passed today (Establishment.cashier_cutoffs), each made once."""
+    from .services.cashier import run_due_cutoffs
+
+    return sum(1 for result in run_due_cutoffs() if result.created)
+
+
 @shared_task(name="reconciliation.scan_statement_inbox")
 def scan_statement_inbox() -> int:
     """Import every camt.053 file dropped in RECONCILIATION_INBOX_DIR (moved to done/ or failed/)."""

@@ -74,6 +74,8 @@ class SandboxPaymentRequest(models.Model):
     remittance = models.CharField(_("motif"), max_length=140)
     debtor_name = models.CharField(_("payeur"), max_length=140, blank=True)
     debtor_iban = models.CharField(_("IBAN du payeur"), max_length=34, blank=True)
+    # "INST" for an SEPA instant credit transfer (paymentTypeInformation.localInstrument), else empty.
+    local_instrument = models.CharField(_("instrument (localInstrument)"), max_length=4, blank=True)
     successful_report_url = models.URLField(_("adresse de retour (succès)"), max_length=1000)
     unsuccessful_report_url = models.URLField(_("adresse de retour (échec)"), max_length=1000)
     status = models.CharField(_("statut"), max_length=4, choices=Status.choices, default=Status.RECEIVED)

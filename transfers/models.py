@@ -56,6 +56,8 @@ class Transfer(models.Model):
     # A money-flow rule fired before crediting (monitoring): kept out of every cashier batch until a staff member
     # accepts it (transfers.services.hold / release); the relative reads HELD_LABEL, never the rule.
     held = models.BooleanField(_("en vérification"), default=False)
+    # Asked of the payer's bank as an SEPA instant credit transfer (STET localInstrument "INST": Bank.instant_payments).
+    instant = models.BooleanField(_("virement instantané demandé"), default=False)
     initiation_claimed_until = models.DateTimeField(
         _("création de la demande de paiement en cours jusqu'au"), null=True, blank=True, editable=False
     )

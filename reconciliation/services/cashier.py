@@ -46,16 +46,19 @@ class BatchResult:
     sent_to_refund: list[str] = field(default_factory=list)
 
 
-def generate_batch(*, establishment_id: int, day: datetime.date | None = None, user=None) -> BatchResult:
+def generate_batch(
+    *, establishment_id: int, day: datetime.date | None = None, cutoff: datetime.time | None = None, user=None
+) -> BatchResult:
     """The day's batch of an establishment: every received transfer not yet in a batch and not held for a
     security review (``Transfer.held``: its rows are never read here until a staff member releases it). Generated once
     a day: asking again gives back the same batch (same file). Transfers whose detainee was released or
     transferred go to refund instead. Concurrent calls are serialised on the establishment's row."""
     day = day or timezone.localdate()
+    cutoff = (cutoff or timezone.localtime().time()).replace(second=0, microsecond=0)
     with transaction.atomic():
         establishment = Establishment.objects.select_for_update().get(pk=establishment_id)
         require_establishment(user, establishment.pk, ReconciliationError(_("Établissement inconnu.")))
-        existing = CashierBatch.objects.filter(establishment=establishment, day=day).first()
+        existing = CashierBatch.objects.filter(establishment=establishment, day=day, cutoff=cutoff).first()
         if existing is not None:
             return BatchResult(batch=existing, created=False)
         end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
@@ -80,7 +83,7 @@ def generate_batch(*, establishment_id: int, day: datetime.date | None = None, u
             [cashier_system.BatchItem.from_transfer(t, payers.get(t.pk, "")) for t in lines]
         )
         batch = CashierBatch(
-            establishment=establishment, day=day, line_count=len(lines),
+            establishment=establishment, day=day, cutoff=cutoff, line_count=len(lines),
             total=euro_sum(t.amount for t in lines), content=content, created_by=user,
         )
         batch._history_user = user
@@ -92,6 +95,12 @@ def generate_batch(*, establishment_id: int, day: datetime.date | None = None, u
             rows, default_user=user, default_change_reason=audit_reason(R.BATCH_GENERATED)
         )
     return BatchResult(batch=batch, created=True, sent_to_refund=refunded)
+
+
+def run_due_cutoffs(*, now: datetime.datetime | None = None) -> list[BatchResult]:
+    """Every establishment's cut-offs passed today (Establishment.cashier_cutoffs, Europe/Paris) without their
+    batch: each batch made, once (the beat's ``reconciliation.run_cashier_cutoffs``)."""
+    raise NotImplementedError("issue 17: the cut-offs (part C)")
 
 
 def _payer_names(transfer_ids: list[int]) -> dict[int, str]:
