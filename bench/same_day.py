@@ -5,7 +5,7 @@ credited, the share credited the same day (before the 10:00 batch is acknowledge
 credited twice (one batch line, one CREDITED acknowledgement, one matched statement entry per transfer; the
 evening camt.053 imported at the end credits nothing more and leaves no exception in the queue).
 
-    python bench/same_day.py [--relatives 1000] [--scale 2] [--clients 16] [--amount 20.00]
+    python bench/same_day.py [--relatives 1000] [--scale 6] [--clients 16] [--amount 20.00]
 
 The stack is the production-shaped one of ``scripts/stack.sh``, started by the bench with its own names:
 database ``portail_e_same_day`` on 127.0.0.1:5432 (dropped and recreated each run; ``--keep-db`` keeps it
@@ -189,13 +189,24 @@ def _field(pattern: re.Pattern, page: str, what: str) -> str:
     return html.unescape(found.group(1))
 
 
+def browser():
+    """A cookie jar that, as a browser does, tries a page (GET) again when the server closed a kept-alive
+    connection under it (gunicorn recycles a worker every GUNICORN_MAX_REQUESTS); a form (POST) is never resent."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, connect=2, read=2, status=0, backoff_factor=0.1,
+                                                           allowed_methods=frozenset({"GET"}))))
+    return session
+
+
 def pay(*, base: str, cookie: tuple[str, str], registration_id: int, bank_id: int, amount: str,
         timeout: float = 60.0) -> tuple[str, float, float]:
     """One relative's transfer over HTTP, as a browser: returns (reference, wall time of « Confirmer », wall time
     back on the portal's return page)."""
-    import requests
-
-    with requests.Session() as portal:
+    with browser() as portal:
         portal.cookies.set(*cookie)
         url = f"{base}/mon-espace/virements/nouveau/{registration_id}/"
         page = portal.get(url, timeout=timeout)
@@ -215,7 +226,7 @@ def pay(*, base: str, cookie: tuple[str, str], registration_id: int, bank_id: in
         if not answer.is_redirect or "/mon-espace/" in answer.headers.get("Location", ""):
             raise PayerStuck(f"choix de la banque : {answer.status_code} {answer.headers.get('Location', '')}")
         consent_url = urljoin(bank_url, answer.headers["Location"])
-        with requests.Session() as bank:  # the bank is another site: a cookie jar of its own
+        with browser() as bank:  # the bank is another site: a cookie jar of its own
             page = bank.get(consent_url, timeout=timeout, allow_redirects=False)
             if page.is_redirect:
                 login_url = urljoin(consent_url, page.headers["Location"])
@@ -328,7 +339,7 @@ def histogram(values: list[float], width: int = 50) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--relatives", type=int, default=1000)
-    parser.add_argument("--scale", type=float, default=2.0, help="secondes réelles par minute simulée")
+    parser.add_argument("--scale", type=float, default=6.0, help="secondes réelles par minute simulée")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--amount", default="20,00")
     parser.add_argument("--keep-db", action="store_true")
