@@ -18,7 +18,11 @@ makes the batch once the establishment's cut-off has passed.
 The simulated clock: one simulated minute is ``--scale`` real seconds. The cut-off is a real wall-clock minute
 (Europe/Paris, "HH:MM", ``Establishment.cashier_cutoffs`` of CPDEMO set to that one time only), so the bench
 picks the first whole minute at least 60 simulated minutes (plus the setup) ahead, calls it 10:00, and starts the
-simulated 09:00 exactly 60 simulated minutes before it: the clock needs no rounding.
+simulated 09:00 is 60 simulated minutes before it: the clock needs no rounding. The default scale, 6 s, is what a
+2-CPU machine keeps up with: each payment is about ten HTTP requests plus the portal's two calls to the bank's API
+(on the same gunicorn), about 6–10 payments a second here; 1,000 payments in 30 simulated minutes at 2 s a minute
+(60 s) fell 20–55 simulated minutes behind their planned times with other test suites running. The bench prints how
+late the payers were; the time to credit is measured from the real « Confirmer » anyway.
 
 What each of the ``--relatives`` relatives is: a Relative with a session made in the database (as the
 FranceConnect callback would, like ``bench/load.py``), the holder in their own name of a permanent visit permit
@@ -49,6 +53,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import html
+import io
 import math
 import os
 import queue
@@ -456,7 +461,8 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
                     return
                 name = f"avis-{clock.label(time.time()).replace(':', 'h')}.xml"
                 temporary = RUN / f".{name}.part"
-                call_command("sandbox_statement", ESTABLISHMENT, "--notice", "--output", str(temporary))
+                call_command("sandbox_statement", ESTABLISHMENT, "--notice", "--output", str(temporary),
+                             stderr=io.StringIO())
                 entries = temporary.read_text(encoding="utf-8").count("<Ntry>")
                 os.rename(temporary, RUN / "inbox" / name)
                 notices.append((clock.label(time.time()), entries))
@@ -502,7 +508,8 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
         say(f"lot de 10:00 ({cutoff_label}) créé à {clock.label(batch.created_at.timestamp())} simulé : "
             f"{batch.line_count} virements")
         (RUN / "lot-10h.csv").write_text(batch.content, encoding="utf-8")
-        call_command("sandbox_cashier_ack", str(RUN / "lot-10h.csv"), "--output", str(RUN / "accuse-10h.csv"))
+        call_command("sandbox_cashier_ack", str(RUN / "lot-10h.csv"), "--output", str(RUN / "accuse-10h.csv"),
+                     stderr=io.StringIO())
         call_command("cashier_ack", str(RUN / "accuse-10h.csv"), stdout=open(os.devnull, "w"))  # noqa: SIM115
         ack_at = time.time()
         say(f"accusé de la caisse appliqué à {clock.label(ack_at)} simulé")
@@ -515,7 +522,8 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
                           .values_list("reference", flat=True))
     evening_error = ""
     try:
-        call_command("sandbox_statement", ESTABLISHMENT, "--output", str(RUN / "releve-soir.xml"))
+        call_command("sandbox_statement", ESTABLISHMENT, "--output", str(RUN / "releve-soir.xml"),
+                     stderr=io.StringIO())
         call_command("import_statement", str(RUN / "releve-soir.xml"), stdout=open(os.devnull, "w"))  # noqa: SIM115
     except Exception as exc:  # noqa: BLE001 - shown, and the run is then not correct
         evening_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
@@ -547,11 +555,14 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
     double_matches = sum(n - 1 for n in matched.values() if n > 1)
     newly_credited = len(credited_after - credited_before)
 
-    minutes = {}
+    minutes, to_received = {}, []
     for reference, _planned, confirmed_at, _back in results:
         transfer = transfers.get(reference)
+        if transfer is not None and transfer.received_at is not None:
+            to_received.append(clock.minutes(transfer.received_at.timestamp()) - clock.minutes(confirmed_at))
         if transfer is not None and transfer.credited_at is not None:
             minutes[reference] = clock.minutes(transfer.credited_at.timestamp()) - clock.minutes(confirmed_at)
+    instant = sum(1 for t in transfers.values() if t.instant)
     same_day = [ref for ref in credited_before
                 if ack_at is not None and transfers[ref].credited_at.timestamp() <= ack_at
                 and transfers[ref].credited_at.astimezone(PARIS).date() == cutoff.date()]
@@ -560,12 +571,16 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
     # The percentiles are over every relative: one not credited (or whose payment failed) counts as never.
     everyone = values + [math.inf] * (total - len(values))
     print(f"virements : {total} proches, {len(results)} confirmés à la banque, {len(failures)} échecs ; "
-          f"états : {dict(statuses)} ; retenus par la surveillance : {held}")
+          f"états : {dict(statuses)} ; demandés en SCT Inst : {instant} ; retenus par la surveillance : {held}")
     print(f"fichiers importés : {dict(kinds)} ; écritures déjà lues (avis puis relevé) : {already_seen}")
     print(f"lignes de caisse : {sum(lines.values())} (doublons : {double_lines}) ; accusés CREDITED : "
           f"{sum(ack_credited.values())} (doublons : {double_acks}) ; écritures rapprochées : {sum(matched.values())} "
           f"(doublons : {double_matches}) ; versés par le relevé du soir : {newly_credited} ; exceptions en attente : "
           f"{exceptions}")
+    if to_received:
+        print(f"« Confirmer » → reçu par l'établissement (avis camt.054 importé, minutes simulées) : "
+              f"min {min(to_received):.1f}, p50 {percentile(to_received, 50):.1f}, "
+              f"p90 {percentile(to_received, 90):.1f}, max {max(to_received):.1f}")
     if values:
         print(f"« Confirmer » → versé (minutes simulées, {total - len(values)} jamais versés comptés infinis) : "
               f"min {min(everyone):.1f}, p50 {percentile(everyone, 50):.1f}, p90 {percentile(everyone, 90):.1f}, "
@@ -576,7 +591,7 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
     print(f"RESULT same_day ratio={len(same_day) / total:.3f} target=1 credited_same_day={len(same_day)}/{total} "
           f"p90_minutes={percentile(everyone, 90):.1f} p50_minutes={percentile(everyone, 50):.1f} "
           f"max_minutes={max(everyone):.1f} double_credits={double} evening={'failed' if evening_error else 'ok'} "
-          f"correct={'yes' if correct else 'no'} held={held} "
+          f"correct={'yes' if correct else 'no'} instant={instant} held={held} "
           f"failed_payments={len(failures)} evening_exceptions={exceptions} scale_s={args.scale:g} "
           f"load={os.getloadavg()[0]:.2f}")
     return 0 if correct else 1
