@@ -195,8 +195,10 @@ def _field(pattern: re.Pattern, page: str, what: str) -> str:
 
 
 def browser():
-    """A cookie jar that, as a browser does, tries a page (GET) again when the server closed a kept-alive
-    connection under it (gunicorn recycles a worker every GUNICORN_MAX_REQUESTS); a form (POST) is never resent."""
+    """A cookie jar that opens a connection per request (``Connection: close``: gunicorn recycles a worker every
+    GUNICORN_MAX_REQUESTS, and a connection kept alive by the recycled worker is reset under the next request, which
+    a browser would quietly send again) and tries a page (GET) again after a broken connection; a form (POST) is
+    never resent."""
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
@@ -204,6 +206,7 @@ def browser():
     session = requests.Session()
     session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, connect=2, read=2, status=0, backoff_factor=0.1,
                                                            allowed_methods=frozenset({"GET"}))))
+    session.headers["Connection"] = "close"
     return session
 
 
