@@ -7,18 +7,19 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.business_days import business_days_before
 from core.money import ZERO, euro_sum, euro_total, queryset_euro_sum
+from establishments.models import Establishment
 from establishments.selectors import scope_queryset
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
 from .constants import EXCEPTION_OUTCOMES, UNSEEN_BUSINESS_DAYS, CreditDebit, MatchOutcome, RefundStatus, Resolution
-from .models import BankStatement, CashierBatch, Refund, RefundFile, StatementEntry
+from .models import BankStatement, CashierBatch, CashierBatchLine, Refund, RefundFile, StatementEntry
 
 S = TransferStatus
 
@@ -58,6 +59,49 @@ def refund_files(user) -> QuerySet[RefundFile]:
 
 def batches(user) -> QuerySet[CashierBatch]:
     return scope_queryset(CashierBatch.objects.select_related("establishment"), user, "establishment")
+
+
+def cutoff_moment(day: datetime.date, cutoff: datetime.time) -> datetime.datetime:
+    """The instant of a cashier cut-off: ``cutoff`` on ``day`` in Europe/Paris (the current time zone)."""
+    return timezone.make_aware(datetime.datetime.combine(day, cutoff))
+
+
+def next_cutoff(establishment, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The establishment's next cashier cut-off after ``now``: today's, else tomorrow's first (Europe/Paris)."""
+    local = timezone.localtime(now or timezone.now())
+    times = establishment.cutoff_times()
+    for cutoff in times:
+        if cutoff > local.time():
+            return cutoff_moment(local.date(), cutoff)
+    return cutoff_moment(local.date() + datetime.timedelta(days=1), times[0])
+
+
+@dataclass
+class CashierDay:
+    """An establishment's batches of the day, by cut-off, and its next cut-off (the cashier page)."""
+
+    establishment: object
+    batches: list
+    next_cutoff: datetime.datetime
+
+
+def cashier_days(user, *, now: datetime.datetime | None = None) -> list[CashierDay]:
+    """For each establishment ``user`` may see (transfers enabled): the day's batches (oldest cut-off first, with
+    their lines and transfers) and the next cut-off."""
+    now = now or timezone.now()
+    day = timezone.localtime(now).date()
+    establishments = list(
+        scope_queryset(Establishment.objects.filter(transfers_enabled=True).order_by("name"), user, "pk")
+    )
+    by_establishment: dict[int, list] = {e.pk: [] for e in establishments}
+    for batch in (
+        CashierBatch.objects.filter(establishment_id__in=by_establishment, day=day)
+        .prefetch_related(Prefetch("lines", CashierBatchLine.objects.select_related("transfer__detainee")))
+        .order_by("cutoff", "pk")
+    ):
+        by_establishment[batch.establishment_id].append(batch)
+    return [CashierDay(establishment=e, batches=by_establishment[e.pk], next_cutoff=next_cutoff(e, now))
+            for e in establishments]
 
 
 @dataclass

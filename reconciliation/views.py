@@ -151,7 +151,7 @@ def batches(request):
             return redirect("reconciliation:job", job_id=job_row.pk)
     return render(request, "reconciliation/batches.html", _context(
         request, _("Lots pour la caisse"), form=form, ack_form=AckUploadForm(),
-        batches=selectors.batches(request.user)[:100],
+        batches=selectors.batches(request.user)[:100], cashier_days=selectors.cashier_days(request.user),
     ))
 
 
@@ -161,7 +161,8 @@ def batch_file(request, batch_id: int):
     batch = get_object_or_404(CashierBatch, pk=batch_id)
     require_establishment(request.user, batch.establishment_id, Http404())
     response = HttpResponse(batch.content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="lot-{batch.establishment.code}-{batch.day}.csv"'
+    name = f"lot-{batch.establishment.code}-{batch.day}-{batch.cutoff:%H%M}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
