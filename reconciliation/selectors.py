@@ -169,10 +169,19 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
+def counted_entries() -> QuerySet[StatementEntry]:
+    """The booked entries that count in any total of money: a transaction read again in another file (a notice,
+    then the statement: ``ALREADY_SEEN``) counts once, by its first sighting."""
+    return StatementEntry.objects.filter(entry_status__in=("BOOK", "")).exclude(outcome=MatchOutcome.ALREADY_SEEN)
+
+
 def daily_report(*, establishment, day: datetime.date) -> DailyReport:
+    """The day's files (statements, intraday reports, notices) of the establishment: the opening balance of the first
+    that has balances, the closing of the last; credits and debits counted once each (``counted_entries``)."""
     statements = list(BankStatement.objects.filter(establishment=establishment, statement_date=day).order_by("pk"))
-    entries = StatementEntry.objects.filter(statement__in=statements, entry_status__in=("BOOK", ""))
+    entries = counted_entries().filter(statement__in=statements)
     credits_qs = entries.filter(credit_debit=CreditDebit.CREDIT)
+    with_balances = [s for s in statements if s.opening_balance is not None]
     matched = queryset_euro_sum(credits_qs.filter(outcome=MatchOutcome.MATCHED))
     in_exceptions = queryset_euro_sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES, resolution=Resolution.NONE))
     resolved = queryset_euro_sum(credits_qs.filter(outcome__in=EXCEPTION_OUTCOMES).exclude(resolution=Resolution.NONE))
@@ -183,10 +192,10 @@ def daily_report(*, establishment, day: datetime.date) -> DailyReport:
         establishment=establishment,
         day=day,
         statements=statements,
-        opening=statements[0].opening_balance if statements else None,
-        closing=statements[-1].closing_balance if statements else None,
-        credits=euro_sum(s.total_credits for s in statements),
-        debits=euro_sum(s.total_debits for s in statements),
+        opening=with_balances[0].opening_balance if with_balances else None,
+        closing=with_balances[-1].closing_balance if with_balances else None,
+        credits=queryset_euro_sum(credits_qs),
+        debits=queryset_euro_sum(entries.filter(credit_debit=CreditDebit.DEBIT)),
         matched=matched,
         in_exceptions=in_exceptions,
         resolved=resolved,
@@ -205,10 +214,11 @@ def last_days(*, establishment, day: datetime.date, days: int = 30) -> list[dict
     """Per day of the last ``days`` (ending ``day``): received (statement credits), credited, refunded."""
     first = day - datetime.timedelta(days=days - 1)
     credits = {
-        row["statement_date"]: row["s"]
-        for row in BankStatement.objects.filter(
-            establishment=establishment, statement_date__gte=first, statement_date__lte=day
-        ).values("statement_date").annotate(s=euro_total("total_credits"))
+        row["statement__statement_date"]: row["s"]
+        for row in counted_entries().filter(
+            establishment=establishment, credit_debit=CreditDebit.CREDIT, statement__statement_date__gte=first,
+            statement__statement_date__lte=day,
+        ).values("statement__statement_date").annotate(s=euro_total("amount"))
     }
     start, _end = _day_bounds(first)
     credited: dict[datetime.date, Decimal] = {}
