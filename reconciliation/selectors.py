@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.business_days import business_days_before
-from core.money import ZERO, euro_sum, euro_total, queryset_euro_sum
+from core.money import ZERO, euro_total, queryset_euro_sum
 from establishments.models import Establishment
 from establishments.selectors import scope_queryset
 from transfers.constants import TransferStatus
