@@ -301,12 +301,6 @@ class Step:
         """``à 9 h 12``, ``hier à 17 h 40``, ``le 28 novembre à 9 h 12`` (today's date decides)."""
         return format_step_moment(self.at)
 
-    @property
-    def text(self) -> str:
-        """The step in one sentence: « Envoyé par votre banque à 9 h 12 » (the e-mails)."""
-        sentence = f"{self.label} {self.when}"
-        return french_spacing(f"{sentence} : {self.note}") if self.note else sentence
-
 
 def _steps_of(records) -> list[Step]:
     """The steps of one transfer from its history records (status, held, date), oldest first."""
