@@ -470,8 +470,12 @@ def _simple_move(transfer_id: int, to: str, user, reason: AuditReason | None = N
 
 
 def mark_credited(*, transfer_id: int, user=None) -> Transfer:
-    """Credited to the detainee's compte nominatif by the cashier system."""
-    return _simple_move(transfer_id, S.CREDITED, user)
+    """Credited to the detainee's compte nominatif by the cashier system. Once the caller's transaction commits
+    (a batch's acknowledgement of 1,000 transfers holds no mail), the relative gets « Votre virement … a été
+    versé sur le pécule » (``send_credited_email``), through a Celery task."""
+    transfer = _simple_move(transfer_id, S.CREDITED, user)
+    transaction.on_commit(lambda: _queue_credited_email(transfer_id))
+    return transfer
 
 
 def mark_to_refund(*, transfer_id: int, reason: AuditReason, detail: object = "", user=None) -> Transfer:
@@ -609,4 +613,52 @@ def send_receipt(*, transfer_id: int) -> bool:
     )
     message.attach(receipt_filename(transfer), receipt_pdf(transfer), "application/pdf")
     message.send(fail_silently=False)
+    return True
+
+
+def _queue_credited_email(transfer_id: int) -> None:
+    """The credited e-mail's task (run at once when no broker is set): a broker or mail failure is logged,
+    never an error for the cashier's acknowledgement, which is already committed."""
+    from .tasks import send_credited_email as task  # the tasks module imports this one
+
+    try:
+        task.delay(transfer_id)
+    except Exception:  # noqa: BLE001 - any broker or mail backend failure
+        logger.exception("Transfer %s: the credited e-mail could not be queued", transfer_id)
+
+
+# How long a credited e-mail sent is remembered, so that a task delivered twice (acks_late) sends it once.
+CREDITED_EMAIL_MEMORY = 7 * 24 * 3600
+
+
+def send_credited_email(*, transfer_id: int) -> bool:
+    """« Votre virement … a été versé sur le pécule », to the relative who did not opt out
+    (``Relative.notify_credited``, « Mes préférences de courriel ») and has an e-mail address: the amount, the
+    detainee, the establishment, when the bank sent it, the establishment received it and the pécule was
+    credited, a link to the history and one to opt out. Once per transfer; False when nothing is sent."""
+    transfer = Transfer.objects.select_related("relative", "detainee", "establishment", "bank").get(pk=transfer_id)
+    relative = transfer.relative
+    if transfer.status != S.CREDITED or not relative.notify_credited or not relative.email:
+        return False
+    if not cache.add(f"transfers:credited-email:{transfer_id}", 1, timeout=CREDITED_EMAIL_MEMORY):
+        return False
+    steps = {step.status: step for step in selectors.transfer_steps(transfer)}
+    moments = [
+        f"{steps[status].label} {_('le %(when)s') % {'when': selectors.format_moment(steps[status].at)}}"
+        for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps
+    ]
+    context = {
+        "transfer": transfer, "receipt": selectors.receipt_for(transfer), "moments": moments,
+        "detainee": selectors.detainee_name(transfer.detainee), "portal_url": portal_base_url(),
+    }
+    try:
+        EmailMessage(
+            subject=_("Votre virement %(ref)s a été versé sur le pécule") % {"ref": transfer.reference},
+            body=render_to_string("transfers/email/credited.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[relative.email],
+        ).send(fail_silently=False)
+    except Exception:
+        cache.delete(f"transfers:credited-email:{transfer_id}")  # a later try may send it
+        raise
     return True
