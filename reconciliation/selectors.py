@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from core.business_days import business_days_before
 from core.money import ZERO, euro_total, queryset_euro_sum
 from establishments.models import Establishment
-from establishments.selectors import scope_queryset
+from establishments.selectors import next_cashier_passage, scope_queryset
 from transfers.constants import TransferStatus
 from transfers.models import Transfer
 
@@ -75,21 +75,6 @@ def batches(user) -> QuerySet[CashierBatch]:
     return scope_queryset(CashierBatch.objects.select_related("establishment"), user, "establishment")
 
 
-def cutoff_moment(day: datetime.date, cutoff: datetime.time) -> datetime.datetime:
-    """The instant of a cashier cut-off: ``cutoff`` on ``day`` in Europe/Paris (the current time zone)."""
-    return timezone.make_aware(datetime.datetime.combine(day, cutoff))
-
-
-def next_cutoff(establishment, now: datetime.datetime | None = None) -> datetime.datetime:
-    """The establishment's next cashier cut-off after ``now``: today's, else tomorrow's first (Europe/Paris)."""
-    local = timezone.localtime(now or timezone.now())
-    times = establishment.cutoff_times()
-    for cutoff in times:
-        if cutoff > local.time():
-            return cutoff_moment(local.date(), cutoff)
-    return cutoff_moment(local.date() + datetime.timedelta(days=1), times[0])
-
-
 @dataclass
 class CashierDay:
     """An establishment's batches of the day, by cut-off, and its next cut-off (the cashier page)."""
@@ -114,7 +99,7 @@ def cashier_days(user, *, now: datetime.datetime | None = None) -> list[CashierD
         .order_by("cutoff", "pk")
     ):
         by_establishment[batch.establishment_id].append(batch)
-    return [CashierDay(establishment=e, batches=by_establishment[e.pk], next_cutoff=next_cutoff(e, now))
+    return [CashierDay(establishment=e, batches=by_establishment[e.pk], next_cutoff=next_cashier_passage(e, after=now))
             for e in establishments]
 
 

@@ -16,10 +16,11 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.business_days import business_days_after, is_business_day
+from core.business_days import business_days_after
 from core.money import format_euros
 from core.text import french_spacing
 from establishments.models import Bank
+from establishments.selectors import next_cashier_passage
 from permits.registration import normalize_name, registered_permits
 
 from . import caps
@@ -251,23 +252,6 @@ def expected_credit_date(transfer: Transfer) -> datetime.date | None:
         return None
     start = transfer.authorized_at or transfer.executed_at or transfer.initiated_at or transfer.created_at
     return business_days_after(start, CREDIT_BUSINESS_DAYS)
-
-
-def next_cashier_passage(establishment, *, after: datetime.datetime) -> datetime.datetime:
-    """The establishment's next cashier cut-off after ``after`` (« le passage à la caisse », when the régie
-    hands the received transfers to the cashier system): later the same business day, else the first cut-off
-    of the next business day (Europe/Paris)."""
-    tz = ZoneInfo(settings.TIME_ZONE)
-    local = _local(after).astimezone(tz)
-    day = local.date()
-    cutoffs = establishment.cutoff_times()
-    while True:
-        if is_business_day(day):
-            for cutoff in cutoffs:
-                moment = datetime.datetime.combine(day, cutoff, tzinfo=tz)
-                if moment > local:
-                    return moment
-        day += datetime.timedelta(days=1)
 
 
 def instant_passage(transfer: Transfer, *, now: datetime.datetime | None = None) -> datetime.datetime | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_reason
 from core.money import euro_sum, format_euros
 from establishments.models import Establishment
-from establishments.selectors import may_see_establishment, require_establishment
+from establishments.selectors import cutoff_moment, due_cutoff, may_see_establishment, require_establishment
 from permits.constants import DetaineeStatus
 from transfers import services as transfer_services
 from transfers.constants import TransferStatus
@@ -25,7 +25,6 @@ from .. import cashier as cashier_system
 from ..constants import AckStatus, CreditDebit, ReconciliationAuditReason
 from ..errors import ReconciliationError
 from ..models import CashierBatch, CashierBatchLine, StatementEntry
-from ..selectors import cutoff_moment
 from .refunds import send_transfer_to_refund
 
 R = ReconciliationAuditReason
@@ -112,15 +111,6 @@ def _waiting(establishment_id: int, before: datetime.datetime):
         establishment_id=establishment_id, status=TransferStatus.RECEIVED, received_at__lt=before,
         cashier_line__isnull=True, held=False,
     )
-
-
-def due_cutoff(establishment: Establishment, now: datetime.datetime) -> datetime.time | None:
-    """The cut-off to run for ``establishment`` at ``now``: the LAST of the day's cut-offs already passed (Europe/
-    Paris), or None before the first. Only the last is run: a cut-off missed while the beat was down is caught up by
-    it (its batch takes every transfer received before it), and an earlier one never gets a batch late."""
-    local = timezone.localtime(now)
-    passed = [c for c in establishment.cutoff_times() if c <= local.time()]
-    return passed[-1] if passed else None
 
 
 def run_due_cutoffs(*, now: datetime.datetime | None = None) -> list[BatchResult]:
