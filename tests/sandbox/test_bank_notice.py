@@ -3,8 +3,8 @@ notice of the instant payments so far (manage.py sandbox_statement --notice, the
 written as the evening's camt.053 writes the same payment."""
 
 import base64
-import html
 import datetime
+import html
 import io
 import json
 from pathlib import Path
