@@ -139,7 +139,8 @@ def _discard(path: str) -> None:
 
 
 def scan_inbox() -> int:
-    """Each ``*.xml`` of the inbox is imported as by an operator, then moved to ``done/`` or
+    """Each ``*.xml`` of the inbox (a camt.053 statement, a camt.052 report or a camt.054 notice) is imported as
+    by an operator, then moved to ``done/`` or
     ``failed/`` (with a ``.log`` saying why). Returns the number of files handled."""
     inbox = settings.RECONCILIATION_INBOX_DIR
     if not inbox or not os.path.isdir(inbox):
