@@ -95,6 +95,6 @@ class NationalCeilingAdmin(HistoryReadOnlyAdmin):
 
 @admin.register(Bank)
 class BankAdmin(HistoryReadOnlyAdmin):
-    list_display = ("name", "bic", "api_base_url", "enabled")
-    list_filter = ("enabled",)
+    list_display = ("name", "bic", "api_base_url", "enabled", "instant_payments")
+    list_filter = ("enabled", "instant_payments")
     search_fields = ("name", "bic")
