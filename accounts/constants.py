@@ -44,6 +44,9 @@ SESSION_WARNING_SECONDS = 120
 # Left on the new, anonymous session when a session ended for inactivity (its idle limit in seconds): the next
 # page says so (templates/includes/session_ended.html), once.
 SESSION_ENDED_KEY = "session_ended_idle_seconds"
+# Set when a relative not logged in opens « Mes préférences de courriel » (the credited e-mail's link): the
+# FranceConnect login then leads there instead of « Mon espace ».
+AFTER_LOGIN_PREFERENCES_KEY = "after_login_email_preferences"
 # A relative's session cookie dies with the idle limit (its max-age), so the next request cannot tell an
 # expired session from none: this signed cookie, written with each activity stamp and outliving the session
 # by SESSION_MARK_GRACE_SECONDS, holds the stamp; deleted at logout.
@@ -61,4 +64,7 @@ class AccountAuditReason(AuditReason):
     PASSKEY_ADDED = "account_passkey_added", _("Clé d'accès ajoutée")
     SECOND_FACTOR_RESET = "account_second_factor_reset", _(
         "Second facteur réinitialisé (dispositifs supprimés, motif)"
+    )
+    EMAIL_PREFERENCES = "account_email_preferences", _(
+        "Préférences de courriel enregistrées (courriel quand un virement est versé sur le pécule)"
     )

@@ -10,6 +10,14 @@ from permits.registration import (
 )
 
 
+class EmailPreferencesForm(forms.Form):
+    """« Mes préférences de courriel »: a box left unchecked (or absent from the POST) means no e-mail."""
+
+    notify_credited = forms.BooleanField(
+        label=_("Recevoir un courriel quand un virement est versé sur le pécule"), required=False,
+    )
+
+
 class AddPermitForm(forms.Form):
     """"Ajouter un permis de visite": the permit number and the detainee's family name."""
 

@@ -501,3 +501,22 @@ def take_session_ended_notice(*, request) -> int | None:
     idle = session.pop(SESSION_ENDED_KEY)
     user = getattr(request, "user", None)
     return None if user is not None and user.is_authenticated else int(idle)
+
+
+# -- « Mes préférences de courriel » ------------------------------------------------------------
+
+def set_email_preferences(*, relative: Relative, notify_credited: bool) -> Relative:
+    """« Enregistrer » on « Mes préférences de courriel »: whether the relative gets an e-mail each time one of
+    their transfers is credited to the pécule. Recorded in the relative's history with them as the user; the
+    same choice saved again writes nothing."""
+    with transaction.atomic():
+        locked = Relative.objects.select_for_update().select_related("user").get(pk=relative.pk)
+        if locked.notify_credited != notify_credited:
+            locked.notify_credited = notify_credited
+            locked._history_user = locked.user
+            locked._change_reason = audit_reason(
+                AccountAuditReason.EMAIL_PREFERENCES, _("oui") if notify_credited else _("non")
+            )
+            locked.save(update_fields=["notify_credited"])
+    relative.notify_credited = notify_credited
+    return locked

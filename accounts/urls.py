@@ -21,6 +21,7 @@ urlpatterns = [
     # "Prolonger ma session" (the session warning dialog, relatives and staff): POST only, JSON.
     path("session/prolonger/", views.extend_session, name="extend_session"),
     path("mon-espace/", views.mon_espace, name="mon_espace"),
+    path("mon-espace/preferences/", views.email_preferences, name="email_preferences"),
     path("mon-espace/permis/ajouter/", views.add_permit, name="add_permit"),
     path("mon-espace/permis/<int:registration_id>/", views.permit_detail, name="permit_detail"),
 ]

@@ -26,13 +26,13 @@ from permits.selectors import permit_cards
 from transfers import services as transfer_services
 from visits import selectors as visit_selectors
 
-from .constants import LAST_ACTIVITY_KEY
+from .constants import AFTER_LOGIN_PREFERENCES_KEY, LAST_ACTIVITY_KEY
 from .decorators import relative_required
-from .forms import AddPermitForm
+from .forms import AddPermitForm, EmailPreferencesForm
 from .franceconnect import FranceConnectClient, FranceConnectError
 from .franceconnect.client import random_token
 from .oidc import remember_pending_login, take_pending_login
-from .services import IdentityError, login_relative
+from .services import IdentityError, login_relative, set_email_preferences
 from .services import extend_session as extend_session_service
 
 logger = logging.getLogger(__name__)
@@ -110,6 +110,8 @@ def franceconnect_callback(request: HttpRequest) -> HttpResponse:
     request.session[LAST_ACTIVITY_KEY] = int(time.time())
     request.session.set_expiry(settings.RELATIVE_SESSION_IDLE_SECONDS)
     messages.success(request, _("Bonjour %(name)s, vous êtes connecté(e).") % {"name": relative.given_name})
+    if request.session.pop(AFTER_LOGIN_PREFERENCES_KEY, False):
+        return redirect("accounts:email_preferences")
     return redirect("accounts:mon_espace")
 
 
@@ -155,6 +157,33 @@ def mon_espace(request: HttpRequest) -> HttpResponse:
         "accounts/mon_espace.html",
         {"title": _("Mon espace"), "relative": relative, "rows": rows, "tab": "accueil"},
     )
+
+
+@relative_required
+@require_http_methods(["GET", "POST"])
+def _email_preferences(request: HttpRequest) -> HttpResponse:
+    relative = request.user.relative
+    if request.method == "POST":
+        form = EmailPreferencesForm(request.POST)
+        if form.is_valid():
+            set_email_preferences(relative=relative, notify_credited=form.cleaned_data["notify_credited"])
+            messages.success(request, _("Vos préférences ont été enregistrées."))
+            return redirect("accounts:email_preferences")
+    else:
+        form = EmailPreferencesForm(initial={"notify_credited": relative.notify_credited})
+    return render(
+        request,
+        "accounts/email_preferences.html",
+        {"title": _("Mes préférences de courriel"), "relative": relative, "form": form, "tab": "accueil"},
+    )
+
+
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """« Mes préférences de courriel » (the link of the credited e-mail): always the logged-in relative's own
+    (no id in the address). Not logged in, the FranceConnect login leads back here."""
+    if not hasattr(request.user, "relative"):
+        request.session[AFTER_LOGIN_PREFERENCES_KEY] = True
+    return _email_preferences(request)
 
 
 @relative_required

@@ -154,7 +154,7 @@ def import_child(path: str, n: int, first: int) -> None:
         "relative_id", "permit_id", "detainee_id", "establishment_id", "bank_id").first()
     columns = ("reference", "idempotency_key", "relative_id", "permit_id", "detainee_id", "establishment_id",
                "amount", "bank_id", "payment_request_id", "consent_url", "bank_status", "status", "failure_reason",
-               "poll_attempts", "held", "created_at", "updated_at", "initiated_at", "executed_at")
+               "poll_attempts", "held", "instant", "created_at", "updated_at", "initiated_at", "executed_at")
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with connection.cursor() as cursor, cursor.cursor.copy(
         f"COPY transfers_transfer ({', '.join(columns)}) FROM STDIN"
@@ -162,7 +162,7 @@ def import_child(path: str, n: int, first: int) -> None:
         for i in range(first, first + n):
             copy.write_row((reference(i), uuid.uuid4(), model["relative_id"], model["permit_id"],
                             model["detainee_id"], model["establishment_id"], "25.00", model["bank_id"], "", "", "",
-                            "executed", "", 0, False, now, now, now, now))
+                            "executed", "", 0, False, False, now, now, now, now))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE transfers_transfer")
     started = time.perf_counter()

@@ -6,20 +6,39 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import EstablishmentScopedAdmin, HistoryReadOnlyAdmin
 from transfers.caps import cap_ceiling_errors, ceiling_conflicts
 
-from .constants import CAP_FIELDS
+from .constants import CAP_FIELDS, DEFAULT_CASHIER_CUTOFFS
 from .models import Bank, Establishment, NationalCeiling
 from .selectors import may_edit_establishment_identity, national_ceiling_is_set
+from .validators import parse_cashier_cutoffs
 
 CAPS = tuple(name for name, _label in CAP_FIELDS)
+REGIE_FIELDS = (*CAPS, "cashier_cutoffs")
 
 
 class EstablishmentForm(forms.ModelForm):
     """The establishment's page: its caps never above the national ceilings (a rule of transfers.caps, which
-    reads the ceilings; the model's clean does not)."""
+    reads the ceilings; the model's clean does not); its cashier cut-offs typed as « 10:00, 14:00, 17:00 »
+    (read by ``parse_cashier_cutoffs``: sorted, no two alike, a French error otherwise)."""
+
+    cashier_cutoffs = forms.CharField(
+        label=_("Heures de passage à la caisse"), max_length=200, required=False,
+        help_text=_("Chaque jour, à chacune de ces heures, les virements reçus partent vers la caisse. "
+                    "Séparez-les par des virgules, par exemple 10:00, 14:00, 17:00."),
+    )
 
     class Meta:
         model = Establishment
-        fields = ("transfers_enabled", *CAPS)  # the admin passes its own fieldsets
+        fields = ("transfers_enabled", *CAPS, "cashier_cutoffs")  # the admin passes its own fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "cashier_cutoffs" in self.fields and not self.is_bound:
+            self.initial["cashier_cutoffs"] = ", ".join(
+                self.instance.cashier_cutoffs if self.instance.pk else DEFAULT_CASHIER_CUTOFFS
+            )
+
+    def clean_cashier_cutoffs(self) -> list[str]:
+        return parse_cashier_cutoffs(self.cleaned_data["cashier_cutoffs"])  # empty: « Indiquez au moins une heure »
 
     def clean(self):
         cleaned = super().clean()
@@ -42,12 +61,13 @@ class EstablishmentAdmin(EstablishmentScopedAdmin):
         (_("Adresse"), {"fields": ("address_line", "postal_code", "city")}),
         (_("Régie des comptes nominatifs"), {"fields": ("regie_holder", "regie_iban", "regie_bic")}),
         (_("Virements et plafonds"), {"fields": ("transfers_enabled", *CAPS)}),
+        (_("Passages à la caisse"), {"fields": ("cashier_cutoffs",)}),
     )
 
     def get_readonly_fields(self, request, obj=None):
-        """Régie staff change the caps only; the rest is the national administrators'."""
+        """Régie staff change the caps and the cashier cut-offs only; the rest is the national administrators'."""
         if obj is not None and not may_edit_establishment_identity(request.user):
-            return tuple(f for f in flatten_fieldsets(self.fieldsets) if f not in CAPS)
+            return tuple(f for f in flatten_fieldsets(self.fieldsets) if f not in REGIE_FIELDS)
         return super().get_readonly_fields(request, obj)
 
 
@@ -75,6 +95,6 @@ class NationalCeilingAdmin(HistoryReadOnlyAdmin):
 
 @admin.register(Bank)
 class BankAdmin(HistoryReadOnlyAdmin):
-    list_display = ("name", "bic", "api_base_url", "enabled")
-    list_filter = ("enabled",)
+    list_display = ("name", "bic", "api_base_url", "enabled", "instant_payments")
+    list_filter = ("enabled", "instant_payments")
     search_fields = ("name", "bic")

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .constants import CAP_FIELDS, DEFAULT_CASHIER_CUTOFFS, Disp, EstablishmentKind
-from .validators import normalize_iban, validate_bic, validate_cashier_cutoffs, validate_iban
+from .validators import (
+    normalize_iban,
+    validate_bic,
+    validate_cashier_cutoffs,
+    validate_iban,
+    validate_regie_holder,
+)
 
 
 def default_cashier_cutoffs() -> list[str]:
@@ -89,7 +95,13 @@ class Establishment(models.Model):
         _("IBAN de la régie des comptes nominatifs"), max_length=34, blank=True, validators=[validate_iban]
     )
     regie_bic = models.CharField(_("BIC de la régie"), max_length=11, blank=True, validators=[validate_bic])
-    regie_holder = models.CharField(_("titulaire du compte de la régie"), max_length=140, blank=True)
+    # As the bank holds it (SEPA characters, 70 at most): sent to the payer's bank and shown to the payer unchanged.
+    regie_holder = models.CharField(
+        _("titulaire du compte de la régie"), max_length=140, blank=True, validators=[validate_regie_holder],
+        help_text=_("Exactement comme la banque le tient : lettres sans accents, chiffres, espaces et "
+                    "/ - ? : ( ) . , ' +, 70 caractères au plus. La banque du payeur le vérifie avant un "
+                    "virement instantané."),
+    )
     transfers_enabled = models.BooleanField(_("virements ouverts"), default=False)
     min_amount = _cap_field(_("montant minimum d'un virement"))
     max_per_transfer = _cap_field(_("montant maximum d'un virement"))

@@ -3,10 +3,14 @@ ceilings are read by ``transfers.caps``)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from core.business_days import is_business_day
 
 from .models import Establishment, NationalCeiling
 
@@ -107,3 +111,43 @@ def preselected_establishment(user: User, code: str | None = None) -> Establishm
         if named is not None:
             return named
     return only_establishment(user)
+
+
+# -- the cashier's passages (Establishment.cashier_cutoffs): one calendar for the cut-off job, the cashier page
+# and what the relative is promised ------------------------------------------------------------------------
+
+def cashier_runs_on(day: datetime.date) -> bool:
+    """The cashier system runs on business days (no weekend, French public holiday nor TARGET2 closing day)."""
+    return is_business_day(day)
+
+
+def cutoff_moment(day: datetime.date, cutoff: datetime.time) -> datetime.datetime:
+    """The instant of a cashier cut-off: ``cutoff`` on ``day`` in Europe/Paris (the current time zone)."""
+    return timezone.make_aware(datetime.datetime.combine(day, cutoff))
+
+
+def due_cutoff(establishment: Establishment, now: datetime.datetime) -> datetime.time | None:
+    """The cut-off to run for ``establishment`` at ``now``: the LAST of the day's cut-offs already passed (Europe/
+    Paris), or None before the first and on a day the cashier does not run. Only the last is run: a cut-off missed
+    while the beat was down is caught up by it (its batch takes every transfer received before it), and an earlier
+    one never gets a batch late."""
+    local = timezone.localtime(now)
+    if not cashier_runs_on(local.date()):
+        return None
+    passed = [c for c in establishment.cutoff_times() if c <= local.time()]
+    return passed[-1] if passed else None
+
+
+def next_cashier_passage(establishment: Establishment, *, after: datetime.datetime) -> datetime.datetime:
+    """The establishment's next cashier cut-off after ``after``: later the same business day, else the first
+    cut-off of the next business day (Europe/Paris)."""
+    local = timezone.localtime(after)
+    day = local.date()
+    cutoffs = establishment.cutoff_times()
+    while True:
+        if cashier_runs_on(day):
+            for cutoff in cutoffs:
+                moment = cutoff_moment(day, cutoff)
+                if moment > local:
+                    return moment
+        day += datetime.timedelta(days=1)

@@ -1,4 +1,4 @@
-"""IBAN and BIC validation (schwifty), shared by models and forms."""
+"""IBAN and BIC validation (schwifty), the régie's holder name as a bank holds it, shared by models and forms."""
 
 import re
 
@@ -24,6 +24,36 @@ def validate_bic(value: str) -> None:
         BIC("".join((value or "").split()).upper())
     except (SchwiftyException, ValueError) as exc:
         raise ValidationError(_("BIC invalide : 8 ou 11 caractères attendus."), code="invalid_bic") from exc
+
+
+# The SEPA character set (EPC's basic Latin subset): what a bank holds as an account holder's name and what an
+# instant transfer's payee check compares the payer's word with.
+_SEPA_NAME = re.compile(r"^[A-Za-z0-9/\-?:().,'+ ]*$")
+HOLDER_MAX_LENGTH = 70
+
+
+def validate_regie_holder(value: str) -> None:
+    """The régie's account holder name exactly as its bank holds it: SEPA characters only (letters without
+    accents, digits, space and / - ? : ( ) . , ' +), 70 characters at most, no space at either end. It is sent to
+    the payer's bank unchanged and shown to the payer before they choose their bank."""
+    value = value or ""
+    if len(value) > HOLDER_MAX_LENGTH:
+        raise ValidationError(
+            _("Le nom du titulaire compte %(n)s caractères : 70 au plus, comme la banque le tient."),
+            params={"n": len(value)}, code="holder_too_long",
+        )
+    if value != value.strip():
+        raise ValidationError(
+            _("Le nom du titulaire ne doit commencer ni finir par une espace."), code="holder_spaces",
+        )
+    if not _SEPA_NAME.match(value):
+        wrong = sorted({char for char in value if not _SEPA_NAME.match(char)})
+        raise ValidationError(
+            _("Le nom du titulaire contient des caractères que les virements SEPA n'acceptent pas (%(chars)s) : "
+              "écrivez-le exactement comme la banque le tient, en lettres sans accents, chiffres, espaces et "
+              "/ - ? : ( ) . , ' +."),
+            params={"chars": " ".join(f"« {char} »" for char in wrong)}, code="holder_characters",
+        )
 
 
 _CUTOFF = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*$")

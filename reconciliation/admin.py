@@ -2,6 +2,7 @@
 through the pages of reconciliation.views and the services."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import EstablishmentScopedAdmin, ReadOnlyAdminMixin
@@ -16,9 +17,9 @@ class ReadOnlyScopedAdmin(ReadOnlyAdminMixin, EstablishmentScopedAdmin):
 
 @admin.register(BankStatement)
 class BankStatementAdmin(ReadOnlyScopedAdmin):
-    list_display = ("statement_date", "establishment", "message_id", "entry_count", "opening_balance",
-                    "closing_balance", "imported_by", "imported_at")
-    list_filter = ("establishment",)
+    list_display = ("statement_date", "kind", "establishment", "message_id", "file_name", "entry_count",
+                    "opening_balance", "closing_balance", "imported_by", "imported_at")
+    list_filter = ("kind", "establishment")
     search_fields = ("message_id", "iban", "file_name")
     list_select_related = ("establishment", "imported_by")
 
@@ -26,11 +27,23 @@ class BankStatementAdmin(ReadOnlyScopedAdmin):
 @admin.register(StatementEntry)
 class StatementEntryAdmin(ReadOnlyScopedAdmin):
     list_display = ("statement", "entry_index", "credit_debit", "amount", "end_to_end_id", "debtor_name",
-                    "outcome", "resolution", "transfer")
+                    "outcome", "seen_in", "resolution", "transfer")
     list_filter = ("outcome", "resolution", "credit_debit", "establishment")
-    search_fields = ("end_to_end_id", "remittance", "debtor_name", "transfer__reference")
-    list_select_related = ("statement", "transfer")
+    search_fields = ("end_to_end_id", "remittance", "debtor_name", "transfer__reference", "transaction_key")
+    list_select_related = ("statement", "transfer", "first_seen__statement")
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "seen_in"]
+
+    @admin.display(description=_("première lecture"))
+    def seen_in(self, obj) -> str:
+        """« Déjà lu dans <file> » for a transaction another file brought first (ALREADY_SEEN)."""
+        if obj.first_seen_id is None:
+            return ""
+        first = obj.first_seen.statement
+        return gettext("Déjà lu dans %(file)s (%(kind)s du %(day)s)") % {
+            "file": first.file_name or first.message_id, "kind": first.kind, "day": f"{first.statement_date:%d/%m/%Y}"}
 
 
 @admin.register(CashierBatch)

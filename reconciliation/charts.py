@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from core.money import euro_sum, format_euros
 
+from .selectors import duration_words
+
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 24, 56  # room for the scale, the day labels, the axis titles, the points
 TICKS = 5
@@ -54,8 +56,9 @@ def scale_lines(*, step: Decimal, top: Decimal, y: Callable[[Decimal], float]) -
     return parts
 
 
-def axes_lines(*, top: int, plot_h: float, x_title: str) -> list[str]:
-    """The two axes from ``top`` down ``plot_h``, the x axis titled ``x_title``, the y axis « Montant en euros »."""
+def axes_lines(*, top: int, plot_h: float, x_title: str, y_title: str | None = None) -> list[str]:
+    """The two axes from ``top`` down ``plot_h``, the x axis titled ``x_title``, the y axis ``y_title`` (by default
+    « Montant en euros »)."""
     plot_w = WIDTH - LEFT - RIGHT
     return [
         f'<line x1="{LEFT}" y1="{top}" x2="{LEFT}" y2="{top + plot_h}" stroke="{AXIS_COLOUR}" class="chart-axis"/>',
@@ -65,7 +68,7 @@ def axes_lines(*, top: int, plot_h: float, x_title: str) -> list[str]:
         f'fill="{AXIS_COLOUR}" class="chart-axis-title">{escape(x_title)}</text>',
         f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="{AXIS_COLOUR}" '
         f'transform="rotate(-90 14 {top + plot_h / 2:.1f})" class="chart-axis-title">'
-        f'{escape(_("Montant en euros"))}</text>',
+        f'{escape(y_title or _("Montant en euros"))}</text>',
     ]
 
 
@@ -123,5 +126,81 @@ def daily_amounts_svg(series: list[dict], *, title_id: str = "chart-title", desc
                 f'fill="{AXIS_COLOUR}" class="chart-day">{point["day"]:%d/%m}</text>'
             )
     parts += axes_lines(top=TOP, plot_h=plot_h, x_title=_("Jour"))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
+
+
+MEDIAN_COLOUR, P90_COLOUR = "#000091", "#b34000"
+
+
+def credit_delay_svg(series: list[dict], *, title_id: str = "delay-chart-title",
+                     desc_id: str = "delay-chart-desc") -> SafeString:
+    """The time from payment to credit, day by day: the median (blue circles, joined) and the 90th percentile
+    (orange squares, joined by a dashed line); a day with no transfer credited has no point. ``series``: one dict a
+    day, ``day``, ``count``, ``median``, ``p90`` (seconds or None), oldest first. The scale is in minutes, read as
+    « 1 h 30 »; the same figures are in the table that follows it (templates/reconciliation/report.html)."""
+    count = max(len(series), 1)
+    peak_minutes = max([(p["p90"] or 0) / 60 for p in series] + [(p["median"] or 0) / 60 for p in series] + [0])
+    step, top = nice_scale(Decimal(str(round(peak_minutes, 2))))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / count
+
+    def y(minutes) -> float:
+        return TOP + plot_h - float(minutes) / float(top) * plot_h
+
+    first, last = (series[0]["day"], series[-1]["day"]) if series else (None, None)
+    title = _("Délai entre le paiement et le versement, jour par jour, du %(first)s au %(last)s") % {
+        "first": f"{first:%d/%m/%Y}" if first else "—", "last": f"{last:%d/%m/%Y}" if last else "—",
+    }
+    days_with = sum(1 for p in series if p["count"])
+    desc = _(
+        "Courbe du délai médian (ronds bleus) et du délai en dessous duquel sont versés 9 virements sur 10 "
+        "(carrés orange, trait pointillé), pour les %(n)s jours où des virements ont été versés ; échelle de 0 à "
+        "%(top)s. Les mêmes chiffres sont dans le tableau qui suit."
+    ) % {"n": days_with, "top": duration_words(float(top) * 60)}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="report-chart" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(desc)}</desc>',
+    ]
+    for index in range(int(top / step) + 1):
+        value = step * index
+        ty = y(value)
+        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
+        parts.append(
+            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
+            f'class="chart-tick">{escape(duration_words(float(value) * 60))}</text>'
+        )
+    for key, colour, dash in (("median", MEDIAN_COLOUR, ""), ("p90", P90_COLOUR, ' stroke-dasharray="6 4"')):
+        points = [(LEFT + i * slot + slot / 2, y(p[key] / 60)) for i, p in enumerate(series) if p[key] is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
+    for index, point in enumerate(series):
+        if not point["count"]:
+            continue
+        cx = LEFT + index * slot + slot / 2
+        label = escape(_("%(day)s : médiane %(median)s, 9 sur 10 en moins de %(p90)s (%(n)s virement(s))") % {
+            "day": f"{point['day']:%d/%m}", "median": duration_words(point["median"]),
+            "p90": duration_words(point["p90"]), "n": point["count"],
+        })
+        my, py = y(point["median"] / 60), y(point["p90"] / 60)
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{my:.1f}" r="{POINT_RADIUS}" fill="{MEDIAN_COLOUR}" stroke="#ffffff" '
+            f'stroke-width="1.5" class="chart-point chart-median"><title>{label}</title></circle>'
+        )
+        parts.append(
+            f'<rect x="{cx - POINT_RADIUS:.1f}" y="{py - POINT_RADIUS:.1f}" width="{2 * POINT_RADIUS}" '
+            f'height="{2 * POINT_RADIUS}" fill="{P90_COLOUR}" stroke="#ffffff" stroke-width="1.5" '
+            f'class="chart-point chart-p90"><title>{label}</title></rect>'
+        )
+    for index, point in enumerate(series):
+        if index % 5 == 0 or index == len(series) - 1:
+            parts.append(
+                f'<text x="{LEFT + index * slot + slot / 2:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" '
+                f'font-size="12" fill="{AXIS_COLOUR}" class="chart-day">{point["day"]:%d/%m}</text>'
+            )
+    parts += axes_lines(top=TOP, plot_h=plot_h, x_title=_("Jour"), y_title=_("Délai"))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -12,8 +12,9 @@ MAX_STATEMENT_BYTES = 200 * 1024 * 1024
 MAX_ACK_BYTES = 20 * 1024 * 1024
 
 CURRENCY = "EUR"
-CAMT053_NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
-# Versions read (their namespaces differ; their structure is read by element names).
+CAMT_NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
+# Versions read, of camt.053, camt.052 and camt.054 alike (their namespaces differ; their structure is read by
+# element names).
 CAMT053_VERSIONS = frozenset(f"{n:02d}" for n in range(2, 14))
 
 NOT_PROVIDED = "NOTPROVIDED"
@@ -36,6 +37,13 @@ class StatementKind(models.TextChoices):
     REPORT = "camt.052", _("Relevé intrajournalier (camt.052)")
     NOTIFICATION = "camt.054", _("Avis de crédit ou de débit (camt.054)")
 
+
+# Each kind's message element and the element holding its entries.
+CAMT_CONTAINERS = {
+    StatementKind.STATEMENT: ("BkToCstmrStmt", "Stmt"),
+    StatementKind.REPORT: ("BkToCstmrAcctRpt", "Rpt"),
+    StatementKind.NOTIFICATION: ("BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+}
 
 
 class MatchOutcome(models.TextChoices):

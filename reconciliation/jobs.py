@@ -117,12 +117,12 @@ def run_batch(*, job_id: int) -> str:
     if result.batch is None:
         messages.append(_("Aucun virement reçu à transmettre à la caisse."))
     elif result.created:
-        messages.append(_("Lot du %(d)s créé : %(n)s virement(s), %(t)s.")
-                        % {"d": f"{result.batch.day:%d/%m/%Y}", "n": result.batch.line_count,
-                           "t": format_euros(result.batch.total)})
+        messages.append(_("Lot du %(d)s de %(h)s créé : %(n)s virement(s), %(t)s.")
+                        % {"d": f"{result.batch.day:%d/%m/%Y}", "h": f"{result.batch.cutoff:%H:%M}",
+                           "n": result.batch.line_count, "t": format_euros(result.batch.total)})
     else:
-        messages.append(_("Le lot du %(d)s existait déjà : le même fichier est proposé.")
-                        % {"d": f"{result.batch.day:%d/%m/%Y}"})
+        messages.append(_("Le lot du %(d)s de %(h)s existait déjà : le même fichier est proposé.")
+                        % {"d": f"{result.batch.day:%d/%m/%Y}", "h": f"{result.batch.cutoff:%H:%M}"})
     if result.sent_to_refund:
         messages.append(_("Envoyé(s) en remboursement (personne libérée ou transférée) : %(r)s.")
                         % {"r": ", ".join(result.sent_to_refund)})
@@ -139,7 +139,8 @@ def _discard(path: str) -> None:
 
 
 def scan_inbox() -> int:
-    """Each ``*.xml`` of the inbox is imported as by an operator, then moved to ``done/`` or
+    """Each ``*.xml`` of the inbox (a camt.053 statement, a camt.052 report or a camt.054 notice) is imported as
+    by an operator, then moved to ``done/`` or
     ``failed/`` (with a ``.log`` saying why). Returns the number of files handled."""
     inbox = settings.RECONCILIATION_INBOX_DIR
     if not inbox or not os.path.isdir(inbox):

@@ -32,5 +32,6 @@ def run_cashier_cutoffs() -> int:
 
 @shared_task(name="reconciliation.scan_statement_inbox")
 def scan_statement_inbox() -> int:
-    """Import every camt.053 file dropped in RECONCILIATION_INBOX_DIR (moved to done/ or failed/)."""
+    """Import every camt.053, camt.052 or camt.054 file dropped in RECONCILIATION_INBOX_DIR (moved to done/ or
+    failed/)."""
     return jobs.scan_inbox()

@@ -151,7 +151,7 @@ def batches(request):
             return redirect("reconciliation:job", job_id=job_row.pk)
     return render(request, "reconciliation/batches.html", _context(
         request, _("Lots pour la caisse"), form=form, ack_form=AckUploadForm(),
-        batches=selectors.batches(request.user)[:100],
+        batches=selectors.batches(request.user)[:100], cashier_days=selectors.cashier_days(request.user),
     ))
 
 
@@ -161,7 +161,8 @@ def batch_file(request, batch_id: int):
     batch = get_object_or_404(CashierBatch, pk=batch_id)
     require_establishment(request.user, batch.establishment_id, Http404())
     response = HttpResponse(batch.content.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="lot-{batch.establishment.code}-{batch.day}.csv"'
+    name = f"lot-{batch.establishment.code}-{batch.day}-{batch.cutoff:%H%M}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -253,8 +254,11 @@ def report(request):
     context = {"establishments": establishments, "establishment": establishment, "day": day}
     if establishment is not None:
         series = selectors.last_days(establishment=establishment, day=day)
+        delays = selectors.credit_delays(establishments=establishments, day=day)
+        chosen = next(d for d in delays if d.establishment.pk == establishment.pk)
         context.update(report=selectors.daily_report(establishment=establishment, day=day),
-                       chart=charts.daily_amounts_svg(series), series=series)
+                       chart=charts.daily_amounts_svg(series), series=series, delays=delays, delay=chosen,
+                       delay_chart=charts.credit_delay_svg(chosen.series))
     return render(request, "reconciliation/report.html", _context(request, _("Rapprochement du jour"), **context))
 
 
@@ -265,10 +269,11 @@ def report_export(request, fmt: str):
         raise Http404
     data = selectors.daily_report(establishment=establishment, day=day)
     series = selectors.last_days(establishment=establishment, day=day)
+    [delay] = selectors.credit_delays(establishments=[establishment], day=day)
     if fmt == "csv":
-        response = HttpResponse(exports.report_csv(data, series), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.report_csv(data, series, delay), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        response = HttpResponse(exports.report_xlsx(data, series), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(exports.report_xlsx(data, series, delay), content_type=exports.XLSX_CONTENT_TYPE)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{exports.file_name(data, fmt)}"'

@@ -114,11 +114,12 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict, report: DemoR
 
 
 # The demo's banks, fictional (their BICs too, in no bank directory), each with its logo in the bank list
-# (transfers.constants.BANK_STATIC_LOGOS); all three lead to the sandbox bank (login demo / demo).
+# (transfers.constants.BANK_STATIC_LOGOS); all three lead to the sandbox bank (login demo / demo). The third offers
+# no instant transfer (SCT Inst): the portal asks it for an ordinary SEPA transfer.
 DEMO_BANKS = [
-    ("Banque de Démonstration", "DEMOFRPP"),
-    ("Banque du Littoral", "LITTFRPP"),
-    ("Crédit des Volcans", "VOLCFRPP"),
+    ("Banque de Démonstration", "DEMOFRPP", True),
+    ("Banque du Littoral", "LITTFRPP", True),
+    ("Crédit des Volcans", "VOLCFRPP", False),
 ]
 
 
@@ -200,9 +201,10 @@ def load_demo() -> DemoReport:
             report,
             f"permis {number}",
         )
-    for name, bic in DEMO_BANKS:
-        _upsert(Bank, {"name": name}, {"bic": bic, "api_base_url": demo_bank_api_url(), "enabled": True}, report,
-                f"banque « {name} »")
+    for name, bic, instant in DEMO_BANKS:
+        _upsert(Bank, {"name": name},
+                {"bic": bic, "api_base_url": demo_bank_api_url(), "enabled": True, "instant_payments": instant},
+                report, f"banque « {name} »")
     for username, role, local, back_office in DEMO_STAFF:
         _load_staff(username, role, establishment if local else None, back_office, report)
     _load_visits(establishment, report)

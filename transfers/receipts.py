@@ -66,9 +66,15 @@ def next_steps(receipt: selectors.Receipt) -> list[str]:
         )]
     if receipt.expected_on is None:
         return []
+    if receipt.passage is not None:
+        sent = _("Votre banque envoie l'argent en virement instantané : il arrive en quelques secondes sur le compte "
+                 "de la régie de l'établissement (%(name)s).") % {"name": transfer.establishment.name}
+    else:
+        sent = _("Votre banque envoie l'argent sur le compte de la régie de l'établissement (%(name)s).") % {
+            "name": transfer.establishment.name
+        }
     return [french_spacing(text) for text in (
-        _("Votre banque envoie l'argent sur le compte de la régie de l'établissement (%(name)s).")
-        % {"name": transfer.establishment.name},
+        sent,
         _("La régie le verse ensuite sur le compte nominatif (le pécule) de %(detainee)s : l'argent devrait y "
           "être %(when)s.") % {"detainee": selectors.detainee_name(transfer.detainee), "when": receipt.expected_text},
         _("Vous pouvez suivre chaque étape dans l'historique de vos virements, sur votre espace personnel."),
@@ -120,7 +126,8 @@ def receipt_pdf(transfer: Transfer) -> bytes:
 
     story.append(_p(_("Étapes du virement"), "heading"))
     for step in selectors.transfer_steps(transfer):
-        story.append(_p(f"{selectors.format_moment(step.at)}\u00a0: {step.label}", "body"))
+        note = f" ({step.note})" if step.note else ""
+        story.append(_p(f"{selectors.format_moment(step.at)}\u00a0: {step.label}{note}", "body"))
 
     story += [
         Spacer(1, 12),

@@ -20,6 +20,7 @@ from core.business_days import business_days_after
 from core.money import format_euros
 from core.text import french_spacing
 from establishments.models import Bank
+from establishments.selectors import next_cashier_passage
 from permits.registration import normalize_name, registered_permits
 
 from . import caps
@@ -162,18 +163,25 @@ def registration_of_transfer(*, relative, transfer: Transfer):
 
 S = TransferStatus
 
-# Each step of a transfer in the relative's words (the detail page of the history, the receipt).
+# Each step of a transfer in the relative's words (the confirmation page, the history, the receipt, the e-mails),
+# each followed by its time: « Envoyé par votre banque à 9 h 12 ».
 STEP_LABELS: dict[str, str] = {
     S.DRAFT: gettext_lazy("Montant saisi sur le portail"),
     S.AWAITING_AUTHORIZATION: gettext_lazy("Envoyé à votre banque, en attente de votre validation"),
     S.AUTHORIZED: gettext_lazy("Accepté par votre banque"),
-    S.EXECUTED: gettext_lazy("Exécuté par votre banque : l'argent a quitté votre compte"),
-    S.RECEIVED: gettext_lazy("Reçu par l'établissement pénitentiaire"),
-    S.CREDITED: gettext_lazy("Versé sur le pécule de la personne détenue"),
-    S.REJECTED: gettext_lazy("Refusé par votre banque ou annulé : aucune somme n'a été prélevée"),
-    S.EXPIRED: gettext_lazy("Abandonné : le virement n'a pas été validé à temps, aucune somme n'a été prélevée"),
-    S.TO_REFUND: gettext_lazy("Ne peut pas être versé sur le pécule : il va vous être remboursé"),
+    S.EXECUTED: gettext_lazy("Envoyé par votre banque"),
+    S.RECEIVED: gettext_lazy("Reçu par l'établissement"),
+    S.CREDITED: gettext_lazy("Versé sur le compte de la personne détenue"),
+    S.REJECTED: gettext_lazy("Refusé par votre banque ou annulé"),
+    S.EXPIRED: gettext_lazy("Abandonné, faute de validation à temps"),
+    S.TO_REFUND: gettext_lazy("Retourné par l'établissement, qui ne peut pas le verser sur le pécule"),
     S.REFUNDED: gettext_lazy("Remboursé sur votre compte"),
+}
+# What a step means, after its time: « Refusé par votre banque ou annulé à 9 h 12 : aucune somme n'a été prélevée ».
+STEP_NOTES: dict[str, str] = {
+    S.REJECTED: gettext_lazy("aucune somme n'a été prélevée"),
+    S.EXPIRED: gettext_lazy("aucune somme n'a été prélevée"),
+    S.TO_REFUND: gettext_lazy("il va vous être remboursé"),
 }
 # The end of a security review, in the relative's words (its start is HELD_LABEL): the rule is never named.
 RELEASED_STEP_LABEL = gettext_lazy("Vérifié par l'établissement")
@@ -195,10 +203,31 @@ def _day_month_year(day: datetime.date) -> str:
     return f"{first} {MONTHS[day.month]} {day.year}"
 
 
-def format_moment(moment: datetime.datetime) -> str:
-    """``29 novembre 2026 à 22:05`` (Europe/Paris)."""
+def format_time(moment: datetime.datetime) -> str:
+    """``9 h 12``, ``17 h 40``, ``0 h 05`` (Europe/Paris): the time as French is written."""
     local = _local(moment)
-    return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": f"{local:%H:%M}"}
+    return _("%(hour)s\u00a0h\u00a0%(minute)s") % {"hour": local.hour, "minute": f"{local.minute:02d}"}
+
+
+def format_moment(moment: datetime.datetime) -> str:
+    """``29 novembre 2026 à 22 h 05`` (Europe/Paris): a moment in a document kept for later (the receipt)."""
+    local = _local(moment)
+    return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
+
+
+def format_step_moment(moment: datetime.datetime, *, today: datetime.date | None = None) -> str:
+    """When a step happened, as the relative reads it after the step's words: ``à 9 h 12`` today, ``hier à
+    17 h 40``, ``le 28 novembre à 9 h 12`` another day of this year, ``le 28 novembre 2025 à 9 h 12`` before."""
+    local = _local(moment)
+    today = today or timezone.localdate()
+    day, time = local.date(), format_time(local)
+    if day == today:
+        return _("à %(time)s") % {"time": time}
+    if day == today - datetime.timedelta(days=1):
+        return _("hier à %(time)s") % {"time": time}
+    first = _("1er") if day.day == 1 else str(day.day)
+    shown = f"{first} {MONTHS[day.month]}" if day.year == today.year else _day_month_year(day)
+    return _("le %(day)s à %(time)s") % {"day": shown, "time": time}
 
 
 def format_day(day: datetime.date) -> str:
@@ -213,12 +242,35 @@ def held_for_relative(transfer: Transfer) -> bool:
 
 def expected_credit_date(transfer: Transfer) -> datetime.date | None:
     """The day by which the money should be on the pécule, for a transfer on its way (accepted by the
-    payer's bank, not yet credited): CREDIT_BUSINESS_DAYS business days after the bank accepted it. None
-    while the establishment checks it: the review has no deadline to promise."""
+    payer's bank, not yet credited): CREDIT_BUSINESS_DAYS business days after the bank accepted it; for an
+    instant transfer, the day of the next passage à la caisse (``next_cashier_passage``). None while the
+    establishment checks it: the review has no deadline to promise."""
+    passage = instant_passage(transfer)
+    if passage is not None:
+        return _local(passage).date()
     if transfer.status not in ON_ITS_WAY_STATUSES or held_for_relative(transfer):
         return None
     start = transfer.authorized_at or transfer.executed_at or transfer.initiated_at or transfer.created_at
     return business_days_after(start, CREDIT_BUSINESS_DAYS)
+
+
+def instant_passage(transfer: Transfer, *, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """For an instant transfer on its way (not held), the passage à la caisse that should credit it: the next
+    cut-off after now, or after the moment it was received. None for any other transfer."""
+    if not transfer.instant or transfer.status not in ON_ITS_WAY_STATUSES or held_for_relative(transfer):
+        return None
+    after = max(filter(None, (now or timezone.now(), transfer.received_at)))
+    return next_cashier_passage(transfer.establishment, after=after)
+
+
+def instant_expected_text(passage: datetime.datetime, *, today: datetime.date | None = None) -> str:
+    """« aujourd'hui, après le passage à la caisse de 14 h 00 », or « le lundi 30 novembre 2026, après le
+    passage à la caisse de 10 h 00 » when no cut-off is left today."""
+    local = _local(passage)
+    values = {"time": format_time(local)}
+    if local.date() == (today or timezone.localdate()):
+        return _("aujourd'hui, après le passage à la caisse de %(time)s") % values
+    return _("le %(day)s, après le passage à la caisse de %(time)s") % {**values, "day": format_day(local.date())}
 
 
 @dataclass(frozen=True)
@@ -226,23 +278,24 @@ class Step:
     status: str
     label: str
     at: datetime.datetime
+    note: str = ""  # after the time: « … à 9 h 12 : aucune somme n'a été prélevée »
 
     @property
     def when(self) -> str:
-        return format_moment(self.at)
+        """``à 9 h 12``, ``hier à 17 h 40``, ``le 28 novembre à 9 h 12`` (today's date decides)."""
+        return format_step_moment(self.at)
 
 
-def transfer_steps(transfer: Transfer) -> list[Step]:
-    """The statuses the transfer went through, oldest first, each with the date it was reached (from the
-    transfer's history records), in the relative's words. A hold shown to the relative is a step of its own
-    (« En cours de vérification par l'établissement »), and so is its release (« Vérifié par l'établissement »)."""
+def _steps_of(records) -> list[Step]:
+    """The steps of one transfer from its history records (status, held, date), oldest first."""
     steps: list[Step] = []
-    records = transfer.history.order_by("history_date", "history_id").values_list("status", "held", "history_date")
     last_status, shown_held = None, False
     for status, held, at in records:
         if status != last_status:
             label = STEP_LABELS.get(status, S(status).label)
-            steps.append(Step(status=status, label=french_spacing(str(label)), at=at))
+            note = STEP_NOTES.get(status, "")
+            steps.append(Step(status=status, label=french_spacing(str(label)), at=at,
+                              note=french_spacing(str(note)) if note else ""))
         now_held = held and status in HELD_SHOWN_STATUSES
         if now_held and not shown_held:
             steps.append(Step(status=status, label=french_spacing(str(HELD_LABEL)), at=at))
@@ -250,6 +303,41 @@ def transfer_steps(transfer: Transfer) -> list[Step]:
             steps.append(Step(status=status, label=french_spacing(str(RELEASED_STEP_LABEL)), at=at))
         last_status, shown_held = status, now_held
     return steps
+
+
+def transfer_steps(transfer: Transfer) -> list[Step]:
+    """The statuses the transfer went through, oldest first, each with the moment it was reached (from the
+    transfer's history records), in the relative's words: « Envoyé par votre banque à 9 h 12 », « Reçu par
+    l'établissement à 9 h 13 », « Versé sur le compte de la personne détenue à 10 h 05 ». A hold shown to the
+    relative is a step of its own (« En cours de vérification par l'établissement », never the rule), and so is
+    its release (« Vérifié par l'établissement »)."""
+    records = transfer.history.order_by("history_date", "history_id").values_list("status", "held", "history_date")
+    return _steps_of(records)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    transfer: Transfer
+    last_step: Step | None
+
+
+def history_rows(transfers) -> list[HistoryRow]:
+    """A page of the history, each transfer with its last step (« Versé sur le compte de la personne détenue à
+    10 h 05 »): one query for the whole page's history records, whatever the number of transfers."""
+    transfers = list(transfers)
+    records: dict[int, list] = {transfer.pk: [] for transfer in transfers}
+    rows = (
+        Transfer.history.filter(id__in=list(records))
+        .order_by("history_date", "history_id")
+        .values_list("id", "status", "held", "history_date")
+    )
+    for transfer_id, status, held, at in rows:
+        records[transfer_id].append((status, held, at))
+    result = []
+    for transfer in transfers:
+        steps = _steps_of(records[transfer.pk])
+        result.append(HistoryRow(transfer=transfer, last_step=steps[-1] if steps else None))
+    return result
 
 
 def detainee_name(detainee) -> str:
@@ -267,9 +355,14 @@ class Receipt:
     expected_on: datetime.date | None
     held: bool  # the establishment checks it before the pécule: no date promised
     rows: list[tuple[str, str]]  # label, value
+    passage: datetime.datetime | None = None  # an instant transfer: the passage à la caisse that should credit it
 
     @property
     def expected_text(self) -> str:
+        """« au plus tard le jeudi 3 décembre 2026 », or for an instant transfer « aujourd'hui, après le passage
+        à la caisse de 14 h 00 »."""
+        if self.passage is not None:
+            return instant_expected_text(self.passage)
         if self.expected_on is None:
             return ""
         return _("au plus tard le %(day)s") % {"day": format_day(self.expected_on)}
@@ -297,7 +390,8 @@ def receipt_for(transfer: Transfer) -> Receipt:
 
     reference = format_reference(transfer.reference)
     made_at = transfer.authorized_at or transfer.initiated_at or transfer.created_at
-    expected_on = expected_credit_date(transfer)
+    passage = instant_passage(transfer)
+    expected_on = _local(passage).date() if passage is not None else expected_credit_date(transfer)
     relative = transfer.relative
     rows = [
         (_("Référence"), reference),
@@ -312,7 +406,10 @@ def receipt_for(transfer: Transfer) -> Receipt:
     ]
     held = held_for_relative(transfer)
     if expected_on is not None:
-        rows.append((_("Versement sur le pécule"), _("au plus tard le %(day)s") % {"day": format_day(expected_on)}))
+        text = instant_expected_text(passage) if passage is not None else (
+            _("au plus tard le %(day)s") % {"day": format_day(expected_on)}
+        )
+        rows.append((_("Versement sur le pécule"), text))
     elif held:
         rows.append((_("Versement sur le pécule"), str(HELD_CREDIT_TEXT)))
     if transfer.credited_at:
@@ -320,7 +417,8 @@ def receipt_for(transfer: Transfer) -> Receipt:
     if transfer.refunded_at:
         rows.append((_("Remboursé le"), format_moment(transfer.refunded_at)))
     return Receipt(transfer=transfer, reference=reference, paid=transfer.status in PAID_STATUSES,
-                   state=french_spacing(_state(transfer)), expected_on=expected_on, held=held, rows=rows)
+                   state=french_spacing(_state(transfer)), expected_on=expected_on, held=held, rows=rows,
+                   passage=passage)
 
 
 def with_allowances(*, relative, cards: list[dict]) -> list[dict]:

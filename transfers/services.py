@@ -41,6 +41,7 @@ from .constants import (
 )
 from .models import Transfer
 from .psd2 import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable, Psd2UnknownStatus, StetClient
+from .psd2.client import INSTANT_LOCAL_INSTRUMENT
 from .psd2.statuses import target_status
 from .receipts import receipt_filename, receipt_pdf
 from .signals import transfer_reserved, transfers_received
@@ -255,12 +256,24 @@ def initiate_payment(
     transfer = Transfer.objects.select_related("detainee", "establishment", "bank", "relative").get(pk=transfer_id)
     failure: Psd2Error | None = None
     created = None
+    instant = bool(transfer.bank.instant_payments)
+    detail = INSTANT_LOCAL_INSTRUMENT if instant else ""
+    client = (client_factory or StetClient)(transfer.bank)
+    urls = {"successful_report_url": successful_report_url, "unsuccessful_report_url": unsuccessful_report_url}
     try:
-        created = (client_factory or StetClient)(transfer.bank).create_payment_request(
-            transfer,
-            successful_report_url=successful_report_url,
-            unsuccessful_report_url=unsuccessful_report_url,
-        )
+        try:
+            created = client.create_payment_request(transfer, instant=instant, **urls)
+        except Psd2Refused as exc:
+            if not (instant and _refuses_instant(exc)):
+                raise
+            # A bank flagged INST that refuses it (this payer's account, the amount, a payee check…): the payer
+            # still gets an ordinary SEPA transfer of the same transfer, asked once.
+            logger.warning(
+                "Transfer %s: %s refused the instant transfer (%s); asked again as an ordinary SEPA transfer",
+                transfer.reference, transfer.bank.name, exc,
+            )
+            instant, detail = False, f"SEPA, {INSTANT_LOCAL_INSTRUMENT} {exc}"
+            created = client.create_payment_request(transfer, instant=False, **urls)
     except Psd2Error as exc:
         failure = exc
     with transaction.atomic():
@@ -270,8 +283,9 @@ def initiate_payment(
         if created is not None:
             transfer.payment_request_id = created.resource_id
             transfer.consent_url = created.consent_url
+            transfer.instant = instant
             transfer.failure_reason = ""
-            transfer._change_reason = audit_reason(R.PAYMENT_REQUEST_CREATED)
+            transfer._change_reason = audit_reason(R.PAYMENT_REQUEST_CREATED, detail)
             transfer.save()
         elif isinstance(failure, Psd2Refused) and transfer.status == S.AWAITING_AUTHORIZATION:
             _move(transfer, S.REJECTED, user=user, reason=R.BANK_REFUSED, detail=failure)
@@ -281,6 +295,12 @@ def initiate_payment(
     if failure is not None:
         raise failure
     return transfer
+
+
+def _refuses_instant(error: Psd2Refused) -> bool:
+    """A 4xx answer to the payment request itself (not the token's 401): the bank refused what was asked."""
+    code = error.status_code or 0
+    return 400 <= code < 500 and code != 401
 
 
 def _wait_for_payment_request(transfer_id: int, wait_seconds: float) -> Transfer:
@@ -298,12 +318,20 @@ def _wait_for_payment_request(transfer_id: int, wait_seconds: float) -> Transfer
 
 def apply_bank_status(*, transfer_id: int, code: str, user=None) -> Transfer:
     """Bring the transfer to what the bank says (ACCP, ACSC, RJCT…), through every intermediate state.
-    Stale or repeated answers change nothing; an unknown code changes nothing and raises."""
+    Stale or repeated answers change nothing; an unknown code changes nothing and raises. STET's rules for an
+    instant transfer: ACSP (accepted, settlement in process) authorizes it, ACSC executes it, a later RJCT after
+    ACSP rejects it (its reservation freed); a RJCT after ACSC changes nothing (logged: the money left, the
+    régie's statement will tell)."""
     target = target_status(code)
     with transaction.atomic():
         transfer = _locked(transfer_id)
         if target is None:
             logger.warning("Transfer %s: unknown bank status %r", transfer.reference, code)
+        elif target == S.REJECTED and transfer.executed_at is not None:
+            logger.error(
+                "Transfer %s is %s (executed at %s) but the bank now reports %s: nothing changed, the statement "
+                "will tell", transfer.reference, transfer.status, transfer.executed_at, code,
+            )
         else:
             transfer.bank_status = code[:10]
             path = bank_path(transfer.status, target)
@@ -470,8 +498,12 @@ def _simple_move(transfer_id: int, to: str, user, reason: AuditReason | None = N
 
 
 def mark_credited(*, transfer_id: int, user=None) -> Transfer:
-    """Credited to the detainee's compte nominatif by the cashier system."""
-    return _simple_move(transfer_id, S.CREDITED, user)
+    """Credited to the detainee's compte nominatif by the cashier system. Once the caller's transaction commits
+    (a batch's acknowledgement of 1,000 transfers holds no mail), the relative gets « Votre virement … a été
+    versé sur le pécule » (``send_credited_email``), through a Celery task."""
+    transfer = _simple_move(transfer_id, S.CREDITED, user)
+    transaction.on_commit(lambda: _queue_credited_email(transfer_id))
+    return transfer
 
 
 def mark_to_refund(*, transfer_id: int, reason: AuditReason, detail: object = "", user=None) -> Transfer:
@@ -609,4 +641,52 @@ def send_receipt(*, transfer_id: int) -> bool:
     )
     message.attach(receipt_filename(transfer), receipt_pdf(transfer), "application/pdf")
     message.send(fail_silently=False)
+    return True
+
+
+def _queue_credited_email(transfer_id: int) -> None:
+    """The credited e-mail's task (run at once when no broker is set): a broker or mail failure is logged,
+    never an error for the cashier's acknowledgement, which is already committed."""
+    from .tasks import send_credited_email as task  # the tasks module imports this one
+
+    try:
+        task.delay(transfer_id)
+    except Exception:  # noqa: BLE001 - any broker or mail backend failure
+        logger.exception("Transfer %s: the credited e-mail could not be queued", transfer_id)
+
+
+# How long a credited e-mail sent is remembered, so that a task delivered twice (acks_late) sends it once.
+CREDITED_EMAIL_MEMORY = 7 * 24 * 3600
+
+
+def send_credited_email(*, transfer_id: int) -> bool:
+    """« Votre virement … a été versé sur le pécule », to the relative who did not opt out
+    (``Relative.notify_credited``, « Mes préférences de courriel ») and has an e-mail address: the amount, the
+    detainee, the establishment, when the bank sent it, the establishment received it and the pécule was
+    credited, a link to the history and one to opt out. Once per transfer; False when nothing is sent."""
+    transfer = Transfer.objects.select_related("relative", "detainee", "establishment", "bank").get(pk=transfer_id)
+    relative = transfer.relative
+    if transfer.status != S.CREDITED or not relative.notify_credited or not relative.email:
+        return False
+    if not cache.add(f"transfers:credited-email:{transfer_id}", 1, timeout=CREDITED_EMAIL_MEMORY):
+        return False
+    steps = {step.status: step for step in selectors.transfer_steps(transfer)}
+    moments = [
+        f"{steps[status].label} {_('le %(when)s') % {'when': selectors.format_moment(steps[status].at)}}"
+        for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps
+    ]
+    context = {
+        "transfer": transfer, "receipt": selectors.receipt_for(transfer), "moments": moments,
+        "detainee": selectors.detainee_name(transfer.detainee), "portal_url": portal_base_url(),
+    }
+    try:
+        EmailMessage(
+            subject=_("Votre virement %(ref)s a été versé sur le pécule") % {"ref": transfer.reference},
+            body=render_to_string("transfers/email/credited.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[relative.email],
+        ).send(fail_silently=False)
+    except Exception:
+        cache.delete(f"transfers:credited-email:{transfer_id}")  # a later try may send it
+        raise
     return True

@@ -1,9 +1,13 @@
 """Celery tasks (thin): follow pending transfers at their bank, expire abandoned ones. Each may run
 twice at once: polls are claimed by a conditional update, expiry works under a row lock."""
 
+import logging
+
 from celery import shared_task
 
 from . import selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="transfers.poll_pending_transfers")
@@ -30,3 +34,13 @@ def expire_stale_transfers(limit: int = 1000) -> int:
         if services.expire_transfer(transfer_id=transfer_id):
             expired += 1
     return expired
+
+
+@shared_task(name="transfers.send_credited_email")
+def send_credited_email(transfer_id: int) -> bool:
+    """« Votre virement … a été versé sur le pécule » (services.send_credited_email); a mail failure is logged."""
+    try:
+        return services.send_credited_email(transfer_id=transfer_id)
+    except Exception:  # noqa: BLE001 - any mail backend failure
+        logger.exception("Transfer %s: the credited e-mail could not be sent", transfer_id)
+        return False

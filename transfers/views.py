@@ -189,6 +189,7 @@ def done(request: HttpRequest, reference: str) -> HttpResponse:
         "transfers/done.html",
         {"title": _("Votre virement a été pris en compte") if accepted else _("Votre virement"),
          "transfer": transfer, "accepted": accepted, "receipt": receipt,
+         "steps": selectors.transfer_steps(transfer) if accepted else [],
          "next_steps": receipts.next_steps(receipt), "tab": "pecule"},
     )
 
@@ -204,7 +205,8 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfers/history.html",
-        {"title": _("Historique de vos virements"), "page": page, "tab": "pecule"},
+        {"title": _("Historique de vos virements"), "page": page, "rows": selectors.history_rows(page.object_list),
+         "tab": "pecule"},
     )
 
 

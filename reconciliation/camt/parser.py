@@ -1,4 +1,8 @@
-"""A streaming reader of ISO 20022 camt.053 statements (versions 001.02 to 001.13).
+"""A streaming reader of the régie's ISO 20022 bank files (versions 001.02 to 001.13): the evening's
+statement camt.053 (``BkToCstmrStmt/Stmt``), the intraday report camt.052 (``BkToCstmrAcctRpt/Rpt``) and the
+debit/credit notification camt.054 (``BkToCstmrDbtCdtNtfctn/Ntfctn``). The three share their entries'
+structure: they are read alike, with the same checks; the header says which kind was read
+(``StatementHeader.kind``, a ``StatementKind``). A notice has no balances; a report may have them.
 
 The file is read with lxml ``iterparse`` (no entity resolution, no network, no DTD, no huge tree),
 one entry (``Ntry``) at a time, each cleared once read: memory stays flat whatever the file's size.
@@ -34,15 +38,23 @@ from lxml import etree
 from core.money import CENT, ZERO, euro_sum, format_euros
 from core.text import ascii_number
 
-from ..constants import CAMT053_NAMESPACE_PREFIX, CAMT053_VERSIONS, MAX_STATEMENT_BYTES, NOT_PROVIDED
+from ..constants import (
+    CAMT053_VERSIONS,
+    CAMT_CONTAINERS,
+    CAMT_NAMESPACE_PREFIX,
+    MAX_STATEMENT_BYTES,
+    NOT_PROVIDED,
+    StatementKind,
+)
 
 
 class CamtError(ValueError):
-    """The file cannot be read as a camt.053 statement; the message is French, for the user."""
+    """The file cannot be read as a camt.053, camt.052 or camt.054 file; the message is French, for the user."""
 
 
 @dataclass
 class StatementHeader:
+    kind: str = StatementKind.STATEMENT
     version: str = ""
     message_id: str = ""
     statement_id: str = ""
@@ -74,14 +86,17 @@ class StatementHeader:
 
     @property
     def closing(self) -> Decimal | None:
-        for code in ("CLBD", "CLAV"):
+        # An intraday report closes on its interim booked balance (ITBD) when it has no CLBD.
+        codes = ("CLBD", "ITBD", "CLAV") if self.kind == StatementKind.REPORT else ("CLBD", "CLAV")
+        for code in codes:
             if code in self.balances:
                 return self.balances[code]
         return None
 
     @property
     def statement_date(self) -> datetime.date | None:
-        return self.balance_dates.get("CLBD") or self.to_date or self.from_date
+        return (self.balance_dates.get("CLBD") or self.balance_dates.get("ITBD") or self.to_date
+                or self.from_date or _iso_date(self.created_at))
 
 
 @dataclass(slots=True, kw_only=True)
@@ -108,6 +123,9 @@ class EntryLine:
     debtor_iban: str
     debtor_bic: str
     return_reason: str
+    # The detail's own reference at the bank (TxDtls/Refs/AcctSvcrRef): read for the transaction's key
+    # (``matching.transaction_key``), not stored as such.
+    transaction_reference: str = ""
 
 
 _LOCAL_NAMES: dict[str, str] = {}
@@ -205,6 +223,10 @@ class _Names:
         prefix = f"{{{namespace}}}" if namespace else ""
         for local in self._LOCALS:
             setattr(self, local, prefix + local)
+        # The element holding the entries: Stmt (camt.053), Rpt (camt.052) or Ntfctn (camt.054).
+        kind = _kind_of(namespace)
+        self.container_local = CAMT_CONTAINERS[kind][1] if kind else "Stmt"
+        self.container = prefix + self.container_local
         # The children of an entry, and of a transaction detail, that are read: their tag → what it holds.
         self.entry_children = {getattr(self, tag): kind for kind, tag in _ENTRY_TAGS.items()}
         self.detail_children = {getattr(self, tag): kind for kind, tag in _DETAIL_TAGS.items()}
@@ -306,7 +328,7 @@ def _transaction_code(element, n: _Names) -> str:
 def _detail(detail, n: _Names) -> tuple:
     """The fields of one TxDtls, read by walking its children: (end-to-end id, amount element, debtor,
     debtor IBAN, debtor BIC, remittance parts, return parts, credit or debit as the detail says)."""
-    end_to_end = debtor = iban = bic = side = ""
+    end_to_end = debtor = iban = bic = side = servicer = ""
     amount = instructed = None
     remittance: list[str] = []
     returned: list[str] = []
@@ -319,6 +341,8 @@ def _detail(detail, n: _Names) -> tuple:
             for ref in child:
                 if ref.tag == n.EndToEndId:
                     end_to_end = _stripped(ref)
+                elif ref.tag == n.AcctSvcrRef:
+                    servicer = _stripped(ref)
         elif kind is D_AMOUNT:
             amount = child
         elif kind is D_PARTIES:
@@ -361,7 +385,8 @@ def _detail(detail, n: _Names) -> tuple:
             returned += [_stripped(sub) for sub in child.iter(n.Cd, n.AddtlInf)]
         elif kind is D_SIDE:  # 001.08 and later
             side = _stripped(child)
-    return end_to_end, amount if amount is not None else instructed, debtor, iban, bic, remittance, returned, side
+    return (end_to_end, amount if amount is not None else instructed, debtor, iban, bic, remittance, returned, side,
+            servicer)
 
 
 def _entry_name(entry_index: int, servicer_ref: str, entry_ref: str) -> str:
@@ -466,7 +491,7 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
     total = entry_amount
     amounts: dict[int, Decimal] | None = {} if batches else None
     for index, detail in enumerate(details, start=1):
-        end_to_end, tx_amount, debtor, iban, bic, remittance, returned, side = _detail(detail, n)
+        end_to_end, tx_amount, debtor, iban, bic, remittance, returned, side, servicer = _detail(detail, n)
         if tx_amount is not None:
             amount, tx_currency = _amount(tx_amount, where)
             if not tx_currency:
@@ -498,6 +523,7 @@ def _entry_lines(entry, entry_index: int, n: _Names, header: StatementHeader) ->
                 remittance=(" ".join(r for r in remittance if r) if len(remittance) != 1 else remittance[0])[:500],
                 debtor_name=debtor[:140], debtor_iban=iban[:34], debtor_bic=bic[:11],
                 return_reason=" ".join(r for r in returned if r)[:105] if returned else "",
+                transaction_reference=servicer[:35],
             )
         )
     if total != entry_amount:
@@ -569,7 +595,8 @@ def check_size(path: str, max_bytes: int = MAX_STATEMENT_BYTES) -> int:
     return size
 
 
-_EVENT_TAGS = ("{*}Ntry", "{*}GrpHdr", "{*}Acct", "{*}Bal", "{*}TxsSummry", "{*}FrToDt", "{*}Stmt")
+_EVENT_TAGS = ("{*}Ntry", "{*}GrpHdr", "{*}Acct", "{*}Bal", "{*}TxsSummry", "{*}FrToDt", "{*}Stmt", "{*}Rpt",
+               "{*}Ntfctn")
 
 # The figures of a statement's summary (TxsSummry) that are compared with its entries, by their path.
 _SUMMARY_COUNTS = ("TtlNtries/NbOfNtries", "TtlCdtNtries/NbOfNtries", "TtlDbtNtries/NbOfNtries")
@@ -644,10 +671,11 @@ def parse_statement(
     source: str | BinaryIO, *, max_bytes: int = MAX_STATEMENT_BYTES
 ) -> Iterator[StatementHeader | EntryLine]:
     """Yield the header (once, before the first entry, and again at the end with ``finished``), then
-    every line. Raises CamtError on anything not a readable, single camt.053 statement.
+    every line. Raises CamtError on anything not a readable, single camt.053 statement, camt.052 report or
+    camt.054 notification.
 
     lxml reports only the ends of the few elements read here (the filter runs in C): the entries,
-    the group header, the account, the balances, the period and the statement itself."""
+    the group header, the account, the balances, the period and the statement (report, notification) itself."""
     if isinstance(source, str):
         check_size(source, max_bytes)
     _refuse_doctype(source)
@@ -685,9 +713,10 @@ def parse_statement(
                 continue
             name = _local(element.tag)
             parent_name = _local(parent.tag) if parent is not None else ""
-            if parent is not None and element.tag == names.Ntry and parent.tag == names.Stmt:
+            container = names.container_local
+            if parent is not None and element.tag == names.Ntry and parent.tag == names.container:
                 if statement is not None:
-                    raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
+                    raise CamtError(_several(header))
                 statement = parent
                 if not announced:
                     announced = True
@@ -697,15 +726,15 @@ def parse_statement(
                 element.clear()
                 while element.getprevious() is not None:
                     del parent[0]
-            elif name == "Stmt":
+            elif name == container:
                 header.statement_count += 1
                 if header.statement_count > 1:
-                    raise CamtError(_("Le fichier contient plusieurs relevés : un seul relevé par fichier."))
+                    raise CamtError(_several(header))
             elif name == "GrpHdr":
                 flat = _flatten(element)
                 header.message_id = _text(flat, "MsgId")
                 header.created_at = _text(flat, "CreDtTm")
-            elif parent_name == "Stmt" and name == "Acct":
+            elif parent_name == container and name == "Acct":
                 flat = _flatten(element)
                 header.iban = "".join(_text(flat, "Id/IBAN").split()).upper()
                 header.currency = _text(flat, "Ccy") or header.currency
@@ -713,13 +742,13 @@ def parse_statement(
                     if _local(sibling.tag) == "Id":
                         header.statement_id = (sibling.text or "").strip()
                         break
-            elif parent_name == "Stmt" and name == "FrToDt":
+            elif parent_name == container and name == "FrToDt":
                 flat = _flatten(element)
                 header.from_date = _iso_date(_text(flat, "FrDtTm"))
                 header.to_date = _iso_date(_text(flat, "ToDtTm"))
-            elif parent_name == "Stmt" and name == "Bal":
+            elif parent_name == container and name == "Bal":
                 _balance(element, header)
-            elif parent_name == "Stmt" and name == "TxsSummry":
+            elif parent_name == container and name == "TxsSummry":
                 _summary(element, header)
     except etree.XMLSyntaxError as exc:
         if "entity" in str(exc).lower():
@@ -732,9 +761,10 @@ def parse_statement(
         root = getattr(context, "root", None)
         if root is None:
             raise CamtError(_("Le fichier ne contient aucun relevé (Stmt)."))
-        _check_root(root, header)
+        names = _names(_check_root(root, header))
     if header.statement_count == 0:
-        raise CamtError(_("Le fichier ne contient aucun relevé (Stmt)."))
+        raise CamtError(_("Le fichier ne contient aucun %(what)s (%(tag)s).")
+                        % {"what": _kind_noun(header.kind), "tag": names.container_local})
     header.entry_count = entry_index
     _check_summary(header)
     header.finished = True
@@ -766,16 +796,46 @@ def _refuse_doctype(source) -> None:
         raise CamtError(DOCTYPE_REFUSED())
 
 
+def _kind_of(namespace: str) -> str:
+    """The kind of file (``StatementKind``) a namespace ``…:camt.05X.001.NN`` names, else ""."""
+    if not namespace.startswith(CAMT_NAMESPACE_PREFIX):
+        return ""
+    kind = namespace[len(CAMT_NAMESPACE_PREFIX):].rpartition(".001.")[0]
+    return kind if kind in CAMT_CONTAINERS else ""
+
+
+def _kind_noun(kind: str) -> str:
+    if kind == StatementKind.NOTIFICATION:
+        return _("avis")
+    if kind == StatementKind.REPORT:
+        return _("relevé intrajournalier")
+    return _("relevé")
+
+
+def _several(header: StatementHeader) -> str:
+    return _("Le fichier contient plusieurs %(what)s : un seul par fichier.") % {
+        "what": _("avis") if header.kind == StatementKind.NOTIFICATION else _("relevés")}
+
+
 def _check_root(element, header: StatementHeader) -> str:
-    """Check the document element; returns the file's namespace."""
+    """Check the document element (a camt.053, camt.052 or camt.054 of a version read, its message element the
+    kind's); returns the file's namespace."""
     docinfo = element.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise CamtError(DOCTYPE_REFUSED())
     namespace = element.tag.partition("}")[0].lstrip("{") if element.tag.startswith("{") else ""
-    if not namespace.startswith(CAMT053_NAMESPACE_PREFIX) or _local(element.tag) != "Document":
-        raise CamtError(_("Ce fichier n'est pas un relevé camt.053 (espace de noms « %(ns)s »).") % {"ns": namespace})
-    version = namespace[len(CAMT053_NAMESPACE_PREFIX):]
+    kind = _kind_of(namespace)
+    if not kind or _local(element.tag) != "Document":
+        raise CamtError(_("Ce fichier n'est ni un relevé camt.053, ni un relevé intrajournalier camt.052, ni un avis "
+                          "camt.054 (espace de noms « %(ns)s »).") % {"ns": namespace})
+    version = namespace.rpartition(".001.")[2]
     if version not in CAMT053_VERSIONS:
-        raise CamtError(_("Version camt.053 non prise en charge : %(v)s.") % {"v": version})
-    header.version = f"camt.053.001.{version}"
+        raise CamtError(_("Version %(kind)s non prise en charge : %(v)s.") % {"kind": kind, "v": version})
+    message = CAMT_CONTAINERS[kind][0]
+    first = next((child for child in element if isinstance(child.tag, str)), None)
+    if first is not None and _local(first.tag) != message:
+        raise CamtError(_("Un fichier %(kind)s commence par %(expected)s, celui-ci par %(found)s : refusé.")
+                        % {"kind": kind, "expected": message, "found": _local(first.tag)})
+    header.kind = kind
+    header.version = f"{kind}.001.{version}"
     return namespace

@@ -1,5 +1,5 @@
-"""The statement reader thread: parses a camt.053 file in a thread of its own while the caller's thread
-matches and writes the previous chunk (the database works meanwhile). Items come through a small
+"""The statement reader thread: parses a camt.053 (or camt.052, camt.054) file in a thread of its own while the
+caller's thread matches and writes the previous chunk (the database works meanwhile). Items come through a small
 queue, so memory stays flat. Chunks hold whole entries. The reader touches no database; it stops when
 told to."""
 

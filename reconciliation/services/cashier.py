@@ -5,6 +5,7 @@ ever. The files' format is ``reconciliation.cashier``'s."""
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_reason
 from core.money import euro_sum, format_euros
 from establishments.models import Establishment
-from establishments.selectors import may_see_establishment, require_establishment
+from establishments.selectors import cutoff_moment, due_cutoff, may_see_establishment, require_establishment
 from permits.constants import DetaineeStatus
 from transfers import services as transfer_services
 from transfers.constants import TransferStatus
@@ -27,6 +28,7 @@ from ..models import CashierBatch, CashierBatchLine, StatementEntry
 from .refunds import send_transfer_to_refund
 
 R = ReconciliationAuditReason
+logger = logging.getLogger(__name__)
 
 
 def cannot_be_credited(transfer: Transfer) -> ReconciliationAuditReason | None:
@@ -49,11 +51,15 @@ class BatchResult:
 def generate_batch(
     *, establishment_id: int, day: datetime.date | None = None, cutoff: datetime.time | None = None, user=None
 ) -> BatchResult:
-    """The day's batch of an establishment: every received transfer not yet in a batch and not held for a
-    security review (``Transfer.held``: its rows are never read here until a staff member releases it). Generated once
-    a day: asking again gives back the same batch (same file). Transfers whose detainee was released or
-    transferred go to refund instead. Concurrent calls are serialised on the establishment's row."""
+    """A batch of an establishment: every received transfer not yet in a batch and not held for a security review
+    (``Transfer.held``: its rows are never read here until a staff member releases it). At a cut-off (``cutoff``
+    given), the transfers received BEFORE that time of ``day`` (or earlier): one received at 10:30 waits for the
+    14:00 batch. By hand (``cutoff`` None), a batch at the current minute with every transfer received by the end of
+    ``day``. One batch per (establishment, day, cut-off): asking again gives back the same batch (same file).
+    Transfers whose detainee was released or transferred go to refund instead. Concurrent calls are serialised on
+    the establishment's row."""
     day = day or timezone.localdate()
+    by_hand = cutoff is None
     cutoff = (cutoff or timezone.localtime().time()).replace(second=0, microsecond=0)
     with transaction.atomic():
         establishment = Establishment.objects.select_for_update().get(pk=establishment_id)
@@ -61,11 +67,9 @@ def generate_batch(
         existing = CashierBatch.objects.filter(establishment=establishment, day=day, cutoff=cutoff).first()
         if existing is not None:
             return BatchResult(batch=existing, created=False)
-        end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+        end = _day_end(day) if by_hand else cutoff_moment(day, cutoff)
         candidates = list(
-            Transfer.objects.select_related("detainee", "relative", "establishment")
-            .filter(establishment=establishment, status=TransferStatus.RECEIVED, received_at__lt=end,
-                    cashier_line__isnull=True, held=False)
+            _waiting(establishment.pk, end).select_related("detainee", "relative", "establishment")
             .order_by("received_at", "pk")
         )
         refunded, lines = [], []
@@ -97,10 +101,38 @@ def generate_batch(
     return BatchResult(batch=batch, created=True, sent_to_refund=refunded)
 
 
+def _day_end(day: datetime.date) -> datetime.datetime:
+    return cutoff_moment(day + datetime.timedelta(days=1), datetime.time.min)
+
+
+def _waiting(establishment_id: int, before: datetime.datetime):
+    """The received transfers of an establishment waiting for a batch, received before ``before``."""
+    return Transfer.objects.filter(
+        establishment_id=establishment_id, status=TransferStatus.RECEIVED, received_at__lt=before,
+        cashier_line__isnull=True, held=False,
+    )
+
+
 def run_due_cutoffs(*, now: datetime.datetime | None = None) -> list[BatchResult]:
-    """Every establishment's cut-offs passed today (Establishment.cashier_cutoffs, Europe/Paris) without their
-    batch: each batch made, once (the beat's ``reconciliation.run_cashier_cutoffs``)."""
-    raise NotImplementedError("issue 17: the cut-offs (part C)")
+    """Every establishment's due cut-off (``due_cutoff``: the last passed today, Establishment.cashier_cutoffs,
+    Europe/Paris) without its batch: its batch made, once (the beat's ``reconciliation.run_cashier_cutoffs``).
+    A cut-off with nothing received before it makes no batch, and no later run gives it one: a batch at a cut-off
+    only ever takes the transfers received before that time. Never two batches for a cut-off (the unique
+    constraint, under the establishment's row lock), never a transfer in two batches (the one-to-one line)."""
+    now = now or timezone.now()
+    day = timezone.localtime(now).date()
+    results = []
+    for establishment in Establishment.objects.filter(transfers_enabled=True).order_by("pk"):
+        cutoff = due_cutoff(establishment, now)
+        if cutoff is None or CashierBatch.objects.filter(establishment=establishment, day=day, cutoff=cutoff).exists():
+            continue
+        if not _waiting(establishment.pk, cutoff_moment(day, cutoff)).exists():
+            continue
+        try:
+            results.append(generate_batch(establishment_id=establishment.pk, day=day, cutoff=cutoff))
+        except Exception:  # one establishment's failure must not hold back the others' batches
+            logger.exception("Cut-off %s of %s on %s failed", cutoff, establishment.code, day)
+    return results
 
 
 def _payer_names(transfer_ids: list[int]) -> dict[int, str]:

@@ -1,6 +1,9 @@
-"""Importing a camt.053 statement of a régie account: the file checked (size, not seen before, its
-header's account one the user may manage, its balances), read by the reader thread
-(``camt.reader``) and matched chunk by chunk (``matching``), all in one transaction."""
+"""Importing a file of a régie account — the evening's statement (camt.053), an intraday report (camt.052) or a
+credit/debit notice (camt.054) — all alike: the file checked (size, not seen before, its header's account one the
+user may manage, its balances), read by the reader thread (``camt.reader``) and matched chunk by chunk
+(``matching``), all in one transaction that first locks the establishment's row: the files of one establishment
+are imported one after the other, so that a notice and the statement imported at the same moment still see each
+other's transactions (``MatchOutcome.ALREADY_SEEN``)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,14 @@ from establishments.selectors import require_establishment
 from ..camt import CamtError, StatementHeader
 from ..camt.parser import check_size
 from ..camt.reader import StatementReader
-from ..constants import CURRENCY, MAX_STATEMENT_BYTES, CreditDebit, MatchOutcome, ReconciliationAuditReason
+from ..constants import (
+    CURRENCY,
+    MAX_STATEMENT_BYTES,
+    CreditDebit,
+    MatchOutcome,
+    ReconciliationAuditReason,
+    StatementKind,
+)
 from ..models import BankStatement
 from .matching import Matcher
 
@@ -33,11 +43,16 @@ class ImportResult:
 
     def summary(self) -> str:
         s = self.statement
-        parts = [
-            _("Relevé %(msg)s du %(day)s importé pour %(code)s : %(n)s écritures.")
-            % {"msg": s.message_id, "day": f"{s.statement_date:%d/%m/%Y}", "code": s.establishment.code,
-               "n": s.entry_count}
-        ]
+        values = {"msg": s.message_id, "day": f"{s.statement_date:%d/%m/%Y}", "code": s.establishment.code,
+                  "n": s.entry_count}
+        if s.kind == StatementKind.NOTIFICATION:
+            first = _("Avis camt.054 %(msg)s du %(day)s importé pour %(code)s : %(n)s écritures.") % values
+        elif s.kind == StatementKind.REPORT:
+            first = _("Relevé intrajournalier camt.052 %(msg)s du %(day)s importé pour %(code)s : "
+                      "%(n)s écritures.") % values
+        else:
+            first = _("Relevé %(msg)s du %(day)s importé pour %(code)s : %(n)s écritures.") % values
+        parts = [first]
         for outcome, count in sorted(self.counts.items()):
             parts.append(f"{MatchOutcome(outcome).label} : {count}")
         return " ".join(parts[:1]) + (" " + " ; ".join(parts[1:]) + "." if len(parts) > 1 else "")
@@ -67,11 +82,14 @@ def _check_header(header: StatementHeader, user) -> Establishment:
     if establishment is None:
         raise unknown
     require_establishment(user, establishment.pk, unknown)
+    # The establishment's files are imported one at a time (until this transaction ends): what an earlier file
+    # brought is seen by the next one's matching.
+    establishment = Establishment.objects.select_for_update().get(pk=establishment.pk)
     if BankStatement.objects.filter(message_id=header.message_id, iban=header.iban).exists():
-        raise CamtError(
-            _("Ce relevé a déjà été importé (message %(msg)s du compte %(iban)s).")
-            % {"msg": header.message_id, "iban": header.iban}
-        )
+        message = (_("Cet avis a déjà été importé (message %(msg)s du compte %(iban)s).")
+                   if header.kind == StatementKind.NOTIFICATION
+                   else _("Ce relevé a déjà été importé (message %(msg)s du compte %(iban)s)."))
+        raise CamtError(message % {"msg": header.message_id, "iban": header.iban})
     return establishment
 
 
@@ -83,7 +101,8 @@ def import_statement(
     max_bytes: int = MAX_STATEMENT_BYTES,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Import a camt.053 file of a régie account and match its entries, all or nothing. ``user`` None
+    """Import a camt.053, camt.052 or camt.054 file of a régie account and match its entries, all or nothing
+    (an entry another file already brought is ``ALREADY_SEEN``: nothing changes for it). ``user`` None
     is an operator (every establishment); a staff member may import only their establishments'
     statements. CamtError (French) when the file is refused; nothing is written then."""
     size = check_size(path, max_bytes)
@@ -105,7 +124,8 @@ def import_statement(
 def _new_statement(header: StatementHeader, *, user, sha: str, file_name: str, reason: str) -> BankStatement:
     statement = BankStatement(
         establishment=_check_header(header, user), iban=header.iban, message_id=header.message_id[:35],
-        statement_id=header.statement_id[:35], camt_version=header.version, file_name=file_name[:255],
+        statement_id=header.statement_id[:35], kind=header.kind, camt_version=header.version,
+        file_name=file_name[:255],
         file_sha256=sha, statement_date=header.statement_date or timezone.localdate(),
         opening_balance=ZERO, closing_balance=ZERO, total_credits=ZERO, total_debits=ZERO, entry_count=0,
         imported_by=user,
@@ -157,16 +177,15 @@ def _import(handle, *, size: int, sha: str, user, file_name: str, reason: str, m
     if foreign:
         raise CamtError(_("Le relevé est en %(ccy)s : seuls les relevés en euros (EUR) sont acceptés.")
                         % {"ccy": ", ".join(sorted(foreign))})
-    opening, closing = header.opening, header.closing
-    if opening is None or closing is None:
-        raise CamtError(_("Le relevé doit indiquer son solde d'ouverture (OPBD) et son solde de clôture (CLBD)."))
-    if opening + credits - debits != closing:
+    opening, closing = _balances(header)
+    if opening is not None and opening + credits - debits != closing:
         raise CamtError(
             _("Les soldes ne concordent pas : solde d'ouverture %(o)s + crédits %(c)s − débits %(d)s = "
               "%(e)s, mais le solde de clôture est de %(f)s.")
             % {"o": format_euros(opening), "c": format_euros(credits), "d": format_euros(debits),
                "e": format_euros(opening + credits - debits), "f": format_euros(closing)}
         )
+    # Every booked entry counts in the file's totals, ALREADY_SEEN ones too: the balances are the account's.
     statement.opening_balance, statement.closing_balance = opening, closing
     statement.total_credits, statement.total_debits = credits, debits
     statement.entry_count = header.entry_count
@@ -176,3 +195,21 @@ def _import(handle, *, size: int, sha: str, user, file_name: str, reason: str, m
     if progress:
         progress(size, size)
     return ImportResult(statement=statement, counts=matcher.counts)
+
+
+def _balances(header: StatementHeader) -> tuple:
+    """(opening, closing) of the file: both required of a statement (camt.053); a notice (camt.054) has none
+    (both None); a report (camt.052) both or none, never one without the other."""
+    if header.kind == StatementKind.NOTIFICATION:
+        return None, None
+    opening, closing = header.opening, header.closing
+    if header.kind == StatementKind.REPORT:
+        if opening is None and closing is None:
+            return None, None
+        if opening is None or closing is None:
+            raise CamtError(_("Le relevé intrajournalier indique un solde d'ouverture (OPBD ou PRCD) sans solde de "
+                              "clôture (ITBD ou CLBD), ou l'inverse : il doit donner les deux ou aucun."))
+        return opening, closing
+    if opening is None or closing is None:
+        raise CamtError(_("Le relevé doit indiquer son solde d'ouverture (OPBD) et son solde de clôture (CLBD)."))
+    return opening, closing

@@ -1,5 +1,6 @@
 """The sandbox bank's end-of-day statement of a régie account: ISO 20022 camt.053.001.08, with one
-entry per payment it executed to that account that day."""
+entry per payment it executed to that account that day; and its intraday notice (camt.054.001.08) of the
+instant payments executed to that account so far that day, each entry written as the statement writes it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from lxml import etree
 from core.money import euro_sum, queryset_euro_sum
 from sandbox.models import SandboxPaymentRequest
 
-from .constants import SANDBOX_BANK_BIC
+from .constants import LOCAL_INSTRUMENT_INSTANT, SANDBOX_BANK_BIC
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+NOTICE_NS = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
 Status = SandboxPaymentRequest.Status
 
 
@@ -31,7 +33,8 @@ def _amount(value: Decimal) -> str:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs):
-    element = etree.SubElement(parent, f"{{{NS}}}{tag}", **attrs)
+    """A child in its parent's namespace (camt.053 or camt.054)."""
+    element = etree.SubElement(parent, f"{{{etree.QName(parent).namespace}}}{tag}", **attrs)
     if text is not None:
         element.text = text
     return element
@@ -51,11 +54,55 @@ def _balance(stmt, code: str, amount: Decimal, day: datetime.date) -> None:
     _path(bal, "Dt", "Dt", text=day.isoformat())
 
 
+def _entry(parent, payment: SandboxPaymentRequest, index: int) -> None:
+    """One payment's ``Ntry``, written alike in the camt.053 statement and the camt.054 notice (same
+    ``AcctSvcrRef``, ``EndToEndId``, amount, debtor, remittance, and ``NtryRef``: its rank among the day's
+    payments), so that the reconciliation recognises one transaction in both files."""
+    booked = payment.executed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    entry = _sub(parent, "Ntry")
+    _sub(entry, "NtryRef", f"{index}")
+    _sub(entry, "Amt", _amount(payment.amount), Ccy=payment.currency)
+    _sub(entry, "CdtDbtInd", "CRDT")
+    _path(entry, "Sts", "Cd", text="BOOK")
+    _path(entry, "BookgDt", "Dt", text=booked.isoformat())
+    _path(entry, "ValDt", "Dt", text=booked.isoformat())
+    _sub(entry, "AcctSvcrRef", payment.resource_id)
+    domain = _path(entry, "BkTxCd", "Domn")
+    _sub(domain, "Cd", "PMNT")
+    family = _sub(domain, "Fmly")
+    _sub(family, "Cd", "RCDT")
+    _sub(family, "SubFmlyCd", "ESCT")
+    tx = _path(entry, "NtryDtls", "TxDtls")
+    refs = _sub(tx, "Refs")
+    _sub(refs, "AcctSvcrRef", payment.resource_id)
+    _sub(refs, "InstrId", payment.instruction_id)
+    _sub(refs, "EndToEndId", payment.end_to_end_id)
+    _sub(tx, "Amt", _amount(payment.amount), Ccy=payment.currency)
+    _sub(tx, "CdtDbtInd", "CRDT")
+    parties = _sub(tx, "RltdPties")
+    _path(parties, "Dbtr", "Pty", "Nm", text=payment.debtor_name[:140])
+    _path(parties, "DbtrAcct", "Id", "IBAN", text=payment.debtor_iban)
+    _path(parties, "Cdtr", "Pty", "Nm", text=payment.creditor_name[:140])
+    _path(parties, "CdtrAcct", "Id", "IBAN", text=payment.creditor_iban)
+    agents = _sub(tx, "RltdAgts")
+    _path(agents, "DbtrAgt", "FinInstnId", "BICFI", text=SANDBOX_BANK_BIC)
+    _path(tx, "RmtInf", "Ustrd", text=payment.remittance)
+
+
+def _executed_to(iban: str):
+    return SandboxPaymentRequest.objects.filter(status=Status.EXECUTED, creditor_iban=iban)
+
+
+def _day_payments(iban: str, start: datetime.datetime, end: datetime.datetime) -> list[SandboxPaymentRequest]:
+    """The payments executed to ``iban`` in [start, end), in the statement's order (its ``NtryRef``)."""
+    return list(_executed_to(iban).filter(executed_at__gte=start, executed_at__lt=end).order_by("executed_at", "pk"))
+
+
 def build_statement(*, iban: str, holder: str, day: datetime.date, now: datetime.datetime | None = None) -> bytes:
     now = now or timezone.now()
     start, end = _day_bounds(day)
-    executed = SandboxPaymentRequest.objects.filter(status=Status.EXECUTED, creditor_iban=iban)
-    entries = list(executed.filter(executed_at__gte=start, executed_at__lt=end).order_by("executed_at", "pk"))
+    executed = _executed_to(iban)
+    entries = _day_payments(iban, start, end)
     opening = queryset_euro_sum(executed.filter(executed_at__lt=start))
     day_total = euro_sum(e.amount for e in entries)
     closing = opening + day_total
@@ -89,33 +136,51 @@ def build_statement(*, iban: str, holder: str, day: datetime.date, now: datetime
     _sub(net, "Amt", _amount(day_total))
     _sub(net, "CdtDbtInd", "CRDT")
     for index, payment in enumerate(entries, start=1):
-        booked = payment.executed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
-        entry = _sub(stmt, "Ntry")
-        _sub(entry, "NtryRef", f"{index}")
-        _sub(entry, "Amt", _amount(payment.amount), Ccy=payment.currency)
-        _sub(entry, "CdtDbtInd", "CRDT")
-        _path(entry, "Sts", "Cd", text="BOOK")
-        _path(entry, "BookgDt", "Dt", text=booked.isoformat())
-        _path(entry, "ValDt", "Dt", text=booked.isoformat())
-        _sub(entry, "AcctSvcrRef", payment.resource_id)
-        domain = _path(entry, "BkTxCd", "Domn")
-        _sub(domain, "Cd", "PMNT")
-        family = _sub(domain, "Fmly")
-        _sub(family, "Cd", "RCDT")
-        _sub(family, "SubFmlyCd", "ESCT")
-        tx = _path(entry, "NtryDtls", "TxDtls")
-        refs = _sub(tx, "Refs")
-        _sub(refs, "AcctSvcrRef", payment.resource_id)
-        _sub(refs, "InstrId", payment.instruction_id)
-        _sub(refs, "EndToEndId", payment.end_to_end_id)
-        _sub(tx, "Amt", _amount(payment.amount), Ccy=payment.currency)
-        _sub(tx, "CdtDbtInd", "CRDT")
-        parties = _sub(tx, "RltdPties")
-        _path(parties, "Dbtr", "Pty", "Nm", text=payment.debtor_name[:140])
-        _path(parties, "DbtrAcct", "Id", "IBAN", text=payment.debtor_iban)
-        _path(parties, "Cdtr", "Pty", "Nm", text=payment.creditor_name[:140])
-        _path(parties, "CdtrAcct", "Id", "IBAN", text=payment.creditor_iban)
-        agents = _sub(tx, "RltdAgts")
-        _path(agents, "DbtrAgt", "FinInstnId", "BICFI", text=SANDBOX_BANK_BIC)
-        _path(tx, "RmtInf", "Ustrd", text=payment.remittance)
+        _entry(stmt, payment, index)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def build_notice(*, iban: str, holder: str, day: datetime.date, now: datetime.datetime | None = None) -> bytes:
+    """The camt.054.001.08 notice (``BkToCstmrDbtCdtNtfctn``, no balances) of the instant payments (SCT Inst)
+    executed to ``iban`` on ``day`` up to ``now``: an ordinary SEPA transfer reaches the account with the
+    evening's statement only. Each entry is the statement's own (same ``NtryRef`` among the day's payments);
+    the message id names the time, so that each notice of the day is another message."""
+    now = now or timezone.now()
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start, end = _day_bounds(day)
+    until = min(max(now, start), end)
+    day_so_far = _day_payments(iban, start, min(until + datetime.timedelta(microseconds=1), end))
+    entries = [
+        (index, payment) for index, payment in enumerate(day_so_far, start=1)
+        if payment.local_instrument == LOCAL_INSTRUMENT_INSTANT
+    ]
+    total = euro_sum(payment.amount for _index, payment in entries)
+    local_now = now.astimezone(tz)
+    stamp = local_now.isoformat(timespec="seconds")
+
+    root = etree.Element(f"{{{NOTICE_NS}}}Document", nsmap={None: NOTICE_NS})
+    message = _sub(root, "BkToCstmrDbtCdtNtfctn")
+    header = _sub(message, "GrpHdr")
+    _sub(header, "MsgId", f"N{local_now:%Y%m%d%H%M%S%f}-{iban[-11:]}")
+    _sub(header, "CreDtTm", stamp)
+    notice = _sub(message, "Ntfctn")
+    _sub(notice, "Id", f"NTF-{iban[-11:]}-{local_now:%Y%m%d%H%M%S}")
+    _sub(notice, "CreDtTm", stamp)
+    period = _sub(notice, "FrToDt")
+    _sub(period, "FrDtTm", start.isoformat(timespec="seconds"))
+    _sub(period, "ToDtTm", until.astimezone(tz).isoformat(timespec="seconds"))
+    acct = _sub(notice, "Acct")
+    _path(acct, "Id", "IBAN", text=iban)
+    _sub(acct, "Ccy", "EUR")
+    _path(acct, "Ownr", "Nm", text=holder[:140])
+    _path(acct, "Svcr", "FinInstnId", "BICFI", text=SANDBOX_BANK_BIC)
+    summary = _sub(notice, "TxsSummry")
+    totals = _sub(summary, "TtlNtries")
+    _sub(totals, "NbOfNtries", str(len(entries)))
+    _sub(totals, "Sum", _amount(total))
+    net = _sub(totals, "TtlNetNtry")
+    _sub(net, "Amt", _amount(total))
+    _sub(net, "CdtDbtInd", "CRDT")
+    for index, payment in entries:
+        _entry(notice, payment, index)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

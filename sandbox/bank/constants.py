@@ -28,3 +28,10 @@ FAILURE_ERROR = "error"  # every API call answers 500
 FAILURE_TIMEOUT = "timeout"  # every API call answers after SANDBOX_BANK_TIMEOUT_SECONDS
 FAILURE_UNKNOWN_STATUS = "unknown_status"  # GET reports a status nobody knows
 FAILURE_GARBLED = "garbled"  # API answers are not JSON
+FAILURE_NO_INSTANT = "no_instant"  # a bank that does not offer SCT Inst: INST payment requests answer 400
+
+# paymentTypeInformation.localInstrument: an SEPA instant credit transfer; absent, an ordinary one.
+LOCAL_INSTRUMENT_INSTANT = "INST"
+LOCAL_INSTRUMENTS = frozenset({"", LOCAL_INSTRUMENT_INSTANT})
+# What GET reports of an accepted instant transfer (STET: AcceptedSettlementInProcess), not yet settled.
+INSTANT_ACCEPTED_STATUS = "ACSP"

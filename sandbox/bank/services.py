@@ -73,6 +73,11 @@ def parse_payment_request(body) -> dict:
         raise InvalidPaymentRequest("only the REDIRECT approach is offered")
     if _get(body, "paymentTypeInformation", "serviceLevel") != "SEPA":
         raise InvalidPaymentRequest("serviceLevel must be SEPA")
+    local_instrument = _get(body, "paymentTypeInformation", "localInstrument", required=False)
+    if local_instrument is None:
+        local_instrument = ""
+    if not isinstance(local_instrument, str) or local_instrument not in c.LOCAL_INSTRUMENTS:
+        raise InvalidPaymentRequest("localInstrument must be INST or absent")
     return {
         "instruction_id": instruction,
         "end_to_end_id": end_to_end,
@@ -82,15 +87,21 @@ def parse_payment_request(body) -> dict:
         "creditor_iban": _get(beneficiary, "creditorAccount", "iban"),
         "creditor_bic": (_get(beneficiary, "creditorAgent", "bicFi", required=False) or "")[:11],
         "remittance": remittance,
+        "local_instrument": local_instrument,
         "debtor_name": (_get(body, "debtor", "name", required=False) or c.DEMO_ACCOUNT_HOLDER)[:140],
         "successful_report_url": body["supplementaryData"]["successfulReportUrl"],
         "unsuccessful_report_url": body["supplementaryData"]["unsuccessfulReportUrl"],
     }
 
 
-def receive_payment_request(*, client_id: str, request_id: str, body: dict) -> tuple[SandboxPaymentRequest, bool]:
-    """Record a payment request; the same instructionId from the same client gives back the first one."""
+def receive_payment_request(
+    *, client_id: str, request_id: str, body: dict, offers_instant: bool = True
+) -> tuple[SandboxPaymentRequest, bool]:
+    """Record a payment request; the same instructionId from the same client gives back the first one. A bank
+    that does not offer instant transfers (``offers_instant`` False) refuses an INST request."""
     fields = parse_payment_request(body)
+    if fields["local_instrument"] == c.LOCAL_INSTRUMENT_INSTANT and not offers_instant:
+        raise InvalidPaymentRequest("instant credit transfers (INST) are not offered")
     existing = SandboxPaymentRequest.objects.filter(
         client_id=client_id, instruction_id=fields["instruction_id"]
     ).first()
@@ -141,9 +152,16 @@ def decide(*, resource_id: str, confirm: bool, failure_mode: str = "") -> Sandbo
         return payment
 
 
+def reported_status(payment: SandboxPaymentRequest) -> str:
+    """The STET status code GET reports: an accepted instant transfer is ACSP (settlement in process)."""
+    if payment.status == Status.ACCEPTED and payment.local_instrument == c.LOCAL_INSTRUMENT_INSTANT:
+        return c.INSTANT_ACCEPTED_STATUS
+    return payment.status
+
+
 def report_status(*, resource_id: str, failure_mode: str = "") -> SandboxPaymentRequest:
     """The status as reported by GET; in ``accept_then_reject`` mode an accepted payment is reported
-    once as accepted, then rejected."""
+    once as accepted (ACCP, or ACSP for an instant transfer), then rejected."""
     with transaction.atomic():
         payment = SandboxPaymentRequest.objects.select_for_update().get(resource_id=resource_id)
         if (

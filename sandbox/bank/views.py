@@ -105,10 +105,11 @@ def token(request: HttpRequest) -> JsonResponse:
 def _resource(payment: SandboxPaymentRequest) -> dict:
     body = dict(payment.body)
     body["resourceId"] = payment.resource_id
-    body["paymentInformationStatus"] = payment.status
+    status = services.reported_status(payment)
+    body["paymentInformationStatus"] = status
     transactions = [dict(t) for t in body.get("creditTransferTransaction", [])]
     for tx in transactions:
-        tx["transactionStatus"] = payment.status
+        tx["transactionStatus"] = status
     body["creditTransferTransaction"] = transactions
     return {"paymentRequest": body}
 
@@ -124,7 +125,10 @@ def payment_requests(request: HttpRequest, *, client_id: str) -> HttpResponse:
         return _stet_error(400, "payment request refused")
     try:
         body = json.loads(request.body)
-        payment, _created = services.receive_payment_request(client_id=client_id, request_id=request_id, body=body)
+        payment, _created = services.receive_payment_request(
+            client_id=client_id, request_id=request_id, body=body,
+            offers_instant=_failure_mode() != c.FAILURE_NO_INSTANT,
+        )
     except (ValueError, services.InvalidPaymentRequest) as exc:
         return _stet_error(400, str(exc))
     location = request.build_absolute_uri(reverse("sandbox:bank:payment-request", args=[payment.resource_id]))

@@ -92,7 +92,7 @@ def history_then_detail(walk, transfer: Transfer, prefix: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(format_reference(transfer.reference))
     steps = page.get_by_role("list").filter(has_text="Envoyé à votre banque")
     expect(steps).to_contain_text("Accepté par votre banque")
-    expect(steps).to_contain_text("Exécuté par votre banque")
+    expect(steps).to_contain_text("Envoyé par votre banque")
     expect(page.get_by_role("link", name=re.compile("Télécharger le justificatif"))).to_be_visible()
     walk.visit(f"{prefix}-detail")
     no_sideways_scroll(walk, f"{prefix}-detail")

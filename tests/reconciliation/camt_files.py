@@ -1,5 +1,7 @@
-"""camt.053 files for the tests, written by hand (not by the code under test): versions 001.02 and
-001.08, with the variations banks produce."""
+"""camt.053 statements, camt.052 intraday reports and camt.054 notices for the tests, written by hand (not by
+the code under test): versions 001.02 and 001.08, with the variations banks produce. Each entry carries the bank's
+reference (``AcctSvcrRef``): by default one of its own file (``BANK<n>-<MsgId>``); the same money in a notice and
+in the statement carries the same one (``Entry.ref``, ``Tx.ref``)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class Tx:
     debtor_iban: str = "FR7630004000000001234567845"
     currency: str = ""  # the entry's, unless given
     credit: bool | None = None  # v08's TxDtls/CdtDbtInd: the entry's side, unless given
+    ref: str = ""  # TxDtls/Refs/AcctSvcrRef, none unless given
 
 
 @dataclass
@@ -31,10 +34,16 @@ class Entry:
     currency: str = "EUR"
     return_reason: str = ""
     batch: tuple[int, str] | None = None  # NtryDtls/Btch: (NbOfTxs, TtlAmt)
+    ref: str = ""  # Ntry/AcctSvcrRef: BANK<n>-<MsgId> unless given
 
 
-def credit(amount: str, end_to_end: str = "NOTPROVIDED", remittance: str = "", **kw) -> Entry:
-    return Entry(amount, [Tx(amount, end_to_end, remittance, **kw)])
+def credit(amount: str, end_to_end: str = "NOTPROVIDED", remittance: str = "", ref: str = "", **kw) -> Entry:
+    return Entry(amount, [Tx(amount, end_to_end, remittance, **kw)], ref=ref)
+
+
+# The message element and the element holding the entries of each kind.
+CONTAINERS = {"053": ("BkToCstmrStmt", "Stmt"), "052": ("BkToCstmrAcctRpt", "Rpt"),
+              "054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn")}
 
 
 def build(
@@ -48,9 +57,16 @@ def build(
     currency: str = "EUR",
     day: str = "2026-06-10",
     summary: str = "",
+    kind: str = "053",
+    balances: tuple[str, ...] | None = None,
 ) -> bytes:
-    """``summary``: the statement's TxsSummry, as written (after the balances)."""
-    ns = f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}"
+    """``summary``: the statement's TxsSummry, as written (after the balances). ``kind``: "053" (a statement),
+    "052" (an intraday report) or "054" (a notice). ``balances``: the codes of the balances written, the opening
+    one first (default OPBD and CLBD, none in a notice)."""
+    ns = f"urn:iso:std:iso:20022:tech:xsd:camt.{kind}.001.{version}"
+    message, container = CONTAINERS[kind]
+    if balances is None:
+        balances = () if kind == "054" else ("OPBD", "CLBD")
     if closing is None:
         total = Decimal(opening)
         for e in entries:
@@ -67,12 +83,11 @@ def build(
         )
 
     parts = [
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><BkToCstmrStmt>',
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{ns}"><{message}>',
         f"<GrpHdr><MsgId>{msg_id}</MsgId><CreDtTm>{day}T20:00:00</CreDtTm></GrpHdr>",
-        f"<Stmt><Id>STMT-{msg_id}</Id><CreDtTm>{day}T20:00:00</CreDtTm>",
+        f"<{container}><Id>STMT-{msg_id}</Id><CreDtTm>{day}T20:00:00</CreDtTm>",
         f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>{currency}</Ccy></Acct>",
-        bal("OPBD", opening),
-        bal("CLBD", closing),
+        *(bal(code, opening if i == 0 else closing) for i, code in enumerate(balances)),
         summary,
     ]
     for index, e in enumerate(entries, start=1):
@@ -82,7 +97,7 @@ def build(
             f"<CdtDbtInd>{'CRDT' if e.credit else 'DBIT'}</CdtDbtInd>"
             + ("<RvslInd>true</RvslInd>" if e.reversal else "")
             + f"{status}<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>"
-            f"<AcctSvcrRef>BANK{index}</AcctSvcrRef>"
+            f"<AcctSvcrRef>{e.ref or f'BANK{index}-{msg_id}'}</AcctSvcrRef>"
             f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{e.family}</Cd><SubFmlyCd>{e.subfamily}</SubFmlyCd></Fmly>"
             f"</Domn></BkTxCd>"
         )
@@ -109,13 +124,14 @@ def build(
                     f"<RtrInf><Rsn><Cd>{e.return_reason}</Cd></Rsn></RtrInf>" if e.return_reason else ""
                 )
                 parts.append(
-                    f"<TxDtls><Refs><EndToEndId>{tx.end_to_end}</EndToEndId></Refs>{amount}"
+                    f"<TxDtls><Refs>{f'<AcctSvcrRef>{tx.ref}</AcctSvcrRef>' if tx.ref else ''}"
+                    f"<EndToEndId>{tx.end_to_end}</EndToEndId></Refs>{amount}"
                     f"<RltdPties>{debtor}<DbtrAcct><Id><IBAN>{tx.debtor_iban}</IBAN></Id></DbtrAcct></RltdPties>"
                     f"<RmtInf><Ustrd>{escape(tx.remittance)}</Ustrd></RmtInf>{ret}</TxDtls>"
                 )
             parts.append("</NtryDtls>")
         parts.append("</Ntry>")
-    parts.append("</Stmt></BkToCstmrStmt></Document>")
+    parts.append(f"</{container}></{message}></Document>")
     return "".join(parts).encode("utf-8")
 
 

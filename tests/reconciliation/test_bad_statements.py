@@ -86,7 +86,7 @@ def test_over_the_size_limit(tmp_path, executed):
 def test_empty_file_and_other_xml(tmp_path, executed):
     refused(tmp_path, b"", "vide")
     refused(tmp_path, b"<?xml version='1.0'?><Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.001.001.03'/>",
-            "pas un relevé camt.053")
+            "n.est ni un relevé camt.053")
 
 
 def test_unknown_iban(tmp_path, executed):
@@ -107,7 +107,7 @@ def test_currency_other_than_euro(tmp_path, executed):
     entry = credit("50.00", executed.reference)
     entry.currency = "USD"
     refused(tmp_path, build(iban=IBAN_A, entries=[entry], msg_id="M2"),
-            r"L'écriture n° 1 \(réf. banque BANK1, réf. écriture 1\) est en USD, le compte en EUR")
+            r"L'écriture n° 1 \(réf. banque BANK1-M2, réf. écriture 1\) est en USD, le compte en EUR")
 
 
 def test_balances_that_do_not_add_up(tmp_path, executed):
@@ -138,8 +138,8 @@ def test_details_claiming_more_than_their_entry(tmp_path, executed):
     balances follow from the entries' amounts, so only the details lie."""
     entries = [credit("5.00"), Entry("0.01", [Tx("50.00", executed.reference)])]
     refused(tmp_path, build(iban=IBAN_A, entries=entries),
-            r"L'écriture n° 2 \(réf. banque BANK2, réf. écriture 2\) est de 0,01\u00a0€ mais ses détails totalisent "
-            r"50,00\u00a0€")
+            r"L'écriture n° 2 \(réf. banque BANK2-MSG-1, réf. écriture 2\) est de 0,01\u00a0€ mais ses détails "
+            r"totalisent 50,00\u00a0€")
 
 
 @pytest.mark.parametrize("version", ["02", "08"])
@@ -164,7 +164,7 @@ def test_a_detail_on_the_other_side_than_its_entry(tmp_path, executed):
 def test_a_batch_booking_whose_details_amounts_are_missing(tmp_path, executed):
     entry = Entry("100.00", [Tx("50.00", executed.reference), Tx("")])
     refused(tmp_path, build(iban=IBAN_A, entries=[entry]),
-            r"L'écriture n° 1 \(réf. banque BANK1, réf. écriture 1\) a plusieurs détails sans montant chacun")
+            r"L'écriture n° 1 \(réf. banque BANK1-MSG-1, réf. écriture 1\) a plusieurs détails sans montant chacun")
 
 
 @pytest.mark.parametrize(("batch", "message"), [
@@ -180,13 +180,13 @@ def test_a_batch_count_in_other_digits_is_unreadable_not_a_crash(tmp_path, execu
     """« ² » passes str.isdigit() but not int(): the file is refused with its reason, not a 500."""
     entry = Entry("100.00", [Tx("50.00", executed.reference), Tx("50.00")], batch=("²", "100.00"))
     refused(tmp_path, build(iban=IBAN_A, entries=[entry]),
-            r"Nombre illisible \(écriture n° 1 \(réf. banque BANK1, réf. écriture 1\), Btch/NbOfTxs\) : « ² »")
+            r"Nombre illisible \(écriture n° 1 \(réf. banque BANK1-MSG-1, réf. écriture 1\), Btch/NbOfTxs\) : « ² »")
 
 
 def test_a_detail_in_another_currency_than_its_entry(tmp_path, executed):
     entry = Entry("50.00", [Tx("50.00", executed.reference, currency="USD")])
     refused(tmp_path, build(iban=IBAN_A, entries=[credit("1.00"), entry]),
-            r"L'écriture n° 2 \(réf. banque BANK2, réf. écriture 2\) est en EUR mais son détail n° 1 en USD")
+            r"L'écriture n° 2 \(réf. banque BANK2-MSG-1, réf. écriture 2\) est en EUR mais son détail n° 1 en USD")
 
 
 def test_an_entry_in_another_currency_than_the_account(tmp_path, executed):
@@ -261,8 +261,9 @@ def test_an_unreadable_summary(tmp_path, executed):
 
 def test_the_command_refuses_the_file_naming_the_entry(tmp_path, executed):
     path = write(tmp_path, build(iban=IBAN_A, entries=[Entry("0.01", [Tx("50.00", executed.reference)])]))
-    with pytest.raises(CommandError, match=r"Relevé refusé, rien n'a été enregistré. L'écriture n° 1 \(réf. banque "
-                                           r"BANK1, réf. écriture 1\) est de 0,01\u00a0€ mais ses détails totalisent"):
+    with pytest.raises(CommandError, match=r"Fichier refusé, rien n'a été enregistré. L'écriture n° 1 \(réf. banque "
+                                           r"BANK1-MSG-1, réf. écriture 1\) est de 0,01\u00a0€ mais ses détails "
+                                           r"totalisent"):
         call_command("import_statement", path)
     refused_nothing_written()
 
@@ -280,7 +281,8 @@ def test_the_back_office_upload_shows_the_refusal_naming_the_entry(tmp_path, exe
     page = client.get(f"/gestion/rapprochement/traitements/{job.pk}/").content.decode()
     status = client.get(f"/gestion/rapprochement/traitements/{job.pk}/etat.json").json()
     assert status["status"] == "failed"
-    message = "L'écriture n° 1 (réf. banque BANK1, réf. écriture 1) est de 0,01\u00a0€ mais ses détails totalisent"
+    message = ("L'écriture n° 1 (réf. banque BANK1-MSG-1, réf. écriture 1) est de 0,01\u00a0€ mais ses détails "
+               "totalisent")
     assert any(message in m for m in status["messages"]), status["messages"]
     assert escape(message) in page
     refused_nothing_written()

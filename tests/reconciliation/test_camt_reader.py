@@ -186,8 +186,14 @@ def test_an_amount_error_names_the_entry():
 
 
 def test_a_file_that_is_not_a_camt053_statement():
-    with pytest.raises(CamtError, match="pas un relevé camt.053"):
+    with pytest.raises(CamtError, match="n.est ni un relevé camt.053"):
+        read('<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08"/>')
+    with pytest.raises(CamtError, match="aucun avis"):
         read('<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"/>')
+    with pytest.raises(CamtError, match="Un fichier camt.054 commence par BkToCstmrDbtCdtNtfctn, celui-ci par "
+                                        "BkToCstmrStmt"):
+        read('<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">'
+             "<BkToCstmrStmt><Stmt/></BkToCstmrStmt></Document>")
     with pytest.raises(CamtError, match="Version camt.053 non prise en charge"):
         read(document("", ns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.99"))
     with pytest.raises(CamtError, match="aucun relevé"):

@@ -1,6 +1,7 @@
 """The cashier system: the daily batch (DESIGN.md format), the acknowledgement, exactly once."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -48,8 +49,10 @@ def test_batch_file_is_exactly_the_design_format(received):
 
 def test_batch_generated_twice_is_the_same_batch_and_a_transfer_is_in_one_batch_only(tmp_path, received):
     est, transfers = received
-    first = generate_batch(establishment_id=est.pk, day=today())
-    again = generate_batch(establishment_id=est.pk, day=today())
+    # The same cut-off asked twice (a double click): the same batch. The last minute of the day, so that the
+    # transfers received just now are before it.
+    first = generate_batch(establishment_id=est.pk, day=today(), cutoff=datetime.time(23, 59))
+    again = generate_batch(establishment_id=est.pk, day=today(), cutoff=datetime.time(23, 59))
     assert not again.created and again.batch.pk == first.batch.pk and again.batch.content == first.batch.content
     later = executed_transfer(est, "5.00")
     receive(tmp_path, est, [later], msg_id="MSG-2")

@@ -19,8 +19,9 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize(("url", "expected"), [
-    # the user with the relative, the stale transfers to expire (none), the count and the page
-    ("/mon-espace/virements/historique/", 4),
+    # the user with the relative, the stale transfers to expire (none), the count, the page and the page's
+    # history records (each transfer's last step with its time)
+    ("/mon-espace/virements/historique/", 5),
     # the user with the relative, the registered permits, the stale transfers to expire (none), the
     # national ceiling, the month's two sums
     ("/mon-espace/pecule/", 6),

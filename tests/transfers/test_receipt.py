@@ -29,6 +29,7 @@ from .factories import RegisteredPermitFactory, TransferFactory
 S = TransferStatus
 PARIS = ZoneInfo("Europe/Paris")
 NBSP = "\u00a0"
+HS = "\u00a0h\u00a0"  # the French time: 9 h 12
 pytestmark = pytest.mark.django_db
 # A Friday evening in Paris: four business days later is the next Thursday.
 FRIDAY = datetime.datetime(2026, 11, 27, 18, 30, tzinfo=PARIS)
@@ -101,7 +102,7 @@ def test_the_confirmation_page_says_when_where_how_much_and_what_next(django_cap
     assert "<title>Votre virement a été pris en compte — Portail des proches</title>" in page
     assert format_reference(transfer.reference) in page  # readable groups
     assert transfer.reference in page  # and as on the bank statement
-    assert "27 novembre 2026 à 18:30" in page
+    assert f"27 novembre 2026 à 18{HS}30" in page
     assert "Banque Solidaire" in page and f"50,00{NBSP}€" in page
     assert "Jean MARTIN" in page and transfer.establishment.name in page
     assert "au plus tard le jeudi 3 décembre 2026" in page
@@ -142,10 +143,10 @@ def test_the_pdf_receipt_has_the_reference_amount_date_and_steps(django_capture_
     assert "Justificatif de virement" in content
     assert format_reference(transfer.reference) in content and transfer.reference in content
     assert "1 234,50 €" in content  # the thousands separator drawn, not a missing glyph
-    assert "27 novembre 2026 à 18:30" in content and "Banque Solidaire" in content
+    assert "27 novembre 2026 à 18 h 30" in content and "Banque Solidaire" in content
     assert "au plus tard le jeudi 3 décembre 2026" in content
     assert "Envoyé à votre banque, en attente de votre validation" in content
-    assert "Exécuté par votre banque" in content
+    assert "Exécuté par votre banque" in content and "Envoyé par votre banque" in content
     assert PdfReader(io.BytesIO(response.content)).metadata.title.endswith(transfer.reference)
 
 
@@ -176,18 +177,21 @@ def test_the_detail_page_lists_the_steps_with_their_dates(django_capture_on_comm
         services.receive(transfer_id=transfer.pk)
     with freeze_time(datetime.datetime(2026, 12, 1, 11, 0, tzinfo=PARIS)):
         services.mark_credited(transfer_id=transfer.pk)
-    page = text(logged_in(transfer.relative).get(reverse("transfers:detail", args=[transfer.reference])))
+    with freeze_time(datetime.datetime(2026, 12, 1, 17, 0, tzinfo=PARIS)):
+        page = text(logged_in(transfer.relative).get(reverse("transfers:detail", args=[transfer.reference])))
+    # The steps in plain words, each with its time (the day too when not today; « hier » for yesterday).
     expected = [
-        ("27 novembre 2026 à 18:28", "Montant saisi sur le portail"),
-        ("27 novembre 2026 à 18:29", "Envoyé à votre banque, en attente de votre validation"),
-        ("27 novembre 2026 à 18:30", "Accepté par votre banque"),
-        ("27 novembre 2026 à 18:30", f"Exécuté par votre banque{NBSP}: l'argent a quitté votre compte"),
-        ("30 novembre 2026 à 09:15", "Reçu par l'établissement pénitentiaire"),
-        ("1er décembre 2026 à 11:00", "Versé sur le pécule de la personne détenue"),
+        ("Montant saisi sur le portail", f"le 27 novembre à 18{HS}28"),
+        ("Envoyé à votre banque, en attente de votre validation", f"le 27 novembre à 18{HS}29"),
+        ("Accepté par votre banque", f"le 27 novembre à 18{HS}30"),
+        ("Envoyé par votre banque", f"le 27 novembre à 18{HS}30"),
+        ("Reçu par l'établissement", f"hier à 9{HS}15"),
+        ("Versé sur le compte de la personne détenue", f"à 11{HS}00"),
     ]
     steps = page[page.index("Étapes du virement"):]
-    positions = [steps.index(f"{when}</time><span>{label}</span>") for when, label in expected]
-    assert positions == sorted(positions)
+    steps = steps[steps.index('<ol class="portail-steps">'):steps.index("</ol>")]
+    items = re.findall(r'<li>(.*?) <time datetime="[^"]+">(.*?)</time>', steps)
+    assert items == expected
     assert "Votre virement a été versé sur le pécule." in page and "au plus tard" not in page
     assert "Versé sur le pécule le" in page
     assert reverse("transfers:receipt", args=[transfer.reference]) in page
@@ -229,10 +233,10 @@ def test_the_history_links_each_transfer_to_its_page_and_says_its_title_once():
 
 def test_dates_are_written_in_french():
     assert selectors.format_day(datetime.date(2026, 12, 1)) == "mardi 1er décembre 2026"
-    assert selectors.format_moment(datetime.datetime(2027, 1, 1, 0, 5, tzinfo=PARIS)) == "1er janvier 2027 à 00:05"
+    assert selectors.format_moment(datetime.datetime(2027, 1, 1, 0, 5, tzinfo=PARIS)) == f"1er janvier 2027 à 0{HS}05"
     # Stored in UTC, said in Paris time.
     assert selectors.format_moment(datetime.datetime(2026, 6, 30, 22, 30, tzinfo=datetime.UTC)) == (
-        "1er juillet 2026 à 00:30"
+        f"1er juillet 2026 à 0{HS}30"
     )
 
 
@@ -240,7 +244,7 @@ def test_receipt_rows_and_state_follow_the_status():
     credited = TransferFactory(status=S.CREDITED, credited_at=FRIDAY)
     receipt = selectors.receipt_for(credited)
     assert receipt.paid and receipt.expected_on is None
-    assert ("Versé sur le pécule le", "27 novembre 2026 à 18:30") in receipt.rows
+    assert ("Versé sur le pécule le", f"27 novembre 2026 à 18{HS}30") in receipt.rows
     refunded = selectors.receipt_for(TransferFactory(status=S.REFUNDED, refunded_at=FRIDAY))
     assert refunded.paid and refunded.state == "Ce virement vous a été remboursé." and refunded.expected_on is None
     expired = selectors.receipt_for(TransferFactory(status=S.EXPIRED))
