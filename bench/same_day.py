@@ -260,6 +260,17 @@ def pay(*, base: str, cookie: tuple[str, str], registration_id: int, bank_id: in
         return reference, confirmed_at, time.time()
 
 
+def pay_noting_the_step(**kwargs) -> tuple[str, float, float]:
+    """``pay``, a broken connection said with the request it broke (which page of the payer's way)."""
+    import requests
+
+    try:
+        return pay(**kwargs)
+    except requests.RequestException as exc:
+        where = exc.request.method + " " + exc.request.path_url.split("/")[-2] if exc.request is not None else "?"
+        raise PayerStuck(f"{where} : {type(exc).__name__} {exc}") from exc
+
+
 def set_up_bank_and_cutoff(cutoff: str) -> int:
     """CPDEMO's one cut-off (``cutoff``, "HH:MM" Europe/Paris); the demo bank offers SCT Inst. Returns its id."""
     from establishments.models import Bank, Establishment
@@ -442,8 +453,8 @@ def run(args) -> int:  # noqa: C901, PLR0912, PLR0915 - one run, step by step
                 return
             clock.wait_until(planned)
             try:
-                reference, confirmed_at, back_at = pay(base=base, cookie=cookie, registration_id=registration_id,
-                                                       bank_id=bank_id, amount=args.amount)
+                reference, confirmed_at, back_at = pay_noting_the_step(
+                    base=base, cookie=cookie, registration_id=registration_id, bank_id=bank_id, amount=args.amount)
             except Exception as exc:  # noqa: BLE001 - counted and shown
                 with lock:
                     failures.append(f"{type(exc).__name__}: {exc}")
