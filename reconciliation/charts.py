@@ -42,8 +42,11 @@ def scale_label(value: Decimal) -> str:
     return text.replace(",00\u00a0€", "\u00a0€")
 
 
-def scale_lines(*, step: Decimal, top: Decimal, y: Callable[[Decimal], float]) -> list[str]:
-    """The scale: a grid line and its value at each step, from 0 to ``top``; ``y`` places a value."""
+def scale_lines(
+    *, step: Decimal, top: Decimal, y: Callable[[Decimal], float], label: Callable[[Decimal], str] = scale_label
+) -> list[str]:
+    """The scale: a grid line and its value at each step, from 0 to ``top``; ``y`` places a value, ``label`` writes
+    it (euros by default)."""
     parts = []
     for index in range(int(top / step) + 1):
         value = step * index
@@ -51,7 +54,7 @@ def scale_lines(*, step: Decimal, top: Decimal, y: Callable[[Decimal], float]) -
         parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
         parts.append(
             f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
-            f'class="chart-tick">{escape(scale_label(value))}</text>'
+            f'class="chart-tick">{escape(label(value))}</text>'
         )
     return parts
 
@@ -164,14 +167,7 @@ def credit_delay_svg(series: list[dict], *, title_id: str = "delay-chart-title",
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
     ]
-    for index in range(int(top / step) + 1):
-        value = step * index
-        ty = y(value)
-        parts.append(f'<line x1="{LEFT}" y1="{ty:.1f}" x2="{WIDTH - RIGHT}" y2="{ty:.1f}" stroke="{GRID_COLOUR}"/>')
-        parts.append(
-            f'<text x="{LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" fill="{AXIS_COLOUR}" '
-            f'class="chart-tick">{escape(duration_words(float(value) * 60))}</text>'
-        )
+    parts += scale_lines(step=step, top=top, y=y, label=lambda value: duration_words(float(value) * 60))
     for key, colour, dash in (("median", MEDIAN_COLOUR, ""), ("p90", P90_COLOUR, ' stroke-dasharray="6 4"')):
         points = [(LEFT + i * slot + slot / 2, y(p[key] / 60)) for i, p in enumerate(series) if p[key] is not None]
         if len(points) > 1:

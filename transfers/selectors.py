@@ -183,6 +183,8 @@ STEP_NOTES: dict[str, str] = {
     S.EXPIRED: gettext_lazy("aucune somme n'a été prélevée"),
     S.TO_REFUND: gettext_lazy("il va vous être remboursé"),
 }
+# The steps each row of the history shows with their times (then its last step, if another): the money's way.
+HISTORY_ROW_STATUSES = frozenset({S.EXECUTED, S.RECEIVED, S.CREDITED})
 # The end of a security review, in the relative's words (its start is HELD_LABEL): the rule is never named.
 RELEASED_STEP_LABEL = gettext_lazy("Vérifié par l'établissement")
 # Instead of a date for the pécule while the establishment checks the transfer: none can be promised.
@@ -279,6 +281,7 @@ class Step:
     label: str
     at: datetime.datetime
     note: str = ""  # after the time: « … à 9 h 12 : aucune somme n'a été prélevée »
+    review: bool = False  # the establishment's check (held, then released), not a status of its own
 
     @property
     def when(self) -> str:
@@ -298,9 +301,9 @@ def _steps_of(records) -> list[Step]:
                               note=french_spacing(str(note)) if note else ""))
         now_held = held and status in HELD_SHOWN_STATUSES
         if now_held and not shown_held:
-            steps.append(Step(status=status, label=french_spacing(str(HELD_LABEL)), at=at))
+            steps.append(Step(status=status, label=french_spacing(str(HELD_LABEL)), at=at, review=True))
         elif shown_held and not held:
-            steps.append(Step(status=status, label=french_spacing(str(RELEASED_STEP_LABEL)), at=at))
+            steps.append(Step(status=status, label=french_spacing(str(RELEASED_STEP_LABEL)), at=at, review=True))
         last_status, shown_held = status, now_held
     return steps
 
@@ -319,6 +322,9 @@ def transfer_steps(transfer: Transfer) -> list[Step]:
 class HistoryRow:
     transfer: Transfer
     last_step: Step | None
+    # The money's way, each with its time (« Envoyé par votre banque à 9 h 12 », « Reçu par l'établissement à
+    # 9 h 13 », « Versé sur le compte de la personne détenue à 10 h 05 »), then the last step if it is another.
+    steps: tuple[Step, ...] = ()
 
 
 def history_rows(transfers) -> list[HistoryRow]:
@@ -336,7 +342,11 @@ def history_rows(transfers) -> list[HistoryRow]:
     result = []
     for transfer in transfers:
         steps = _steps_of(records[transfer.pk])
-        result.append(HistoryRow(transfer=transfer, last_step=steps[-1] if steps else None))
+        last = steps[-1] if steps else None
+        shown = [step for step in steps if step.status in HISTORY_ROW_STATUSES and not step.review]
+        if last is not None and last not in shown:
+            shown.append(last)
+        result.append(HistoryRow(transfer=transfer, last_step=last, steps=tuple(shown)))
     return result
 
 

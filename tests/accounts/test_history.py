@@ -40,7 +40,7 @@ def test_establishment_created_by_national(client, national):
         "code": "MANANTES", "name": "Maison d'arrêt de Nantes", "kind": "maison_arret", "disp": "rennes",
         "regie_iban": "FR76 1007 1750 0000 0010 0012 302", "regie_bic": "TRPUFRP1", "regie_holder": "REGIE MA NANTES",
         "transfers_enabled": "on", "min_amount": "1", "max_per_transfer": "150",
-        "max_per_detainee_month": "", "max_per_sender_month": "",
+        "max_per_detainee_month": "", "max_per_sender_month": "", "cashier_cutoffs": "10:00, 14:00, 17:00",
     })
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     establishment = Establishment.objects.get(code="MANANTES")

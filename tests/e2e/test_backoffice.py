@@ -98,9 +98,12 @@ def the_pages_read_in_the_staffs_words(walk, transfer: Transfer, prefix: str) ->
     walk.visit(f"{prefix}-virements")
 
     page.goto("/gestion/rapprochement/rapport/")
-    chart = page.locator("svg.report-chart")
-    expect(chart).to_have_attribute("role", "img")
+    charts = page.locator("svg.report-chart")
+    expect(charts).to_have_count(2)  # the amounts, and the time from payment to credit
+    for index in range(2):
+        expect(charts.nth(index)).to_have_attribute("role", "img")
     expect(page.get_by_role("img", name=re.compile(r"^Montants reçus et versés par jour"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(r"^Délai entre le paiement et le versement"))).to_be_visible()
     table = page.get_by_role("table", name="Montants par jour sur les 30 derniers jours")
     expect(table.get_by_role("row")).to_have_count(31)
     expect(table.get_by_role("row").last).to_contain_text("50,00\u00a0€")

@@ -1,10 +1,15 @@
 """Helpers to drive the sandbox bank over real HTTP (pytest-django's live_server)."""
 
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.test import Client
 
 from tests.establishments.factories import BankFactory
+from transfers import services
+
+OK_URL = "https://portail.example/retour/ok"
+KO_URL = "https://portail.example/retour/echec"
 
 
 def sandbox_bank(live_server, **kwargs):
@@ -27,3 +32,11 @@ def payer_decides(consent_url: str, decision: str = "confirm", client: Client | 
     assert page.status_code == 200, page.status_code
     assert "Confirmer un virement ponctuel" in page.content.decode()
     return client.post(path_of(consent_url), {"decision": decision}), client
+
+
+def start(reg, bank, amount="50"):
+    """A relative's transfer of ``amount`` to their registered permit's detainee, sent to ``bank``."""
+    transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal(amount))
+    return services.initiate_payment(
+        transfer_id=transfer.pk, bank=bank, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL
+    )

@@ -15,12 +15,10 @@ from transfers.constants import TransferStatus
 from transfers.models import Transfer
 from transfers.psd2 import Psd2Refused, StetClient
 
-from .bankflow import payer_decides, sandbox_bank
+from .bankflow import KO_URL, OK_URL, payer_decides, sandbox_bank, start
 from .factories import RegisteredPermitFactory
 
 S = TransferStatus
-OK_URL = "https://portail.example/retour/ok"
-KO_URL = "https://portail.example/retour/echec"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -29,13 +27,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def start(reg, bank, amount="50"):
-    transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal(amount))
-    return services.initiate_payment(
-        transfer_id=transfer.pk, bank=bank, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL
-    )
 
 
 def last_reason(transfer) -> str:

@@ -13,12 +13,10 @@ from transfers.models import Transfer
 from transfers.psd2 import Psd2BadResponse, Psd2Refused, Psd2Unavailable, StetClient
 from transfers.psd2.client import remittance_text
 
-from .bankflow import payer_decides, sandbox_bank
+from .bankflow import KO_URL, OK_URL, payer_decides, sandbox_bank, start
 from .factories import RegisteredPermitFactory
 
 S = TransferStatus
-OK_URL = "https://portail.example/retour/ok"
-KO_URL = "https://portail.example/retour/echec"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -27,13 +25,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def start(reg, bank, amount="50"):
-    transfer = services.create_draft(relative=reg.relative, permit=reg.permit, amount=Decimal(amount))
-    return services.initiate_payment(
-        transfer_id=transfer.pk, bank=bank, successful_report_url=OK_URL, unsuccessful_report_url=KO_URL
-    )
 
 
 def test_payment_request_carries_the_stet_fields_and_the_payer_confirms_once(live_server):

@@ -95,7 +95,7 @@ def test_the_detail_page_shows_the_three_times_of_the_issue_in_an_ordered_list()
     assert steps_in(page)[-1][2] == f"hier à 10{HS}05"
 
 
-def test_each_transfer_of_the_history_says_its_last_step_with_its_time():
+def test_each_transfer_of_the_history_says_the_money_s_way_with_its_times():
     credited = instant_credited_morning()
     with freeze_time(at(MONDAY, 11, 0)):
         waiting = TransferFactory(relative=credited.relative, status=S.EXECUTED, executed_at=at(MONDAY, 11, 0))
@@ -105,7 +105,9 @@ def test_each_transfer_of_the_history_says_its_last_step_with_its_time():
     row_of = {ref: next(row for row in rows if ref in row) for ref in (credited.reference, waiting.reference)}
     assert re.search(r'Versé sur le compte de la personne détenue <time datetime="[^"]+">à 10\xa0h\xa005</time>',
                      row_of[credited.reference])
-    assert "Reçu par l'établissement" not in row_of[credited.reference]  # compact: the last step only
+    # The money's way with its three times; not the steps before the bank sent it.
+    assert re.search(r"Envoyé par votre banque <time[^>]+>à 9\xa0h\xa012</time>.*Reçu par l'établissement <time[^>]+>"
+                     r"à 9\xa0h\xa013</time>.*Versé sur le compte", row_of[credited.reference], re.S)
     assert re.search(r'Envoyé par votre banque <time datetime="[^"]+">à 11\xa0h\xa000</time>',
                      row_of[waiting.reference])
     assert "Versé sur le pécule" in row_of[credited.reference]  # the status in words stays
