@@ -13,9 +13,12 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then (bounded memory), with jitter so they do not all restart at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# No recycling of workers by default: gunicorn's gthread worker resets the connections it has accepted but not yet
+# read when it restarts after max_requests (gunicorn issue #3038, open in 23.0): bench/same_day.py lost one payer's
+# « Confirmer » at the bank out of 1,000 at each restart. GUNICORN_MAX_REQUESTS=2000 brings recycling back (bounded
+# memory for a leaking dependency), with jitter so that workers do not all restart at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = 200 if max_requests else 0
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 # The path without its query string: FranceConnect's return carries a one-time code and state, the
 # bank's a payment reference, and neither belongs in a log. Behind the load balancer, the address
