@@ -12,6 +12,7 @@ from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,15 +42,20 @@ PENDING_LOGINS_KEY = "franceconnect_pending"
 ID_TOKEN_KEY = "franceconnect_id_token"
 LOGOUT_STATE_KEY = "franceconnect_logout_state"
 
-# Errors FranceConnect may return to the callback (OIDC core §3.1.2.6), in French.
+# Errors FranceConnect may return to the callback (OIDC core §3.1.2.6), in French: marked for the catalogs here,
+# translated where the error page is rendered.
 CALLBACK_ERRORS = {
-    "access_denied": "Vous avez annulé la connexion avec FranceConnect.",
-    "login_required": "Vous devez vous identifier auprès de FranceConnect pour accéder à votre espace.",
-    "consent_required": "Vous devez accepter la transmission de vos informations pour accéder à votre espace.",
-    "temporarily_unavailable": "FranceConnect est momentanément indisponible. Veuillez réessayer plus tard.",
-    "server_error": "FranceConnect a rencontré une erreur. Veuillez réessayer plus tard.",
+    "access_denied": gettext_noop("Vous avez annulé la connexion avec FranceConnect."),
+    "login_required": gettext_noop("Vous devez vous identifier auprès de FranceConnect pour accéder à votre espace."),
+    "consent_required": gettext_noop(
+        "Vous devez accepter la transmission de vos informations pour accéder à votre espace."
+    ),
+    "temporarily_unavailable": gettext_noop(
+        "FranceConnect est momentanément indisponible. Veuillez réessayer plus tard."
+    ),
+    "server_error": gettext_noop("FranceConnect a rencontré une erreur. Veuillez réessayer plus tard."),
 }
-CALLBACK_ERROR_DEFAULT = "FranceConnect n'a pas pu vous identifier. Veuillez réessayer."
+CALLBACK_ERROR_DEFAULT = gettext_noop("FranceConnect n'a pas pu vous identifier. Veuillez réessayer.")
 
 
 def _error_page(request: HttpRequest, message: str, status: int) -> HttpResponse:
