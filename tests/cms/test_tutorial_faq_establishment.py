@@ -148,7 +148,7 @@ def test_the_establishment_page_shows_the_caps_and_follows_a_change_made_in_the_
     login_staff(client, regie)
     response = client.post(reverse("admin:establishments_establishment_change", args=(cpdemo.pk,)), {
         "min_amount": "1.00", "max_per_transfer": "150.00", "max_per_detainee_month": "400.00",
-        "max_per_sender_month": "",
+        "max_per_sender_month": "", "cashier_cutoffs": "10:00, 14:00, 17:00",
     })
     assert response.status_code == 302
     client.logout()

@@ -180,6 +180,8 @@ CAP_NAMES = ("min_amount", "max_per_transfer", "max_per_detainee_month", "max_pe
 def _caps_form(establishment, **changes):
     values = {name: getattr(establishment, name) for name in CAP_NAMES}
     data = {name: "" if value is None else str(value) for name, value in values.items()}
+    # The page's other field of the régie, as the browser sends it back (its current value).
+    data["cashier_cutoffs"] = ", ".join(establishment.cashier_cutoffs)
     return {**data, **changes}
 
 
