@@ -12,6 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -86,13 +88,17 @@ class Declaration:
     @property
     def status(self) -> str:
         """« totalement conforme », « partiellement conforme » or « non conforme » (RGAA's rule)."""
+        # The RGAA's three statuses, after « Accessibilité : » in the footer and « … est » on the page.
         if self.audit is None:
-            return "non conforme"
+            # Translators: an RGAA accessibility status (official wording of the language, if any).
+            return _("non conforme")
         if self.audit.met == self.audit.applicable:
-            return "totalement conforme"
+            # Translators: an RGAA accessibility status (official wording of the language, if any).
+            return _("totalement conforme")
         if self.audit.rate >= 50:
-            return "partiellement conforme"
-        return "non conforme"
+            # Translators: an RGAA accessibility status (official wording of the language, if any).
+            return _("partiellement conforme")
+        return _("non conforme")
 
 
 AUDIT_DATE = datetime.date(2026, 11, 29)
