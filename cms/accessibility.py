@@ -9,8 +9,11 @@ derived from the audit (RGAA: « totalement conforme » when every applicable cr
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from decimal import ROUND_DOWN, Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,17 @@ class Declaration:
     @property
     def status(self) -> str:
         """« totalement conforme », « partiellement conforme » or « non conforme » (RGAA's rule)."""
+        # The RGAA's three statuses, after « Accessibilité : » in the footer and « … est » on the page.
         if self.audit is None:
-            return "non conforme"
+            # Translators: an RGAA accessibility status (official wording of the language, if any).
+            return _("non conforme")
         if self.audit.met == self.audit.applicable:
-            return "totalement conforme"
+            # Translators: an RGAA accessibility status (official wording of the language, if any).
+            return _("totalement conforme")
         if self.audit.rate >= 50:
-            return "partiellement conforme"
-        return "non conforme"
+            # Translators: an RGAA accessibility status (official wording of the language, if any).
+            return _("partiellement conforme")
+        return _("non conforme")
 
 
 AUDIT_DATE = datetime.date(2026, 11, 29)
@@ -100,107 +107,114 @@ AUDIT_DATE = datetime.date(2026, 11, 29)
 CORRECTIONS_DATE = datetime.date(2026, 11, 29)
 
 DECLARATION = Declaration(
-    site="portail des proches des personnes détenues",
-    entity="le ministère de la Justice (direction de l'administration pénitentiaire)",
+    site=gettext_noop("portail des proches des personnes détenues"),
+    entity=gettext_noop("le ministère de la Justice (direction de l'administration pénitentiaire)"),
     date=AUDIT_DATE,
     audit=Audit(
         date=AUDIT_DATE,
         rgaa_version="4.1",
-        auditor="l'équipe du portail (audit interne)",
+        auditor=gettext_noop("l'équipe du portail (audit interne)"),
         applicable=69,
         met=60,
         not_met=(
-            Criterion("1.9", "Légende des images",
-                      "La légende du QR code du guide diffère de son alternative textuelle.",
-                      "Une seule légende, qui sert aussi d'alternative textuelle, sur la page et dans le PDF du "
-                      "guide.",
+            Criterion("1.9", gettext_noop("Légende des images"),
+                      gettext_noop("La légende du QR code du guide diffère de son alternative textuelle."),
+                      gettext_noop("Une seule légende, qui sert aussi d'alternative textuelle, sur la page et dans "
+                                   "le PDF du guide."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("6.1", "Liens explicites",
-                      "Les liens des cartes de la page d'accueil ne disent pas où ils mènent.",
-                      "Des intitulés de liens qui nomment leur destination.",
+            Criterion("6.1", gettext_noop("Liens explicites"),
+                      gettext_noop("Les liens des cartes de la page d'accueil ne disent pas où ils mènent."),
+                      gettext_noop("Des intitulés de liens qui nomment leur destination."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("8.2", "Code source valide",
-                      "Des attributs aria-describedby désignent des textes d'aide absents ; des formulaires ont un "
-                      "attribut action vide.",
-                      "Les textes d'aide reliés à leur champ seulement quand ils existent ; des formulaires sans "
-                      "attribut action vide.",
+            Criterion("8.2", gettext_noop("Code source valide"),
+                      gettext_noop("Des attributs aria-describedby désignent des textes d'aide absents ; des "
+                                   "formulaires ont un attribut action vide."),
+                      gettext_noop("Les textes d'aide reliés à leur champ seulement quand ils existent ; des "
+                                   "formulaires sans attribut action vide."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("9.1", "Titres",
-                      "Les titres des sous-étapes du guide se limitent à « 1a »… « 3g ».",
-                      "Des titres qui disent ce que fait la personne à chaque sous-étape (« 1b. Se connecter avec "
-                      "FranceConnect »).",
+            Criterion("9.1", gettext_noop("Titres"),
+                      gettext_noop("Les titres des sous-étapes du guide se limitent à « 1a »… « 3g »."),
+                      gettext_noop("Des titres qui disent ce que fait la personne à chaque sous-étape (« 1b. Se "
+                                   "connecter avec FranceConnect »)."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("11.1", "Étiquettes des champs",
-                      "Le champ de recherche de la liste des banques n'a pas d'étiquette visible.",
-                      "Une étiquette visible pour ce champ.",
+            Criterion("11.1", gettext_noop("Étiquettes des champs"),
+                      gettext_noop("Le champ de recherche de la liste des banques n'a pas d'étiquette visible."),
+                      gettext_noop("Une étiquette visible pour ce champ."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("11.10", "Contrôle de saisie",
-                      "Les champs obligatoires du formulaire « Ajouter un permis de visite » ne sont pas signalés "
-                      "avant l'envoi.",
-                      "Les champs obligatoires signalés dans leur étiquette, et les erreurs reliées à leur champ.",
+            Criterion("11.10", gettext_noop("Contrôle de saisie"),
+                      gettext_noop("Les champs obligatoires du formulaire « Ajouter un permis de visite » ne sont "
+                                   "pas signalés avant l'envoi."),
+                      gettext_noop("Les champs obligatoires signalés dans leur étiquette, et les erreurs reliées à "
+                                   "leur champ."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("11.13", "Finalité des champs",
-                      "Les champs de données personnelles (adresse électronique, noms) n'indiquent pas leur "
-                      "finalité (attribut autocomplete).",
-                      "L'attribut autocomplete sur chacun de ces champs.",
+            Criterion("11.13", gettext_noop("Finalité des champs"),
+                      gettext_noop("Les champs de données personnelles (adresse électronique, noms) n'indiquent pas "
+                                   "leur finalité (attribut autocomplete)."),
+                      gettext_noop("L'attribut autocomplete sur chacun de ces champs."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("12.5", "Moteur de recherche",
-                      "La recherche du site n'est proposée que sur la page d'accueil, et le site n'a pas de plan.",
-                      "La recherche dans l'en-tête de chaque page, et une page « Plan du site ».",
+            Criterion("12.5", gettext_noop("Moteur de recherche"),
+                      gettext_noop("La recherche du site n'est proposée que sur la page d'accueil, et le site n'a "
+                                   "pas de plan."),
+                      gettext_noop("La recherche dans l'en-tête de chaque page, et une page « Plan du site »."),
                       corrected_on=CORRECTIONS_DATE),
-            Criterion("13.1", "Limite de temps",
-                      "La session d'une personne connectée prend fin après 30 minutes d'inactivité, sans "
-                      "avertissement.",
-                      "Un avertissement au moins deux minutes avant la fin de la session, avec un bouton « Prolonger "
-                      "ma session », sans perdre ce qui a été saisi.",
+            Criterion("13.1", gettext_noop("Limite de temps"),
+                      gettext_noop("La session d'une personne connectée prend fin après 30 minutes d'inactivité, "
+                                   "sans avertissement."),
+                      gettext_noop("Un avertissement au moins deux minutes avant la fin de la session, avec un "
+                                   "bouton « Prolonger ma session », sans perdre ce qui a été saisi."),
                       corrected_on=CORRECTIONS_DATE),
         ),
         sample=(
-            SamplePage("Accueil", "/"),
-            SamplePage("Mon espace, onglet « Accueil »", "/mon-espace/"),
-            SamplePage("Mon espace, onglet « Pécule »", "/mon-espace/pecule/"),
-            SamplePage("Montant du virement, sans puis avec une erreur de saisie", "/mon-espace/virements/nouveau/…/"),
-            SamplePage("Sélectionnez votre banque", "/mon-espace/virements/…/banque/"),
-            SamplePage("Confirmation du virement", "/mon-espace/virements/…/retour/"),
-            SamplePage("Historique des virements", "/mon-espace/virements/historique/"),
-            SamplePage("Ajouter un permis de visite", "/mon-espace/permis/ajouter/"),
-            SamplePage("Contact", "/contact/"),
-            SamplePage("Guide « L'alimentation du pécule »", "/alimentation-du-pecule/"),
-            SamplePage("Tutoriel vidéo « Enregistrer un permis de visite sur votre espace »",
+            SamplePage(gettext_noop("Accueil"), "/"),
+            SamplePage(gettext_noop("Mon espace, onglet « Accueil »"), "/mon-espace/"),
+            SamplePage(gettext_noop("Mon espace, onglet « Pécule »"), "/mon-espace/pecule/"),
+            SamplePage(gettext_noop("Montant du virement, sans puis avec une erreur de saisie"),
+                       "/mon-espace/virements/nouveau/…/"),
+            SamplePage(gettext_noop("Sélectionnez votre banque"), "/mon-espace/virements/…/banque/"),
+            SamplePage(gettext_noop("Confirmation du virement"), "/mon-espace/virements/…/retour/"),
+            SamplePage(gettext_noop("Historique des virements"), "/mon-espace/virements/historique/"),
+            SamplePage(gettext_noop("Ajouter un permis de visite"), "/mon-espace/permis/ajouter/"),
+            SamplePage(gettext_noop("Contact"), "/contact/"),
+            SamplePage(gettext_noop("Guide « L'alimentation du pécule »"), "/alimentation-du-pecule/"),
+            SamplePage(gettext_noop("Tutoriel vidéo « Enregistrer un permis de visite sur votre espace »"),
                        "/tutoriels/enregistrer-un-permis-de-visite/"),
-            SamplePage("Accessibilité", "/accessibilite/"),
+            SamplePage(gettext_noop("Accessibilité"), "/accessibilite/"),
         ),
-        technologies=("HTML5", "CSS", "JavaScript", "WAI-ARIA", "Système de design de l'État (DSFR)"),
-        tools=("axe-core 4.14 (règles WCAG 2.1 niveaux A et AA)", "navigation au clavier seul",
-               "inspecteur du navigateur Chromium"),
-        environment=("Chromium 156 sur ordinateur (fenêtre de 1 280 pixels de large)",
-                     "Chromium 156 au format d'un téléphone (360 pixels de large)"),
+        technologies=("HTML5", "CSS", "JavaScript", "WAI-ARIA", gettext_noop("Système de design de l'État (DSFR)")),
+        tools=(gettext_noop("axe-core 4.14 (règles WCAG 2.1 niveaux A et "
+                            "AA)"), gettext_noop("navigation au clavier "
+                                                                                             "seul"),
+               gettext_noop("inspecteur du navigateur Chromium")),
+        environment=(gettext_noop("Chromium 156 sur ordinateur (fenêtre de 1 280 pixels de large)"),
+                     gettext_noop("Chromium 156 au format d'un téléphone (360 pixels de large)")),
     ),
     derogations=(),
     exempt=(
-        "Les pages de votre banque, où vous vous identifiez et confirmez le virement : elles sont publiées par "
-        "votre banque et ne font pas partie du portail.",
+        gettext_noop("Les pages de votre banque, où vous vous identifiez et confirmez le virement : elles sont "
+                     "publiées par votre banque et ne font pas partie du portail."),
     ),
     multi_year_plan=Plan(
-        title="Schéma pluriannuel de mise en accessibilité 2026-2028",
+        title=gettext_noop("Schéma pluriannuel de mise en accessibilité 2026-2028"),
         period="2026-2028",
         actions=(
-            "Un audit de conformité au RGAA chaque année, sur l'échantillon de pages ci-dessus, et à chaque nouveau "
-            "service du portail.",
-            "Chaque page du portail vérifiée automatiquement (axe-core, sur ordinateur et sur téléphone) avant "
-            "chaque mise en ligne.",
-            "Un audit par un organisme indépendant en 2027, puis la publication de ses résultats sur cette page.",
-            "La formation de l'équipe de communication à la rédaction de contenus accessibles (titres, "
-            "alternatives textuelles, sous-titres et transcriptions des vidéos).",
+            gettext_noop("Un audit de conformité au RGAA chaque année, sur l'échantillon de pages ci-dessus, et à "
+                         "chaque nouveau service du portail."),
+            gettext_noop("Chaque page du portail vérifiée automatiquement (axe-core, sur ordinateur et sur "
+                         "téléphone) avant chaque mise en ligne."),
+            gettext_noop("Un audit par un organisme indépendant en 2027, puis la publication de ses résultats sur "
+                         "cette page."),
+            gettext_noop("La formation de l'équipe de communication à la rédaction de contenus accessibles (titres, "
+                         "alternatives textuelles, sous-titres et transcriptions des vidéos)."),
         ),
     ),
     action_plan=Plan(
-        title="Plan d'action 2026",
+        title=gettext_noop("Plan d'action 2026"),
         period="2026",
         actions=(
-            "Corriger les 9 critères non respectés listés ci-dessus, puis refaire l'audit de l'échantillon.",
-            "Sous-titrer et transcrire chaque tutoriel vidéo.",
-            "Mettre à jour cette déclaration après chaque audit.",
+            gettext_noop("Corriger les 9 critères non respectés listés ci-dessus, puis refaire l'audit de "
+                         "l'échantillon."),
+            gettext_noop("Sous-titrer et transcrire chaque tutoriel vidéo."),
+            gettext_noop("Mettre à jour cette déclaration après chaque audit."),
         ),
     ),
 )
@@ -213,5 +227,37 @@ DEFENSEUR_DES_DROITS = {
 }
 
 
+# The declaration's texts a relative reads are French msgids, marked with gettext_noop so that the
+# declaration stays plain French strings; declaration() translates them when the page or the footer reads it.
+TRANSLATED_FIELDS = frozenset({
+    "site", "entity", "auditor", "title", "problem", "action", "name", "technologies", "tools", "environment",
+    "derogations", "exempt", "actions",
+})
+
+
+def _translated(value):
+    if isinstance(value, str):
+        return _(value) if value else value
+    if isinstance(value, tuple):
+        return tuple(_translated(item) for item in value)
+    return value
+
+
+def _translated_dataclass(value):
+    if not is_dataclass(value):
+        return value
+    changes = {}
+    for item in fields(value):
+        current = getattr(value, item.name)
+        if is_dataclass(current):
+            changes[item.name] = _translated_dataclass(current)
+        elif isinstance(current, tuple) and current and is_dataclass(current[0]):
+            changes[item.name] = tuple(_translated_dataclass(element) for element in current)
+        elif item.name in TRANSLATED_FIELDS:
+            changes[item.name] = _translated(current)
+    return replace(value, **changes)
+
+
 def declaration() -> Declaration:
-    return DECLARATION
+    """``DECLARATION`` in the language of the request (the same French without a catalog)."""
+    return _translated_dataclass(DECLARATION)

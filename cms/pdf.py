@@ -11,6 +11,7 @@ import io
 import re
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -123,7 +124,7 @@ def guide_pdf(page) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm, bottomMargin=12 * mm,
-        title=page.title, author="Portail des proches", lang="fr-FR",
+        title=page.title, author=_("Portail des proches"), lang="fr-FR",
     )
     story: list = [Paragraph(html.escape(page.title), STYLES["title"])]
     story += [Paragraph(p, STYLES["intro"]) for p in _paragraphs(page.intro)]

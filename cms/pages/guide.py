@@ -94,7 +94,7 @@ def substep_title(substep) -> str:
         elif child.block_type == "screen_text":
             text = child.value["text"].strip()
         elif child.block_type == "button":
-            text = f"Bouton « {child.value['label']} »"
+            text = _("Bouton « %(label)s »") % {"label": child.value["label"]}
         else:
             continue
         if text:
