@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from .constants import MAX_CASHIER_CUTOFFS
+
 
 def normalize_iban(value: str) -> str:
     return "".join((value or "").split()).upper()
@@ -62,8 +64,6 @@ _CUTOFF = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*$")
 def parse_cashier_cutoffs(value) -> list[str]:
     """The cashier's cut-off times as stored (sorted "HH:MM" strings, no two alike), from a list of strings or
     a text as staff type it (« 10:00, 14:00, 17:00 », « 10h ; 14 h 30 »). ValidationError (French) otherwise."""
-    from .constants import MAX_CASHIER_CUTOFFS
-
     if isinstance(value, str):
         parts = [p for p in re.split(r"[,;\s]+(?=\d)", value.strip()) if p.strip()]
     elif isinstance(value, (list, tuple)):

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from . import jobs
+from .services.cashier import run_due_cutoffs
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,6 @@ def run_batch_job(job_id: int) -> str:
 @shared_task(name="reconciliation.run_cashier_cutoffs")
 def run_cashier_cutoffs() -> int:
     """The batches of the cut-offs passed today (Establishment.cashier_cutoffs), each made once."""
-    from .services.cashier import run_due_cutoffs
-
     return sum(1 for result in run_due_cutoffs() if result.created)
 
 

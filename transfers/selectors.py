@@ -323,7 +323,8 @@ class HistoryRow:
     transfer: Transfer
     last_step: Step | None
     # The money's way, each with its time (« Envoyé par votre banque à 9 h 12 », « Reçu par l'établissement à
-    # 9 h 13 », « Versé sur le compte de la personne détenue à 10 h 05 »), then the last step if it is another.
+    # 9 h 13 », « Versé sur le compte de la personne détenue à 10 h 05 »), then the last step if another (a hold
+    # shows in the row's status in words; the detail page has the establishment's check with its times).
     steps: tuple[Step, ...] = ()
 
 

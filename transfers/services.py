@@ -44,7 +44,7 @@ from .psd2 import Psd2BadResponse, Psd2Error, Psd2Refused, Psd2Unavailable, Psd2
 from .psd2.client import INSTANT_LOCAL_INSTRUMENT
 from .psd2.statuses import target_status
 from .receipts import receipt_filename, receipt_pdf
-from .signals import transfer_reserved, transfers_received
+from .signals import transfer_credited, transfer_reserved, transfers_received
 from .states import (
     BANK_PENDING_STATUSES,
     EXPIRABLE_STATUSES,
@@ -501,8 +501,9 @@ def mark_credited(*, transfer_id: int, user=None) -> Transfer:
     """Credited to the detainee's compte nominatif by the cashier system. Once the caller's transaction commits
     (a batch's acknowledgement of 1,000 transfers holds no mail), the relative gets « Votre virement … a été
     versé sur le pécule » (``send_credited_email``), through a Celery task."""
-    transfer = _simple_move(transfer_id, S.CREDITED, user)
-    transaction.on_commit(lambda: _queue_credited_email(transfer_id))
+    with transaction.atomic():
+        transfer = _simple_move(transfer_id, S.CREDITED, user)
+        transfer_credited.send(sender=Transfer, transfer_id=transfer_id, user=user)
     return transfer
 
 
@@ -642,17 +643,6 @@ def send_receipt(*, transfer_id: int) -> bool:
     message.attach(receipt_filename(transfer), receipt_pdf(transfer), "application/pdf")
     message.send(fail_silently=False)
     return True
-
-
-def _queue_credited_email(transfer_id: int) -> None:
-    """The credited e-mail's task (run at once when no broker is set): a broker or mail failure is logged,
-    never an error for the cashier's acknowledgement, which is already committed."""
-    from .tasks import send_credited_email as task  # the tasks module imports this one
-
-    try:
-        task.delay(transfer_id)
-    except Exception:  # noqa: BLE001 - any broker or mail backend failure
-        logger.exception("Transfer %s: the credited e-mail could not be queued", transfer_id)
 
 
 # How long a credited e-mail sent is remembered, so that a task delivered twice (acks_late) sends it once.

@@ -10,3 +10,7 @@ transfer_reserved = Signal()
 
 # Transfers reached ``received`` from a régie statement. Keywords: ``transfer_ids`` (list of ints), ``user``.
 transfers_received = Signal()
+
+# A transfer was credited to the pécule (the cashier's acknowledgement). Keywords: ``transfer_id``, ``user``. The
+# relative's e-mail is queued on it once the transaction commits (transfers.receivers).
+transfer_credited = Signal()
