@@ -199,10 +199,15 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
+def _day_month(day: datetime.date) -> str:
+    """``3 décembre``, ``1er décembre``."""
+    first = _("1er") if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month]}"
+
+
 def _day_month_year(day: datetime.date) -> str:
     """``3 décembre 2026``, ``1er décembre 2026``."""
-    first = _("1er") if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month]} {day.year}"
+    return f"{_day_month(day)} {day.year}"
 
 
 def format_time(moment: datetime.datetime) -> str:
@@ -227,8 +232,7 @@ def format_step_moment(moment: datetime.datetime, *, today: datetime.date | None
         return _("à %(time)s") % {"time": time}
     if day == today - datetime.timedelta(days=1):
         return _("hier à %(time)s") % {"time": time}
-    first = _("1er") if day.day == 1 else str(day.day)
-    shown = f"{first} {MONTHS[day.month]}" if day.year == today.year else _day_month_year(day)
+    shown = _day_month(day) if day.year == today.year else _day_month_year(day)
     return _("le %(day)s à %(time)s") % {"day": shown, "time": time}
 
 
@@ -263,6 +267,14 @@ def instant_passage(transfer: Transfer, *, now: datetime.datetime | None = None)
         return None
     after = max(filter(None, (now or timezone.now(), transfer.received_at)))
     return next_cashier_passage(transfer.establishment, after=after)
+
+
+def expected_credit_text(expected_on: datetime.date, passage: datetime.datetime | None) -> str:
+    """When the money should be on the pécule, in words: « au plus tard le jeudi 3 décembre 2026 », or for an
+    instant transfer (``passage``: its passage à la caisse) « aujourd'hui, après le passage à la caisse de 14 h 00 »."""
+    if passage is not None:
+        return instant_expected_text(passage)
+    return _("au plus tard le %(day)s") % {"day": format_day(expected_on)}
 
 
 def instant_expected_text(passage: datetime.datetime, *, today: datetime.date | None = None) -> str:
@@ -372,11 +384,9 @@ class Receipt:
     def expected_text(self) -> str:
         """« au plus tard le jeudi 3 décembre 2026 », or for an instant transfer « aujourd'hui, après le passage
         à la caisse de 14 h 00 »."""
-        if self.passage is not None:
-            return instant_expected_text(self.passage)
         if self.expected_on is None:
             return ""
-        return _("au plus tard le %(day)s") % {"day": format_day(self.expected_on)}
+        return expected_credit_text(self.expected_on, self.passage)
 
 
 def _state(transfer: Transfer) -> str:
@@ -402,7 +412,7 @@ def receipt_for(transfer: Transfer) -> Receipt:
     reference = format_reference(transfer.reference)
     made_at = transfer.authorized_at or transfer.initiated_at or transfer.created_at
     passage = instant_passage(transfer)
-    expected_on = _local(passage).date() if passage is not None else expected_credit_date(transfer)
+    expected_on = expected_credit_date(transfer)
     relative = transfer.relative
     rows = [
         (_("Référence"), reference),
@@ -417,10 +427,7 @@ def receipt_for(transfer: Transfer) -> Receipt:
     ]
     held = held_for_relative(transfer)
     if expected_on is not None:
-        text = instant_expected_text(passage) if passage is not None else (
-            _("au plus tard le %(day)s") % {"day": format_day(expected_on)}
-        )
-        rows.append((_("Versement sur le pécule"), text))
+        rows.append((_("Versement sur le pécule"), expected_credit_text(expected_on, passage)))
     elif held:
         rows.append((_("Versement sur le pécule"), str(HELD_CREDIT_TEXT)))
     if transfer.credited_at:
