@@ -98,6 +98,25 @@ def _day_payments(iban: str, start: datetime.datetime, end: datetime.datetime) -
     return list(_executed_to(iban).filter(executed_at__gte=start, executed_at__lt=end).order_by("executed_at", "pk"))
 
 
+def _account(parent, iban: str, holder: str) -> None:
+    """The régie's account, as the statement and the notice both name it."""
+    acct = _sub(parent, "Acct")
+    _path(acct, "Id", "IBAN", text=iban)
+    _sub(acct, "Ccy", "EUR")
+    _path(acct, "Ownr", "Nm", text=holder[:140])
+    _path(acct, "Svcr", "FinInstnId", "BICFI", text=SANDBOX_BANK_BIC)
+
+
+def _summary(parent, count: int, total: Decimal) -> None:
+    """The entries' count and sum (TxsSummry), credits only."""
+    totals = _path(parent, "TxsSummry", "TtlNtries")
+    _sub(totals, "NbOfNtries", str(count))
+    _sub(totals, "Sum", _amount(total))
+    net = _sub(totals, "TtlNetNtry")
+    _sub(net, "Amt", _amount(total))
+    _sub(net, "CdtDbtInd", "CRDT")
+
+
 def build_statement(*, iban: str, holder: str, day: datetime.date, now: datetime.datetime | None = None) -> bytes:
     now = now or timezone.now()
     start, end = _day_bounds(day)
@@ -121,20 +140,10 @@ def build_statement(*, iban: str, holder: str, day: datetime.date, now: datetime
     period = _sub(stmt, "FrToDt")
     _sub(period, "FrDtTm", start.isoformat(timespec="seconds"))
     _sub(period, "ToDtTm", (end - datetime.timedelta(seconds=1)).isoformat(timespec="seconds"))
-    acct = _sub(stmt, "Acct")
-    _path(acct, "Id", "IBAN", text=iban)
-    _sub(acct, "Ccy", "EUR")
-    _path(acct, "Ownr", "Nm", text=holder[:140])
-    _path(acct, "Svcr", "FinInstnId", "BICFI", text=SANDBOX_BANK_BIC)
+    _account(stmt, iban, holder)
     _balance(stmt, "OPBD", opening, day)
     _balance(stmt, "CLBD", closing, day)
-    summary = _sub(stmt, "TxsSummry")
-    total = _sub(summary, "TtlNtries")
-    _sub(total, "NbOfNtries", str(len(entries)))
-    _sub(total, "Sum", _amount(day_total))
-    net = _sub(total, "TtlNetNtry")
-    _sub(net, "Amt", _amount(day_total))
-    _sub(net, "CdtDbtInd", "CRDT")
+    _summary(stmt, len(entries), day_total)
     for index, payment in enumerate(entries, start=1):
         _entry(stmt, payment, index)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -169,18 +178,8 @@ def build_notice(*, iban: str, holder: str, day: datetime.date, now: datetime.da
     period = _sub(notice, "FrToDt")
     _sub(period, "FrDtTm", start.isoformat(timespec="seconds"))
     _sub(period, "ToDtTm", until.astimezone(tz).isoformat(timespec="seconds"))
-    acct = _sub(notice, "Acct")
-    _path(acct, "Id", "IBAN", text=iban)
-    _sub(acct, "Ccy", "EUR")
-    _path(acct, "Ownr", "Nm", text=holder[:140])
-    _path(acct, "Svcr", "FinInstnId", "BICFI", text=SANDBOX_BANK_BIC)
-    summary = _sub(notice, "TxsSummry")
-    totals = _sub(summary, "TtlNtries")
-    _sub(totals, "NbOfNtries", str(len(entries)))
-    _sub(totals, "Sum", _amount(total))
-    net = _sub(totals, "TtlNetNtry")
-    _sub(net, "Amt", _amount(total))
-    _sub(net, "CdtDbtInd", "CRDT")
+    _account(notice, iban, holder)
+    _summary(notice, len(entries), total)
     for index, payment in entries:
         _entry(notice, payment, index)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
