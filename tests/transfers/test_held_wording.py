@@ -91,7 +91,7 @@ def test_the_history_says_it_is_checked_on_a_desktop_and_a_phone(django_capture_
     transfer = held_transfer(django_capture_on_commit_callbacks)
     page = text(logged_in(transfer.relative).get(reverse("transfers:history")))
     # One table for both: on a phone each row is a card with its « Statut » label beside the value.
-    assert f'aria-hidden="true">Statut</span>{HELD}<ol class="portail-row-steps">' in page
+    assert f'aria-hidden="true">Statut</span>{HELD}<ol class="portail-row-steps" role="list">' in page
     # The row's steps: the bank's sending with its time (the status in words says the establishment checks it).
     assert "Envoyé par votre banque <time" in page
     assert "Exécuté par votre banque" not in page
