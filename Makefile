@@ -15,7 +15,14 @@ $(VENV)/.installed: requirements-dev.lock
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The relatives' languages: each catalog of locale/ (core.catalogs) compiled by GNU gettext's msgfmt, which
+# refuses a translation that lost a placeholder (--check). `python manage.py catalogs extract` reads new texts in.
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
+%.mo: %.po
+	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
+	msgfmt --check -o $@ $<
+
+install: $(VENV)/.installed $(CATALOGS:.po=.mo)
 
 # After a change of pyproject.toml's dependencies, or to take newer versions: both lock files made again with
 # pip-tools (in a venv of its own), then `make install`. Commit pyproject.toml and the two locks together;

@@ -68,3 +68,4 @@ class AccountAuditReason(AuditReason):
     EMAIL_PREFERENCES = "account_email_preferences", _(
         "Préférences de courriel enregistrées (courriel quand un virement est versé sur le pécule)"
     )
+    LANGUAGE = "account_language", _("Langue choisie (code de la langue)")

@@ -56,6 +56,11 @@ class Relative(models.Model):
     last_login_at = models.DateTimeField(_("dernière connexion"), null=True, blank=True)
     # « Mon espace »: an e-mail each time a transfer is credited to the pécule (on unless the relative opts out).
     notify_credited = models.BooleanField(_("courriel quand un virement est versé sur le pécule"), default=True)
+    # The language chosen with the header's selector (or read in at login): her e-mails, receipts and calendar
+    # files are written in it (core.languages). French, the source, by default.
+    language = models.CharField(
+        _("langue"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,7 +14,7 @@ passkey_patterns = ([
          name="credential-authentication-begin"),
     path("verification/fin/", passkey_views.CompleteAuthentication.as_view(),
          name="credential-authentication-complete"),
-    # The passkey script's messages, in French (accounts/locale/fr/LC_MESSAGES/djangojs.po).
+    # The passkey script's messages, in French (locale/fr/LC_MESSAGES/djangojs.po).
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["accounts"]), name="js-i18n-catalog"),
 ], "otp_webauthn")
 

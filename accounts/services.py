@@ -520,3 +520,18 @@ def set_email_preferences(*, relative: Relative, notify_credited: bool) -> Relat
             locked.save(update_fields=["notify_credited"])
     relative.notify_credited = notify_credited
     return locked
+
+
+def set_language(*, relative: Relative, language: str) -> Relative:
+    """The language the relative chose (the header's selector, or the one she was reading at login): her
+    e-mails, receipts and calendar files are written in it. Recorded in her history; the same language again
+    writes nothing. ``language`` is one of settings.LANGUAGES (the caller checks it: core.languages)."""
+    with transaction.atomic():
+        locked = Relative.objects.select_for_update().select_related("user").get(pk=relative.pk)
+        if locked.language != language:
+            locked.language = language
+            locked._history_user = locked.user
+            locked._change_reason = audit_reason(AccountAuditReason.LANGUAGE, language)
+            locked.save(update_fields=["language"])
+    relative.language = language
+    return locked

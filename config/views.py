@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.services import set_language
 from cms.accessibility import DEFENSEUR_DES_DROITS, declaration
-from cms.selectors import site_map_pages
+from cms.selectors import site_map_pages, translated_url
 from cms.views import serve_cms_page
+from core import languages
 
 
 @require_GET
@@ -60,3 +63,21 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The header's « Sélecteur de langue »: keeps the language in the session (and in a logged-in relative's
+    profile: her e-mails, receipts and .ics), then shows the same page in it: a content page's translation
+    where it has one (cms.selectors.translated_url), else the same route in that language."""
+    language = request.POST.get("language", "")
+    if not languages.is_language(language):
+        return HttpResponseBadRequest(_("Cette langue n'est pas proposée sur le portail."))
+    request.session[languages.SESSION_KEY] = language
+    relative = getattr(request.user, "relative", None) if request.user.is_authenticated else None
+    if relative is not None:
+        set_language(relative=relative, language=language)
+    target = languages.safe_next(request, request.POST.get("next"))
+    with translation.override(language):
+        url = (translated_url(target, language) or translate_url(target, language)) if target else reverse("home")
+    return redirect(url)

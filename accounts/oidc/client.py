@@ -21,6 +21,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from joserfc import jws
 from joserfc.errors import JoseError
@@ -115,11 +116,15 @@ class OIDCClient:
         return self._unavailable(unreachable(logger, self.provider_name, url, error))
 
     # URLs of the portal, registered at the provider (on the embedded default, the address the browser used).
+    # Without a language prefix whatever the page's language (the provider knows these addresses only): the return
+    # answers in the session's language (core.languages.follows_session_language).
     def redirect_uri(self) -> str:
-        return f"{portal_base_url()}{reverse(self.callback_url_name)}"
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{portal_base_url()}{reverse(self.callback_url_name)}"
 
     def post_logout_redirect_uri(self) -> str:
-        return f"{portal_base_url()}{reverse(self.logout_callback_url_name)}"
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{portal_base_url()}{reverse(self.logout_callback_url_name)}"
 
     def authorization_params(self) -> dict[str, str]:
         """The provider's own parameters of the authorization request (acr_values, claims…)."""
