@@ -57,10 +57,10 @@ class Relative(models.Model):
     # « Mon espace »: an e-mail each time a transfer is credited to the pécule (on unless the relative opts out).
     notify_credited = models.BooleanField(_("courriel quand un virement est versé sur le pécule"), default=True)
     # The language chosen with the header's selector (or read in at login): her e-mails, receipts and calendar
-    # files are written in it (core.languages). French, the source, by default.
-    language = models.CharField(
-        _("langue"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
-    )
+    # files are written in it (core.languages). French, the source, by default. One of settings.LANGUAGES, which
+    # follows the catalogs of locale/ (checked by accounts.services.set_language; no choices here, so that a new
+    # language needs no migration).
+    language = models.CharField(_("langue"), max_length=8, default=settings.LANGUAGE_CODE)
     history = HistoricalRecords()
 
     class Meta:

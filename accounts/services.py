@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_reason
+from core.languages import is_language
 from core.ratelimit import allow
 
 from .constants import (
@@ -525,7 +526,9 @@ def set_email_preferences(*, relative: Relative, notify_credited: bool) -> Relat
 def set_language(*, relative: Relative, language: str) -> Relative:
     """The language the relative chose (the header's selector, or the one she was reading at login): her
     e-mails, receipts and calendar files are written in it. Recorded in her history; the same language again
-    writes nothing. ``language`` is one of settings.LANGUAGES (the caller checks it: core.languages)."""
+    writes nothing. ``language`` must be one of settings.LANGUAGES (ValueError otherwise)."""
+    if not is_language(language):
+        raise ValueError(f"unknown language: {language!r}")
     with transaction.atomic():
         locked = Relative.objects.select_for_update().select_related("user").get(pk=relative.pk)
         if locked.language != language:

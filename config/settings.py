@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -229,10 +230,16 @@ LOGIN_URL = "/gestion/login/"
 # After a staff login without "next": the back office (Django's default, /accounts/profile/, is a 404 here).
 LOGIN_REDIRECT_URL = "/gestion/"
 
-# Language and time: French, Europe/Paris.
+# Language and time: French, Europe/Paris. The relatives' side also speaks each language that has a catalog in
+# locale/ (locale/<code>/LC_MESSAGES/django.po: English and Arabic today; docs/languages.md): adding a language is
+# adding its catalog, no code. Names and direction (right to left) from Django's LANG_INFO.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("fr", "Français")] + [
+    (code, LANG_INFO[code]["name_local"])
+    for code in sorted(path.parent.parent.name for path in LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po"))
+    if code != LANGUAGE_CODE and code in LANG_INFO
+]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.test.utils import override_settings
+from django.core.management.commands import makemessages
 
 # Never read into the catalogs: the staff's pages and tools, the stand-ins of the outside world (they speak their
 # own language: French), the tests, benchmarks and scripts, and what is not the portal's code.
@@ -59,13 +59,31 @@ def _in_project():
         os.chdir(here)
 
 
+class _Makemessages(makemessages.Command):
+    """Django's makemessages writing every text into one locale folder, ``target`` (makemessages would pick the
+    project's locale/ for the project's files, even when LOCALE_PATHS names another: the check extracts into a
+    copy)."""
+
+    def __init__(self, target: Path):
+        super().__init__()
+        self.target = str(target)
+
+    def find_files(self, root):
+        self.locale_paths, self.default_locale_path = [self.target], self.target
+        files = super().find_files(root)
+        self.locale_paths = [self.target]
+        for found in files:
+            found.locale_dir = self.target
+        return files
+
+
 def extract(locale_dir: Path | None = None, languages: list[str] | None = None) -> None:
     """Reads the relatives' texts into each language's catalog (new texts added untranslated, gone ones
     dropped, the translations kept): Django's makemessages over the portal's files but ``IGNORED``."""
     locale_dir = Path(locale_dir or settings.LOCALE_PATHS[0])
-    with _in_project(), override_settings(LOCALE_PATHS=[str(locale_dir)]):
+    with _in_project():
         call_command(
-            "makemessages", locale=languages or translated_languages(), domain="django",
+            _Makemessages(locale_dir), locale=languages or translated_languages(), domain="django",
             ignore_patterns=list(IGNORED), no_obsolete=True, add_location="file", verbosity=0,
         )
 

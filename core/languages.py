@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 SESSION_KEY = "langue"
-RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur"})
 
 
 def language_codes() -> list[str]:
@@ -33,8 +32,13 @@ def is_language(code: str | None) -> bool:
 
 
 def direction(language: str | None = None) -> str:
-    """``rtl`` or ``ltr``: the ``dir`` of ``<html>`` in ``language`` (the active one by default)."""
-    return "rtl" if (language or translation.get_language() or "").split("-")[0] in RIGHT_TO_LEFT else "ltr"
+    """``rtl`` or ``ltr``: the ``dir`` of ``<html>`` in ``language`` (the active one by default), from Django's
+    LANG_INFO (``bidi``): a language added later needs no code."""
+    code = language or translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return "rtl" if translation.get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
 
 
 def session_language(request: HttpRequest) -> str | None:

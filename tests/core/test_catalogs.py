@@ -72,3 +72,21 @@ def test_staff_pages_are_not_read_into_the_catalogs():
     text = catalogs.catalog_path(Path(settings.LOCALE_PATHS[0]), "en").read_text()
     assert "#: reconciliation/" not in text and "#: monitoring/" not in text and "#: sandbox/" not in text
     assert "#: templates/visits/staff/" not in text
+
+
+def test_a_new_language_starts_with_its_catalog_and_is_refused_until_translated(tmp_path, capsys):
+    copy = _copy_locale(tmp_path)
+    with override_settings(LOCALE_PATHS=[str(copy)]):
+        call_command("catalogs", "extract", "--add", "es")
+    po = catalogs.catalog_path(copy, "es")
+    assert po.exists() and 'msgid "Cette langue n\'est pas proposée sur le portail."' in po.read_text()
+    with override_settings(LOCALE_PATHS=[str(copy)], LANGUAGES=[*settings.LANGUAGES, ("es", "español")]):
+        problems = catalogs.check()
+    assert [p.language for p in problems] == ["es"]
+
+
+def test_an_unknown_language_code_is_refused(tmp_path):
+    copy = _copy_locale(tmp_path)
+    with override_settings(LOCALE_PATHS=[str(copy)]), pytest.raises(CommandError, match="Code de langue inconnu"):
+        call_command("catalogs", "extract", "--add", "zz")
+    assert not (copy / "zz").exists()

@@ -1,6 +1,9 @@
 """``catalogs extract``: reads the relatives' new texts into locale/<lang>/LC_MESSAGES/django.po (to translate
-there); ``catalogs check``: fails while one of them is untranslated or fuzzy in a language (CI runs it as a test)."""
+there); ``catalogs extract --add CODE``: starts a new language's catalog (the portal speaks it once it exists:
+settings.LANGUAGES follows locale/); ``catalogs check``: fails while a text is untranslated or fuzzy in a
+language (CI runs it as a test: tests/core/test_catalogs.py)."""
 
+from django.conf.locale import LANG_INFO
 from django.core.management.base import BaseCommand, CommandError
 
 from core import catalogs
@@ -11,11 +14,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["extract", "check"])
+        parser.add_argument(
+            "--add", metavar="CODE", help="extract : créer le catalogue d'une nouvelle langue (es, pt…)",
+        )
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args, action, add=None, **options):
         if action == "extract":
-            catalogs.extract()
-            for language in catalogs.translated_languages():
+            if add and add not in LANG_INFO:
+                raise CommandError(f"Code de langue inconnu de Django : {add}")
+            languages = sorted({*catalogs.translated_languages(), *([add] if add else [])})
+            catalogs.extract(languages=languages)
+            for language in languages:
                 self.stdout.write(f"Catalogue {language} à jour : {catalogs.catalog_path('locale', language)}")
             return
         problems = catalogs.check()
