@@ -40,6 +40,18 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _french_outside_requests():
+    """Each test starts and ends in French, the source: a request to /en/ or /ar/ activates its language in the
+    test's thread (as each request of a server does), which must not leak into the next test's French asserts."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _portal_at_its_configured_address(settings):
     """The tests reach the portal at PORTAL_BASE_URL (or at the live server they set it to): the embedded default's
     following of the request's host and port (core.addresses) is off unless a test turns it on."""
