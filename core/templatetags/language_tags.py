@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, get_resolver, translate_url
+from django.urls import Resolver404, get_resolver, reverse, translate_url
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
 
@@ -60,15 +60,26 @@ def language_selector(context) -> dict:
         "current_label": LABELS.get(current, current),
         "languages": [{"code": code, "label": LABELS.get(code, name), "current": code == current,
                        "direction": languages.direction(code)} for code, name in settings.LANGUAGES],
-        "next": request.get_full_path(),
+        "next": _next_address(request),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _next_address(request) -> str:
+    """The page to show again in the chosen language: this one, with its query; the home page after a return
+    from outside (FranceConnect's, the logout's: their address answers once, and its query is the outside
+    world's, never echoed back)."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and getattr(match.func, "follows_session_language", False):
+        return reverse("home")
+    return request.get_full_path()
 
 
 @register.inclusion_tag("includes/language_alternates.html", takes_context=True)
 def language_alternates(context) -> dict:
     request = context.get("request")
-    if not on_relatives_side(request):
+    match = getattr(request, "resolver_match", None)
+    if not on_relatives_side(request) or getattr(getattr(match, "func", None), "follows_session_language", False):
         return {"links": []}
     links = []
     for code in languages.language_codes():

@@ -194,6 +194,16 @@ def test_the_franceconnect_return_answers_in_the_language_read_before_leaving(cl
 
 
 @pytest.mark.django_db
+def test_a_failed_franceconnect_return_offers_the_selector_towards_the_home_page(client):
+    client.get("/en/")
+    response = client.get("/connexion/franceconnect/retour/", {"error": "access_denied", "state": "x"})
+    nav = selector(response)
+    assert 'lang="en"' in html_tag(response) and nav is not None
+    assert '<input type="hidden" name="next" value="/en/">' in nav and "access_denied" not in nav
+    assert "hreflang" not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_login_without_a_choice_in_this_browser_takes_up_the_profile_s_language(client, provider):  # noqa: F811
     first = callback(client, provider, start_login(client))
     assert first["Location"] == "/mon-espace/"
