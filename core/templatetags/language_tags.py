@@ -20,8 +20,11 @@ from core import languages
 
 register = template.Library()
 
-# Each language's name in itself, after its code, as the DSFR writes it ("EN - English").
-LABELS = {"fr": "Français", "en": "English", "ar": "العربية"}
+
+def _labels() -> dict[str, str]:
+    """Each language's name in itself (settings.LANGUAGES, from Django's LANG_INFO), written after its code as the
+    DSFR does ("EN - English")."""
+    return dict(settings.LANGUAGES)
 
 
 @register.simple_tag
@@ -57,8 +60,8 @@ def language_selector(context) -> dict:
     return {
         "enabled": True,
         "current": current,
-        "current_label": LABELS.get(current, current),
-        "languages": [{"code": code, "label": LABELS.get(code, name), "current": code == current,
+        "current_label": _labels().get(current, current),
+        "languages": [{"code": code, "label": _labels().get(code, name), "current": code == current,
                        "direction": languages.direction(code)} for code, name in settings.LANGUAGES],
         "next": _next_address(request),
         "csrf_token": context.get("csrf_token"),
