@@ -96,6 +96,9 @@ def franceconnect_login(walk, language: str) -> None:
     """From the home page in ``language``: FranceConnect's stand-in (in French, as FranceConnect itself), then
     back on "Mon espace" in ``language`` (the session's language follows the return)."""
     page = walk.page
+    # Said before leaving: FranceConnect speaks French only.
+    expect(page.locator("#franceconnect-langue")).to_have_text(tr(
+        language, "FranceConnect s'affiche en français. Vous retrouverez le portail dans votre langue à votre retour."))
     page.get_by_role("button", name=re.compile(re.escape(tr(language, "S’identifier avec")))).click()
     expect(page).to_have_url(re.compile(r"/sandbox/franceconnect/authorize"))
     page_checked(walk, "franceconnect")
@@ -119,14 +122,19 @@ def sends_money(walk, language: str, amount: str, prefix: str) -> Transfer:
     page.get_by_role("button", name=exactly(language, "Réaliser le virement")).click()
     expect(page.get_by_role("heading", name=tr(language, "Sélectionnez votre banque"))).to_be_visible()
     html_speaks(walk, language)
+    # Said before leaving: the bank's pages speak the bank's language.
+    expect(page.locator("#banque-langue")).to_contain_text(tr(
+        language, "Le site de votre banque s'affiche dans sa langue. Vous retrouverez le portail dans votre langue à "
+                  "votre retour."))
     page_checked(walk, f"{prefix}-banques")
 
     page.get_by_role("button", name="Banque de Démonstration").click()
-    expect(page).to_have_url(re.compile(r"/sandbox/banque/connexion/"))
-    page.get_by_label("Identifiant").fill("demo")
-    page.get_by_label("Mot de passe").fill("demo")
-    page_checked(walk, f"{prefix}-banque-connexion")
-    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url(re.compile(r"/sandbox/banque/(connexion|virement)/"))
+    if "/connexion/" in page.url:  # the second time, the bank remembers her login
+        page.get_by_label("Identifiant").fill("demo")
+        page.get_by_label("Mot de passe").fill("demo")
+        page_checked(walk, f"{prefix}-banque-connexion")
+        page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("button", name="Confirmer")).to_be_visible()
     page_checked(walk, f"{prefix}-banque-confirmer")
     page.get_by_role("button", name="Confirmer").click()
@@ -221,6 +229,8 @@ def test_angela_in_english_then_arabic_on_a_desktop_and_a_phone(walker, portal):
     # French, the default: the home page unprefixed.
     page.goto("/")
     html_speaks(desktop, "fr")
+    expect(page.locator("button.fr-translate__btn").first).to_contain_text("FR")
+    expect(page.locator("#franceconnect-langue")).to_have_count(0)  # French pages say nothing of it
     page_checked(desktop, "fr-accueil")
 
     # English: the selector, then FranceConnect (in French) and back on "Mon espace" in English.
