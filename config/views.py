@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
@@ -79,5 +81,9 @@ def choose_language(request: HttpRequest) -> HttpResponse:
         set_language(relative=relative, language=language)
     target = languages.safe_next(request, request.POST.get("next"))
     with translation.override(language):
-        url = (translated_url(target, language) or translate_url(target, language)) if target else reverse("home")
+        url = translated_url(target, language) if target else reverse("home")
+    if target and not url:
+        # Django's translate_url resolves the address in the active language: the one its prefix says.
+        with translation.override(translation.get_language_from_path(urlsplit(target).path) or settings.LANGUAGE_CODE):
+            url = translate_url(target, language)
     return redirect(url)

@@ -150,7 +150,7 @@ def flipped(decls: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def selector_applies(part: str, classes: set[str]) -> bool:
-    tokens = re.findall(r"\.(fr-[a-zA-Z0-9_\-\\@]+)", part)
+    tokens = re.findall(r"\.(fr-[a-zA-Z0-9_\-\\@]+)", re.sub(r":not\([^()]*\)", "", part))  # what a rule excludes: any
     tokens = [t.split("\\")[0] for t in tokens]
     return bool(tokens) and all(t in classes or t.startswith(("fr-icon-", "fr-fi-")) for t in tokens)
 
