@@ -99,3 +99,9 @@ def time_text(moment: datetime.datetime | datetime.time, language: str | None = 
     if language_code(language) == "fr":
         return f"{local.hour}{NBSP}h{NBSP}{local.minute:02d}"
     return f"{local.hour}:{local.minute:02d}"
+
+
+def colon(language: str | None = None) -> str:
+    """What stands between a label and its value: `` : `` in French (a space before, as French typesetting
+    wants), ``: `` in English and Arabic."""
+    return " : " if language_code(language) == "fr" else ": "
