@@ -78,6 +78,11 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     if relative is not None:
         set_language(relative=relative, language=language)
     target = languages.safe_next(request, request.POST.get("next"))
+    # translate_url resolves ``target`` in the active language: the one of its own address (``/en/…``, French
+    # unprefixed), not the new one, else ``/mon-espace/`` resolves nowhere under English and stays French.
+    source = (translation.get_language_from_path(target) if target else None) or settings.LANGUAGE_CODE
+    with translation.override(source):
+        translated = (translated_url(target, language) or translate_url(target, language)) if target else None
     with translation.override(language):
-        url = (translated_url(target, language) or translate_url(target, language)) if target else reverse("home")
+        url = translated or reverse("home")
     return redirect(url)
