@@ -665,7 +665,7 @@ def send_credited_email(*, transfer_id: int) -> bool:
     with in_relative_language(relative):  # subject, body, amounts, dates, links (/en/…)
         steps = {step.status: step for step in selectors.transfer_steps(transfer)}
         moments = [
-            f"{steps[status].label} {_('le %(when)s') % {'when': selectors.format_moment(steps[status].at)}}"
+            _("%(step)s le %(when)s") % {"step": steps[status].label, "when": selectors.format_moment(steps[status].at)}
             for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps
         ]
         context = {
