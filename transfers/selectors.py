@@ -224,6 +224,14 @@ def format_moment(moment: datetime.datetime, language: str | None = None) -> str
         return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
 
 
+def format_dated_moment(moment: datetime.datetime, language: str | None = None) -> str:
+    """``le 29 novembre 2026 à 22 h 05``, ``on 29 November 2026 at 22:05``: a moment after a step's words, its
+    date always written (an e-mail is read on another day)."""
+    local = _local(moment)
+    with formats.in_language(language) if language else contextlib.nullcontext():
+        return _("le %(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
+
+
 def format_step_moment(
     moment: datetime.datetime, *, today: datetime.date | None = None, language: str | None = None
 ) -> str:

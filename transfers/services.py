@@ -664,10 +664,8 @@ def send_credited_email(*, transfer_id: int) -> bool:
         return False
     with in_relative_language(relative):  # subject, body, amounts, dates, links (/en/…)
         steps = {step.status: step for step in selectors.transfer_steps(transfer)}
-        moments = [
-            _("%(step)s le %(when)s") % {"step": steps[status].label, "when": selectors.format_moment(steps[status].at)}
-            for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps
-        ]
+        moments = [f"{steps[status].label} {selectors.format_dated_moment(steps[status].at)}"
+                   for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps]
         context = {
             "transfer": transfer, "receipt": selectors.receipt_for(transfer), "moments": moments,
             "detainee": selectors.detainee_name(transfer.detainee), "portal_url": portal_base_url(),

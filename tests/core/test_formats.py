@@ -118,3 +118,12 @@ def test_in_language_never_leaves_msgids_untranslated():
         assert translation.get_language() == "ar"
     with formats.in_relative_language(None):
         assert translation.get_language() == "fr"
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [("fr", "le 3 décembre 2026 à 9\u00a0h\u00a012"), ("en", "on 3 December 2026 at 9:12"),
+     ("ar", "يوم 3 ديسمبر 2026 الساعة 9:12")],
+)
+def test_dated_moments_per_language(language, expected):
+    assert selectors.format_dated_moment(datetime.datetime(2026, 12, 3, 9, 12, tzinfo=PARIS), language) == expected

@@ -110,7 +110,7 @@ def test_angela_reads_her_emails_in_english_then_in_arabic(demo, settings):  # n
     assert f"{base}/en/mon-espace/virements/{transfer.reference}/" in receipt.body
     assert credited.subject == f"Your transfer {transfer.reference} has been paid into the prison account"
     assert "€50.00" in credited.body and f"{base}/en/mon-espace/virements/historique/" in credited.body
-    assert re.search(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d\d", credited.body), credited.body
+    assert re.search(r"Sent by your bank on \d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d\d", credited.body), credited.body
     assert booked.subject == "Your prison visit is booked"
     assert "Your prison visit is booked." in booked.body and f"{base}/en/mon-espace/rendez-vous/" in booked.body
     for body in (receipt.body, credited.body, booked.body):
@@ -127,6 +127,7 @@ def test_angela_reads_her_emails_in_english_then_in_arabic(demo, settings):  # n
     assert f"{base}/ar/mon-espace/virements/{transfer.reference}/" in receipt.body
     assert credited.subject == f"تم إيداع تحويلك {transfer.reference} في حساب السجين"
     assert f"{LRI}50,00\u00a0€{PDI}" in credited.body and f"{base}/ar/mon-espace/virements/historique/" in credited.body
+    assert re.search(r"يوم \d{1,2} [\u0600-\u06ff]+ \d{4} الساعة \d{1,2}:\d\d", credited.body), credited.body
     assert booked.subject == "تم حجز موعد زيارتك" and f"{base}/ar/mon-espace/rendez-vous/" in booked.body
     for body in (receipt.body, credited.body, booked.body):
         assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", body)  # Western digits only
