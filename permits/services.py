@@ -28,6 +28,7 @@ from import_export.results import RowResult
 
 from core.addresses import portal_base_url
 from core.audit import audit_reason
+from core.formats import in_relative_language
 from establishments.selectors import require_establishment
 
 from .constants import DECISION_NOTE_MAX_LENGTH, PermitAuditReason, RefusalReason, RegistrationStatus
@@ -257,25 +258,26 @@ def send_decision_email(*, registration_id: int) -> bool:
     email = registration.relative.email
     if not email or registration.status == RegistrationStatus.PENDING:
         return False
-    accepted = registration.status == RegistrationStatus.ACCEPTED
-    context = {
-        "registration": registration,
-        "permit": registration.permit,
-        "establishment": registration.permit.detainee.establishment,
-        "relative": registration.relative,
-        "mon_espace_url": portal_base_url() + reverse("accounts:mon_espace"),
-    }
-    if accepted:
-        subject = _("Votre permis de visite %(number)s est confirmé")
-        template = "permits/email/registration_confirmed.txt"
-    else:
-        subject = _("Votre permis de visite %(number)s n'a pas pu être ajouté à votre espace")
-        template = "permits/email/registration_refused.txt"
-    send_mail(
-        subject=subject % {"number": registration.permit.number},
-        message=render_to_string(template, context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-        fail_silently=False,
-    )
+    with in_relative_language(registration.relative):  # subject, body, the link (/en/mon-espace/)
+        accepted = registration.status == RegistrationStatus.ACCEPTED
+        context = {
+            "registration": registration,
+            "permit": registration.permit,
+            "establishment": registration.permit.detainee.establishment,
+            "relative": registration.relative,
+            "mon_espace_url": portal_base_url() + reverse("accounts:mon_espace"),
+        }
+        if accepted:
+            subject = _("Votre permis de visite %(number)s est confirmé")
+            template = "permits/email/registration_confirmed.txt"
+        else:
+            subject = _("Votre permis de visite %(number)s n'a pas pu être ajouté à votre espace")
+            template = "permits/email/registration_refused.txt"
+        send_mail(
+            subject=subject % {"number": registration.permit.number},
+            message=render_to_string(template, context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+            fail_silently=False,
+        )
     return True

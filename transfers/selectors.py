@@ -3,6 +3,7 @@ be used (``permits.eligibility``), the history of a relative."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import formats
 from core.business_days import business_days_after
 from core.money import format_euros
 from core.text import french_spacing
@@ -199,46 +200,58 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
-def _day_month(day: datetime.date) -> str:
-    """``3 décembre``, ``1er décembre``."""
-    first = _("1er") if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month]}"
+def _day_month(day: datetime.date, language: str | None = None) -> str:
+    """``3 décembre``, ``1er décembre`` (core.formats, per language)."""
+    return formats.day_month(day, language)
 
 
-def _day_month_year(day: datetime.date) -> str:
-    """``3 décembre 2026``, ``1er décembre 2026``."""
-    return f"{_day_month(day)} {day.year}"
+def _day_month_year(day: datetime.date, language: str | None = None) -> str:
+    """``3 décembre 2026``, ``1er décembre 2026`` (core.formats, per language)."""
+    return formats.day_month_year(day, language)
 
 
-def format_time(moment: datetime.datetime) -> str:
-    """``9 h 12``, ``17 h 40``, ``0 h 05`` (Europe/Paris): the time as French is written."""
+def format_time(moment: datetime.datetime, language: str | None = None) -> str:
+    """``9 h 12``, ``17 h 40``, ``0 h 05`` (Europe/Paris): the time as French is written; ``9:12`` in English
+    and Arabic (core.formats.time_text)."""
+    return formats.time_text(moment, language)
+
+
+def format_moment(moment: datetime.datetime, language: str | None = None) -> str:
+    """``29 novembre 2026 à 22 h 05`` (Europe/Paris): a moment in a document kept for later (the receipt);
+    ``29 November 2026 at 22:05`` in English."""
     local = _local(moment)
-    return _("%(hour)s\u00a0h\u00a0%(minute)s") % {"hour": local.hour, "minute": f"{local.minute:02d}"}
+    with formats.in_language(language) if language else contextlib.nullcontext():
+        return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
 
 
-def format_moment(moment: datetime.datetime) -> str:
-    """``29 novembre 2026 à 22 h 05`` (Europe/Paris): a moment in a document kept for later (the receipt)."""
+def format_dated_moment(moment: datetime.datetime, language: str | None = None) -> str:
+    """``le 29 novembre 2026 à 22 h 05``, ``on 29 November 2026 at 22:05``: a moment after a step's words, its
+    date always written (an e-mail is read on another day)."""
     local = _local(moment)
-    return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
+    with formats.in_language(language) if language else contextlib.nullcontext():
+        return _("le %(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
 
 
-def format_step_moment(moment: datetime.datetime, *, today: datetime.date | None = None) -> str:
+def format_step_moment(
+    moment: datetime.datetime, *, today: datetime.date | None = None, language: str | None = None
+) -> str:
     """When a step happened, as the relative reads it after the step's words: ``à 9 h 12`` today, ``hier à
     17 h 40``, ``le 28 novembre à 9 h 12`` another day of this year, ``le 28 novembre 2025 à 9 h 12`` before."""
     local = _local(moment)
     today = today or timezone.localdate()
-    day, time = local.date(), format_time(local)
-    if day == today:
-        return _("à %(time)s") % {"time": time}
-    if day == today - datetime.timedelta(days=1):
-        return _("hier à %(time)s") % {"time": time}
-    shown = _day_month(day) if day.year == today.year else _day_month_year(day)
-    return _("le %(day)s à %(time)s") % {"day": shown, "time": time}
+    with formats.in_language(language) if language else contextlib.nullcontext():
+        day, time = local.date(), format_time(local)
+        if day == today:
+            return _("à %(time)s") % {"time": time}
+        if day == today - datetime.timedelta(days=1):
+            return _("hier à %(time)s") % {"time": time}
+        shown = _day_month(day) if day.year == today.year else _day_month_year(day)
+        return _("le %(day)s à %(time)s") % {"day": shown, "time": time}
 
 
-def format_day(day: datetime.date) -> str:
-    """``jeudi 3 décembre 2026``."""
-    return f"{WEEKDAYS[day.weekday()]} {_day_month_year(day)}"
+def format_day(day: datetime.date, language: str | None = None) -> str:
+    """``jeudi 3 décembre 2026``, ``Thursday 3 December 2026`` (core.formats.full_day)."""
+    return formats.full_day(day, language)
 
 
 def held_for_relative(transfer: Transfer) -> bool:

@@ -26,6 +26,7 @@ from accounts.models import Relative
 from core.addresses import portal_base_url
 from core.audit import AuditReason, audit_reason, reason_label
 from core.bulk_history import update_with_history
+from core.formats import in_relative_language
 from permits.eligibility import eligibility
 from permits.models import VisitPermit
 
@@ -632,15 +633,16 @@ def send_receipt(*, transfer_id: int) -> bool:
     email = transfer.relative.email
     if not email:
         return False
-    receipt = selectors.receipt_for(transfer)
-    context = {"transfer": transfer, "receipt": receipt, "portal_url": portal_base_url()}
-    message = EmailMessage(
-        subject=_("Votre virement %(ref)s a été pris en compte") % {"ref": transfer.reference},
-        body=render_to_string("transfers/email/receipt.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email],
-    )
-    message.attach(receipt_filename(transfer), receipt_pdf(transfer), "application/pdf")
+    with in_relative_language(transfer.relative):  # subject, body, amounts, dates, links (/en/…), the PDF
+        receipt = selectors.receipt_for(transfer)
+        context = {"transfer": transfer, "receipt": receipt, "portal_url": portal_base_url()}
+        message = EmailMessage(
+            subject=_("Votre virement %(ref)s a été pris en compte") % {"ref": transfer.reference},
+            body=render_to_string("transfers/email/receipt.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email],
+        )
+        message.attach(receipt_filename(transfer), receipt_pdf(transfer), "application/pdf")
     message.send(fail_silently=False)
     return True
 
@@ -660,22 +662,22 @@ def send_credited_email(*, transfer_id: int) -> bool:
         return False
     if not cache.add(f"transfers:credited-email:{transfer_id}", 1, timeout=CREDITED_EMAIL_MEMORY):
         return False
-    steps = {step.status: step for step in selectors.transfer_steps(transfer)}
-    moments = [
-        f"{steps[status].label} {_('le %(when)s') % {'when': selectors.format_moment(steps[status].at)}}"
-        for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps
-    ]
-    context = {
-        "transfer": transfer, "receipt": selectors.receipt_for(transfer), "moments": moments,
-        "detainee": selectors.detainee_name(transfer.detainee), "portal_url": portal_base_url(),
-    }
-    try:
-        EmailMessage(
+    with in_relative_language(relative):  # subject, body, amounts, dates, links (/en/…)
+        steps = {step.status: step for step in selectors.transfer_steps(transfer)}
+        moments = [f"{steps[status].label} {selectors.format_dated_moment(steps[status].at)}"
+                   for status in (S.EXECUTED, S.RECEIVED, S.CREDITED) if status in steps]
+        context = {
+            "transfer": transfer, "receipt": selectors.receipt_for(transfer), "moments": moments,
+            "detainee": selectors.detainee_name(transfer.detainee), "portal_url": portal_base_url(),
+        }
+        message = EmailMessage(
             subject=_("Votre virement %(ref)s a été versé sur le pécule") % {"ref": transfer.reference},
             body=render_to_string("transfers/email/credited.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[relative.email],
-        ).send(fail_silently=False)
+        )
+    try:
+        message.send(fail_silently=False)
     except Exception:
         cache.delete(f"transfers:credited-email:{transfer_id}")  # a later try may send it
         raise

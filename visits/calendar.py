@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core.formats import in_language
+
 from . import rules as R
 from . import selectors
 from .models import Visit
@@ -30,8 +32,12 @@ def place_text(visit: Visit) -> str:
     return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
-def visit_ics(visit: Visit) -> bytes:
-    """A calendar with the visit: « Parloir — <establishment> », where, when to arrive, what to bring."""
+def visit_ics(visit: Visit, language: str | None = None) -> bytes:
+    """A calendar with the visit: « Parloir — <establishment> », where, when to arrive, what to bring; in
+    ``language`` (the active one by default: the page's, or the relative's for the e-mail's attachment)."""
+    if language:
+        with in_language(language):
+            return visit_ics(visit)
     session = visit.session
     establishment = session.area.establishment
     rules = selectors.booking_rules(establishment)

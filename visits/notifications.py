@@ -1,6 +1,8 @@
 """The e-mails of the parloir, plain text like the transfers' receipt: the booking's confirmation (with the
 .ics) and a cancellation (by the visitor, or by the establishment with its reason). Sent to the visitor's
-address (given at the booking, else the relative's FranceConnect e-mail); a visit without one gets none."""
+address (given at the booking, else the relative's FranceConnect e-mail); a visit without one gets none. In the
+relative's language (``Relative.language``); French for a visit booked by the staff for a visitor without an
+account."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.addresses import portal_base_url
+from core.formats import in_relative_language
 
 from . import rules as R
 from . import selectors
@@ -57,14 +60,15 @@ def _send(visit: Visit, *, subject: str, template: str, with_ics: bool) -> bool:
     to = recipient(visit)
     if not to:
         return False
-    message = EmailMessage(
-        subject=subject,
-        body=render_to_string(template, _context(visit)),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-    if with_ics:
-        message.attach(ics_filename(visit), visit_ics(visit), "text/calendar")
+    with in_relative_language(visit.relative):  # the body, dates, links (/en/…) and the .ics; French without one
+        message = EmailMessage(
+            subject=str(subject),
+            body=render_to_string(template, _context(visit)),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+        )
+        if with_ics:
+            message.attach(ics_filename(visit), visit_ics(visit), "text/calendar")
     message.send(fail_silently=False)
     return True
 

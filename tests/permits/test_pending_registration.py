@@ -260,6 +260,18 @@ def test_confirm_gives_the_rights_and_tells_the_relative(pending, greffe, greffe
     assert relative_client.get(reverse("transfers:amount", args=[pending.pk])).status_code == 200
 
 
+def test_the_decision_email_is_in_the_relatives_language(pending, greffe, greffe_client, namesake,
+                                                         django_capture_on_commit_callbacks):
+    """The greffe decides in French on /gestion/; Marie, who reads English, gets the e-mail in English."""
+    namesake.language = "en"
+    namesake.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        greffe_client.post(confirm_url(pending), {"note": ""})
+    [email] = mail.outbox
+    assert email.subject == "Your visiting permit PV-2026-000777 is confirmed"
+    assert "Bonjour" not in email.body and "/en/mon-espace/" in email.body
+
+
 def test_refuse_keeps_every_right_closed_and_tells_the_relative_why(pending, greffe, greffe_client,
                                                                     relative_client, namesake, permit,
                                                                     django_capture_on_commit_callbacks):

@@ -104,3 +104,46 @@ def test_no_address_no_mail(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         book(reg, session(place.area))
     assert mailoutbox == []
+
+
+@pytest.fixture
+def booked_in(mailoutbox, django_capture_on_commit_callbacks, settings):
+    """A booking by a relative who chose ``language`` (Relative.language)."""
+    def make(language: str):
+        settings.PORTAL_BASE_URL = "https://proches.example.fr"
+        place = parloir(arrival_minutes_before=30)
+        reg = registration(place.establishment)
+        reg.relative.language = language
+        reg.relative.save()
+        target = session(place.area, day=day_in(3), hour=14, minute=0)
+        with django_capture_on_commit_callbacks(execute=True):
+            return book(reg, target)
+    return make
+
+
+def test_the_confirmation_and_its_ics_are_in_the_relatives_language(booked_in, mailoutbox):
+    visit = booked_in("en")
+    (mail,) = mailoutbox
+    assert mail.subject == "Your prison visit is booked"
+    assert f"Hello {visit.relative.given_name}," in mail.body and "Person in prison: Paul " in mail.body
+    assert "https://proches.example.fr/en/mon-espace/rendez-vous/" in mail.body
+    assert "Bonjour" not in mail.body and " : " not in mail.body
+    [(_name, content, _type)] = mail.attachments
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).startswith("Prison visit — ") and "Arrive at 13:30." in str(event["DESCRIPTION"])
+
+
+def test_the_cancellation_is_in_arabic_for_an_arabic_reader(booked_in, mailoutbox, django_capture_on_commit_callbacks):
+    visit = booked_in("ar")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_visit_by_relative(visit=visit, relative=visit.relative)
+    (mail,) = mailoutbox
+    assert mail.subject == "تم إلغاء موعد زيارتك" and "Bonjour" not in mail.body
+    assert "https://proches.example.fr/ar/mon-espace/" in mail.body
+
+
+def test_the_ics_is_built_in_the_language_asked(booked):
+    for language, summary in (("fr", "Parloir — "), ("en", "Prison visit — "), ("ar", "زيارة — ")):
+        event = Calendar.from_ical(calendar.visit_ics(booked, language)).walk("VEVENT")[0]
+        assert str(event["SUMMARY"]).startswith(summary)
