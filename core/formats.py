@@ -101,6 +101,12 @@ def time_text(moment: datetime.datetime | datetime.time, language: str | None = 
     return f"{local.hour}:{local.minute:02d}"
 
 
+def clock_format(language: str | None = None) -> str:
+    """The time format (Django's) of the relatives' pages: ``G \\h i`` (« 9 h 00 ») in French, ``G:i`` (« 9:00 »)
+    in English and Arabic. Documents kept for later (receipts, e-mails) write ``time_text``'s no-break spaces."""
+    return r"G \h i" if language_code(language) == "fr" else "G:i"
+
+
 def colon(language: str | None = None) -> str:
     """What stands between a label and its value: `` : `` in French (a space before, as French typesetting
     wants), ``: `` in English and Arabic."""

@@ -27,6 +27,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Relative, User
+from core import formats
 from core.audit import audit_reason
 from core.text import fold
 
@@ -150,7 +151,7 @@ def _rate_limited_message(when: datetime.datetime) -> str:
     return _(
         "Vous avez fait trop de tentatives infructueuses. Par sécurité, vous pourrez réessayer à partir de "
         "%(time)s."
-    ) % {"time": time_format(local, "H\\hi")}
+    ) % {"time": time_format(local, "H\\hi" if formats.language_code() == "fr" else "H:i")}
 
 
 NOT_FOUND_MESSAGE = (

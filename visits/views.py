@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import relative_required
+from core.formats import clock_format
 from core.text import ascii_number
 from permits.registration import registered_permit_for
 from permits.selectors import permit_cards
@@ -49,9 +50,10 @@ def _visit(request: HttpRequest, reference: str):
 
 
 def _when(moment: datetime.datetime) -> str:
-    """« mardi 8 décembre 2026 à 9 h 00 », in the establishment's time zone (Europe/Paris)."""
+    """« mardi 8 décembre 2026 à 9 h 00 » (« Tuesday 8 December 2026 at 9:00 »), in the establishment's time zone
+    (Europe/Paris)."""
     local = timezone.localtime(moment)
-    return _("%(day)s à %(time)s") % {"day": date_format(local, "l j F Y"), "time": date_format(local, r"G \h i")}
+    return _("%(day)s à %(time)s") % {"day": date_format(local, "l j F Y"), "time": date_format(local, clock_format())}
 
 
 def _refused(request: HttpRequest, registration, answer, *, status: int) -> HttpResponse:
