@@ -106,9 +106,10 @@ def translate_pages(pages: list[Page], report) -> None:
                 continue
             copy = page.copy_for_translation(locale)
             mapping[page.pk] = copy.pk
-            new.append((page, copy.specific))
+            new.append((page, copy.pk))
             report.note(label, "created")
-        for page, copy in new:
+        for page, pk in new:
+            copy = Page.objects.get(pk=pk).specific  # read again: its children were added since (the tree's counts)
             for name in TEXT_FIELDS:
                 value = getattr(page, name, None)
                 if value:

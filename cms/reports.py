@@ -11,7 +11,6 @@ from wagtail.permissions import page_permission_policy
 
 from .selectors import missing_translations, pages_missing_translations, translation_locales
 
-
 # The languages as the (French) admin names them.
 LANGUAGE_NAMES = {"en": "anglais", "ar": "arabe"}
 

@@ -209,7 +209,25 @@ def page_at(path: str, site: Site | None = None) -> tuple[Page, str] | None:
     if page is None:
         return None
     remainder = "".join(f"{part}/" for part in components[candidates[page.url_path]:])
+    if remainder and not _has_subpage(page, remainder):
+        return None  # not a page (/mon-espace/ under the home page)
     return page, remainder
+
+
+def _has_subpage(page: Page, remainder: str) -> bool:
+    """``remainder`` is one of the page's own routes (a RoutablePageMixin's, such as the guide's printable
+    version)."""
+    from django.urls import Resolver404
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+    specific = page.specific
+    if not isinstance(specific, RoutablePageMixin):
+        return False
+    try:
+        specific.resolve_subpage("/" + remainder)
+    except Resolver404:
+        return False
+    return True
 
 
 def translated_url(path: str, language: str) -> str | None:
