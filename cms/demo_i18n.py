@@ -25,6 +25,13 @@ TEXT_FIELDS = ("title", "seo_title", "search_description", "intro", "footer")
 STREAM_FIELDS = ("body", "themes", "services")
 # Keys of a block's value that are not text (kept as they are).
 NOT_TEXT = {"type", "id", "kind", "level", "relative_destination", "url", "image", "secondary"}
+# The translated pages' own addresses (/en/sending-money-to-the-prison-account/); the home page's copy is
+# « accueil-en » (Wagtail's), never shown.
+SLUGS = {
+    "alimentation-du-pecule": "sending-money-to-the-prison-account",
+    "prise-de-rendez-vous-parloir": "booking-a-prison-visit",
+    "questions-frequentes": "frequently-asked-questions",
+}
 PAGE_LINK = re.compile(r'(<a linktype="page" id=")(\d+)(")')
 
 
@@ -110,6 +117,7 @@ def translate_pages(pages: list[Page], report) -> None:
             report.note(label, "created")
         for page, pk in new:
             copy = Page.objects.get(pk=pk).specific  # read again: its children were added since (the tree's counts)
+            copy.slug = SLUGS.get(page.slug, copy.slug)
             for name in TEXT_FIELDS:
                 value = getattr(page, name, None)
                 if value:

@@ -197,18 +197,18 @@ def test_the_demo_ships_the_home_page_the_guides_and_the_faq_in_english_and_arab
 
     english = client.get("/en/").content.decode()
     assert "Send money safely to a detainee's prison account" in english
-    assert 'href="/en/alimentation-du-pecule/"' in english  # the service leads to the English guide
+    assert 'href="/en/sending-money-to-the-prison-account/"' in english  # the service leads to the English guide
     arabic = client.get("/ar/").content.decode()
     assert "واحجز مواعيد زياراتك عبر الإنترنت" in arabic
-    guide = client.get("/en/alimentation-du-pecule/")
+    guide = client.get("/en/sending-money-to-the-prison-account/")
     assert guide.status_code == 200
     body = guide.content.decode()
     assert "Sending money to the prison account" in body
     assert "Register a visiting permit in your account" in body
     assert 'id="untranslated-notice"' not in body
-    faq = client.get("/ar/questions-frequentes/").content.decode()
+    faq = client.get("/ar/frequently-asked-questions/").content.decode()
     assert "كيف أحجز موعد زيارة؟" in faq
-    parloir = client.get("/en/prise-de-rendez-vous-parloir/").content.decode()
+    parloir = client.get("/en/booking-a-prison-visit/").content.decode()
     assert "Booking a prison visit made simple" in parloir
     # Every French text of these pages has its English and Arabic.
     french = [HomePage.objects.get(locale__language_code="fr"),
