@@ -291,3 +291,18 @@ def missing_translations(page, locales: list[Locale]) -> list[dict]:
         for draft in Page.objects.filter(translation_key=page.translation_key, locale__in=lacking)
     }
     return [{"locale": locale, "draft": drafts.get(locale.pk)} for locale in lacking]
+
+
+def page_url_in_active_language(page: Page) -> str | None:
+    """A link to ``page`` written in a content page: its live translation in the active language, else (a French page
+    not translated yet) its address under the active language's prefix, where it shows in French with the note —
+    the reader keeps her language."""
+    localized = page.localized
+    locale = active_locale()
+    if locale is None or localized.locale_id == locale.pk:
+        return localized.url
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    root = site.root_page if site is not None else None
+    if root is None or root.locale_id != page.locale_id:
+        return localized.url
+    return address_in_language(page, root, locale.language_code) or localized.url

@@ -1,4 +1,5 @@
-"""The content site's additions to Wagtail's admin: the report « Traductions manquantes » (cms.reports)."""
+"""The content site's additions to Wagtail: the admin's report « Traductions manquantes » (cms.reports), and links
+to pages in rich text that keep the reader's language (cms.rich_text)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import page_permission_policy
 
 from .reports import MissingTranslationsView
+from .rich_text import LocalizedPageLinkHandler
 
 
 class MissingTranslationsMenuItem(MenuItem):
@@ -30,3 +32,8 @@ def register_missing_translations_menu_item():
         "Traductions manquantes", reverse("cms_missing_translations"), name="missing-translations",
         icon_name="globe", order=750,
     )
+
+
+@hooks.register("register_rich_text_features", order=100)  # after Wagtail's own "page" link type
+def register_localized_page_links(features):
+    features.register_link_type(LocalizedPageLinkHandler)

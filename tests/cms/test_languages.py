@@ -206,10 +206,13 @@ def test_the_demo_ships_the_home_page_the_guides_and_the_faq_in_english_and_arab
     assert "Sending money to the prison account" in body
     assert "Register a visiting permit in your account" in body
     assert 'id="untranslated-notice"' not in body
+    # Its links to pages not translated yet keep the reader in English (the French page, with the note).
+    assert 'href="/en/tutoriels/"' in body and 'href="/en/contact/"' in body
     faq = client.get("/ar/frequently-asked-questions/").content.decode()
     assert "كيف أحجز موعد زيارة؟" in faq
     parloir = client.get("/en/booking-a-prison-visit/").content.decode()
     assert "Booking a prison visit made simple" in parloir
+    assert 'href="/en/sending-money-to-the-prison-account/"' in parloir  # its link to the other guide, translated
     # Every French text of these pages has its English and Arabic.
     french = [HomePage.objects.get(locale__language_code="fr"),
               *GuidePage.objects.filter(locale__language_code="fr"), FAQPage.objects.get(locale__language_code="fr")]
