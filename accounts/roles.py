@@ -130,6 +130,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # and its place in the moderation workflow are set by the migration cms.0002_communication_rights.
     Role.COMMUNICATION: {
         "wagtailadmin.admin": ("access",),
+        # simple_translation's « Traduire » (the content pages in English and Arabic, cms.demo_i18n).
+        "simple_translation.translation": ("submit",),
     },
 }
 

@@ -2,7 +2,8 @@
 pécule » with every step of the flyer (1a to 3g, same text, same buttons, the "i" notes and the caps
 warning), the guide « La prise de rendez-vous parloir se simplifie » written the same way with the
 parloir's screens and buttons, the video tutorials, the FAQ, the CPDEMO establishment page, the contact
-page and the legal pages; the menus link them.
+page and the legal pages; the menus link them. The home page, the guides and the FAQ also in English and
+Arabic (cms.demo_i18n).
 
 Idempotent: a page (or file) that exists is left as the editors made it; a missing one is created
 and published."""
@@ -26,6 +27,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from establishments.models import Establishment
 
+from .demo_i18n import translate_pages
 from .illustrations import Canvas, screen_illustration, tutorial_poster
 from .models import (
     ContactFormField,
@@ -411,7 +413,7 @@ def load_cms_demo(report) -> HomePage:
         parloir_guide.move(guide, pos="right")
         parloir_guide = GuidePage.objects.get(pk=parloir_guide.pk)
     _tutorial_pages(tutorials, report)
-    _child(home, FAQPage, "questions-frequentes", report, title="Questions fréquentes", show_in_menus=True,
+    faq = _child(home, FAQPage, "questions-frequentes", report, title="Questions fréquentes", show_in_menus=True,
            search_description="Les réponses aux questions des proches : virements, parloirs, permis de visite, "
                               "connexion.",
            themes=faq_themes(parloir_guide))
@@ -452,6 +454,8 @@ def load_cms_demo(report) -> HomePage:
                  "permis de visite actif sur votre espace personnel.",
            body=[p(f"Suivez le guide pas à pas : {page_link(guide, 'L’alimentation du pécule')}.")])
     _set_services(home, guide, parloir_guide)
+    # The home page, the guides and the FAQ in English and Arabic (cms.demo_i18n); the rest stays French.
+    translate_pages([home, guide, parloir_guide, faq], report)
     return home
 
 
@@ -564,6 +568,18 @@ def _parloir_service(parloir_guide: GuidePage) -> dict:
             "link_label": PARLOIR_LINK_LABEL, "relative_destination": "accueil"}
 
 
+def _services(guide: Page, parloir_guide: Page) -> list[dict]:
+    """The home page's two services: « Faire un virement » and « Prendre un rendez-vous parloir »."""
+    return [
+        {"type": "service", "value": {
+            "title": "Faire un virement", "page": guide.pk, "url": "",
+            "text": "Alimentez le pécule de la personne détenue dont vous détenez un permis de visite, depuis "
+                    "votre banque.",
+            "link_label": "Lire le guide « L'alimentation du pécule »", "relative_destination": "pecule"}},
+        {"type": "service", "value": _parloir_service(parloir_guide)},
+    ]
+
+
 def _set_services(home: HomePage, guide: GuidePage, parloir_guide: GuidePage) -> None:
     if home.services.raw_data:
         # A home page set up before a service could lead a logged-in relative to their space:
@@ -585,14 +601,7 @@ def _set_services(home: HomePage, guide: GuidePage, parloir_guide: GuidePage) ->
             home.services = raw
             home.save_revision().publish()
         return
-    home.services = [
-        {"type": "service", "value": {
-            "title": "Faire un virement", "page": guide.pk, "url": "",
-            "text": "Alimentez le pécule de la personne détenue dont vous détenez un permis de visite, depuis "
-                    "votre banque.",
-            "link_label": "Lire le guide « L'alimentation du pécule »", "relative_destination": "pecule"}},
-        {"type": "service", "value": _parloir_service(parloir_guide)},
-    ]
+    home.services = _services(guide, parloir_guide)
     home.save_revision().publish()
 
 

@@ -6,7 +6,10 @@ migration cms.0002_communication_rights and by load_demo):
 - for other members of the team, Wagtail's groups carry French names: « Rédacteurs » write and submit
   for moderation without publishing, « Modérateurs » publish and approve.
 
-Access to /cms/ itself (``wagtailadmin.access_admin``) comes from accounts.roles."""
+Access to /cms/ itself (``wagtailadmin.access_admin``) comes from accounts.roles.
+
+The content site is in French, English and Arabic (settings.WAGTAIL_CONTENT_LANGUAGES): ``ensure_locales`` makes
+Wagtail's Locale records, and ``grant_translation_rights`` gives these groups simple_translation's « Traduire »."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
@@ -18,6 +21,41 @@ COLLECTION_PERMISSIONS = (
     ("wagtailimages", "image", ("add", "change", "choose")),
     ("wagtaildocs", "document", ("add", "change", "choose")),
 )
+
+
+TRANSLATING_GROUPS = ("communication", "Rédacteurs", "Modérateurs")
+
+
+def ensure_locales(apps=global_apps) -> None:
+    """One Locale record per content language (idempotent)."""
+    from django.conf import settings
+
+    Locale = apps.get_model("wagtailcore", "Locale")
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+
+
+def grant_translation_rights(apps=global_apps) -> None:
+    """simple_translation's « submit_translation » for the communications team's groups (idempotent)."""
+    try:
+        app_config = apps.get_app_config("simple_translation")
+    except LookupError:
+        return
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    if getattr(app_config, "models_module", None) is None:  # the migration's historical apps
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    else:
+        create_permissions(app_config, verbosity=0)
+    permission = Permission.objects.filter(
+        content_type__app_label="simple_translation", codename="submit_translation"
+    ).first()
+    if permission is None:
+        return
+    for group in Group.objects.filter(name__in=TRANSLATING_GROUPS):
+        group.permissions.add(permission)
 
 
 def _ensure_permissions(apps):
@@ -79,3 +117,6 @@ def grant_communication_rights(apps=global_apps) -> None:
         workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
         WorkflowPage.objects.create(workflow=workflow, page=root)
+    if apps is global_apps:  # load_demo (the migrations run these themselves, after simple_translation's)
+        ensure_locales(apps)
+        grant_translation_rights(apps)

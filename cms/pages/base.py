@@ -3,6 +3,8 @@ breadcrumb, and its place in the menus."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -31,7 +33,16 @@ class PortalPageMixin:
         context["title"] = self.seo_title or self.title
         context["description"] = self.search_description
         context["breadcrumb_data"] = self.breadcrumb_data()
+        context["untranslated"] = self.is_untranslated()
         return context
+
+    def is_untranslated(self) -> bool:
+        """This page is shown in another language than its own (a French page at /en/… that has no English
+        translation yet): the page says so."""
+        if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            return False
+        language = get_language() or settings.LANGUAGE_CODE
+        return language in dict(settings.WAGTAIL_CONTENT_LANGUAGES) and self.locale.language_code != language
 
     def breadcrumb_data(self) -> dict | None:
         if self.depth <= 2:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from ..blocks import ServiceBlock
@@ -28,6 +29,26 @@ class HomePage(PortalPageMixin, Page):
     class Meta:
         verbose_name = _("page d'accueil")
         verbose_name_plural = _("pages d'accueil")
+
+    def route(self, request, path_components):
+        """Wagtail's routing in this language's tree; a page that has no live translation here is served from the
+        French tree (at this language's address, with the note « Cette page n'est pas encore traduite »): the
+        language selector never leads to a dead end."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            source = self.source_home()
+            if source is None or not path_components:
+                raise
+            return source.route(request, path_components)
+
+    def source_home(self):
+        """The French home page of which this one is the translation (None for the French one itself)."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return None
+        source = self.get_translation_or_none(default)
+        return source.specific if source is not None and source.live else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

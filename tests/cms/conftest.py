@@ -15,7 +15,7 @@ def demo_site(db):
     load_demo()
     from cms.models import HomePage
 
-    return HomePage.objects.get()
+    return HomePage.objects.get(locale__language_code="fr")
 
 
 @pytest.fixture

@@ -135,7 +135,7 @@ def test_load_demo_points_an_older_home_pages_parloir_service_to_the_guide(clien
 
 
 def test_the_faq_answers_how_to_book_and_links_the_guide(client, demo_site):
-    assert FAQPage.objects.get().url == "/questions-frequentes/"
+    assert FAQPage.objects.get(locale__language_code="fr").url == "/questions-frequentes/"
     body = html.unescape(client.get("/questions-frequentes/").content.decode())
     assert "Comment prendre un rendez-vous parloir ?" in body
     assert f'href="{URL}">{TITLE}</a>' in body

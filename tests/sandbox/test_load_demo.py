@@ -65,8 +65,9 @@ def test_load_demo_creates_exactly_the_demo_data(capsys):
     # 12 rows of DESIGN.md's demo data, 3 for the money-flow walk (a detainee, two permits), 2 more demo banks,
     # CPDEMO's parloir (its booking rules, 3 visiting areas, 22 weekly sessions), then the content site (cms.demo):
     # 16 pages (the accessibility statement is not one: cms.accessibility), the 4 tutorials' 8 files (video and
-    # captions) and 4 posters, the guides' 3 illustrations.
-    assert "74 créées" in capsys.readouterr().out
+    # captions) and 4 posters, the guides' 3 illustrations; the home page, the two guides and the FAQ in English
+    # and Arabic (8 pages, cms.demo_i18n).
+    assert "82 créées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     before = _counts()
     call_command("load_demo")
     assert _counts() == before
-    assert "0 créées, 0 mises à jour, 74 inchangées" in capsys.readouterr().out
+    assert "0 créées, 0 mises à jour, 82 inchangées" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ def demo_site(db, settings, tmp_path):
 
     settings.MEDIA_ROOT = str(tmp_path)
     load_demo()
-    return HomePage.objects.get()
+    return HomePage.objects.get(locale__language_code="fr")
 
 
 @pytest.fixture
