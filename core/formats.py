@@ -101,6 +101,15 @@ def time_text(moment: datetime.datetime | datetime.time, language: str | None = 
     return f"{local.hour}:{local.minute:02d}"
 
 
+def isolate(text: str, language: str | None = None) -> str:
+    """``text`` (a name, an establishment, anything typed in Latin letters) set apart from the sentence around it
+    in a right-to-left language (Unicode FSI … PDI), so that its own parentheses and words keep their order
+    inside Arabic; unchanged in French and English."""
+    if text and translation.get_language_info(language_code(language))["bidi"]:
+        return f"\u2068{text}\u2069"
+    return text
+
+
 def clock_format(language: str | None = None) -> str:
     """The time format (Django's) of the relatives' pages: ``G \\h i`` (« 9 h 00 ») in French, ``G:i`` (« 9:00 »)
     in English and Arabic. Documents kept for later (receipts, e-mails) write ``time_text``'s no-break spaces."""

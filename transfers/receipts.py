@@ -28,6 +28,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.formats import isolate
 from core.text import french_spacing
 
 from . import selectors
@@ -158,10 +159,12 @@ def next_steps(receipt: selectors.Receipt) -> list[str]:
     """What happens next, for a transfer on its way to the pécule (the confirmation page says the same); while
     the establishment checks it, that check comes first and no date is promised."""
     transfer = receipt.transfer
+    # Typed in Latin letters: set apart inside a right-to-left sentence (its parentheses keep their order).
+    name, detainee = isolate(transfer.establishment.name), isolate(selectors.detainee_name(transfer.detainee))
     if receipt.held:
         return [french_spacing(text) for text in (
             _("L'établissement (%(name)s) vérifie ce virement avant de le verser sur le pécule de %(detainee)s.")
-            % {"name": transfer.establishment.name, "detainee": selectors.detainee_name(transfer.detainee)},
+            % {"name": name, "detainee": detainee},
             _("Une fois la vérification faite, la régie verse l'argent sur le pécule : vous le verrez dans "
               "l'historique de vos virements, sur votre espace personnel."),
             _("Si l'argent ne peut pas être versé, il vous est remboursé sur votre compte."),
@@ -170,15 +173,15 @@ def next_steps(receipt: selectors.Receipt) -> list[str]:
         return []
     if receipt.passage is not None:
         sent = _("Votre banque envoie l'argent en virement instantané : il arrive en quelques secondes sur le compte "
-                 "de la régie de l'établissement (%(name)s).") % {"name": transfer.establishment.name}
+                 "de la régie de l'établissement (%(name)s).") % {"name": name}
     else:
         sent = _("Votre banque envoie l'argent sur le compte de la régie de l'établissement (%(name)s).") % {
-            "name": transfer.establishment.name
+            "name": name
         }
     return [french_spacing(text) for text in (
         sent,
         _("La régie le verse ensuite sur le compte nominatif (le pécule) de %(detainee)s : l'argent devrait y "
-          "être %(when)s.") % {"detainee": selectors.detainee_name(transfer.detainee), "when": receipt.expected_text},
+          "être %(when)s.") % {"detainee": detainee, "when": receipt.expected_text},
         _("Vous pouvez suivre chaque étape dans l'historique de vos virements, sur votre espace personnel."),
         _("Si l'argent ne peut pas être versé (par exemple si la personne a été libérée ou transférée), il vous "
           "est remboursé sur votre compte."),

@@ -127,3 +127,14 @@ def test_in_language_never_leaves_msgids_untranslated():
 )
 def test_dated_moments_per_language(language, expected):
     assert selectors.format_dated_moment(datetime.datetime(2026, 12, 3, 9, 12, tzinfo=PARIS), language) == expected
+
+
+def test_a_latin_name_is_set_apart_in_arabic_only():
+    from core.formats import isolate
+
+    name = "Centre pénitentiaire (Démonstration)"
+    assert isolate(name, "ar") == f"\u2068{name}\u2069"
+    assert isolate(name, "fr") == name and isolate(name, "en") == name
+    with translation.override("ar"):
+        assert isolate(name) == f"\u2068{name}\u2069"
+    assert isolate("", "ar") == ""
