@@ -43,12 +43,7 @@ def grant_translation_rights(apps=global_apps) -> None:
         return
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    if getattr(app_config, "models_module", None) is None:  # the migration's historical apps
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    else:
-        create_permissions(app_config, verbosity=0)
+    _create_permissions(app_config)
     permission = Permission.objects.filter(
         content_type__app_label="simple_translation", codename="submit_translation"
     ).first()
@@ -58,15 +53,20 @@ def grant_translation_rights(apps=global_apps) -> None:
         group.permissions.add(permission)
 
 
+def _create_permissions(app_config) -> None:
+    """An app's permissions, in a migration's historical apps too (create_permissions skips an app without models
+    module)."""
+    if getattr(app_config, "models_module", None) is None:  # the migration's historical apps
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    else:
+        create_permissions(app_config, verbosity=0)
+
+
 def _ensure_permissions(apps):
     for label in ("wagtailcore", "wagtailimages", "wagtaildocs"):
-        app_config = apps.get_app_config(label)
-        if getattr(app_config, "models_module", None) is None:  # the migration's historical apps
-            app_config.models_module = True
-            create_permissions(app_config, verbosity=0)
-            app_config.models_module = None
-        else:
-            create_permissions(app_config, verbosity=0)
+        _create_permissions(apps.get_app_config(label))
 
 
 def grant_communication_rights(apps=global_apps) -> None:
