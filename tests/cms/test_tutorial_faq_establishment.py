@@ -138,9 +138,10 @@ def test_the_establishment_page_shows_the_caps_and_follows_a_change_made_in_the_
     url = "/etablissements/centre-penitentiaire-de-demonstration/"
     body = text(client.get(url))
     assert "1 rue de la Démonstration" in body and "75000 Paris" in body
-    for label, amount in (("Montant minimum d'un virement", "1,00 €"), ("Montant maximum d'un virement", "200,00 €"),
-                          ("Maximum par personne détenue et par mois", "400,00 €"),
-                          ("Maximum par expéditeur et par mois", "300,00 €")):
+    for label, amount in (("Montant minimum d'un virement", "1,00\u00a0€"),
+                          ("Montant maximum d'un virement", "200,00\u00a0€"),
+                          ("Maximum par personne détenue et par mois", "400,00\u00a0€"),
+                          ("Maximum par expéditeur et par mois", "300,00\u00a0€")):
         assert re.search(rf'<th scope="row">{re.escape(label)}</th><td>{re.escape(amount)}</td>', body), label
     # The régie lowers a cap in the back office (/gestion/): the page shows it at once.
     cpdemo = Establishment.objects.get(code="CPDEMO")
@@ -153,7 +154,7 @@ def test_the_establishment_page_shows_the_caps_and_follows_a_change_made_in_the_
     assert response.status_code == 302
     client.logout()
     body = text(client.get(url))
-    assert re.search(r'<th scope="row">Montant maximum d\'un virement</th><td>150,00 €</td>', body)
+    assert re.search(r'<th scope="row">Montant maximum d\'un virement</th><td>150,00\u00a0€</td>', body)
     assert re.search(r'<th scope="row">Maximum par expéditeur et par mois</th><td>Aucun plafond</td>', body)
 
 
@@ -162,7 +163,7 @@ def test_the_national_ceiling_bounds_the_caps_shown(client, home):
     page = EstablishmentPageFactory(parent=home, slug="ma-lyon", establishment__max_per_transfer=Decimal("200.00"))
     NationalCeilingFactory(max_per_transfer=Decimal("120.00"))
     body = text(client.get(page.url))
-    assert re.search(r"<th scope=\"row\">Montant maximum d'un virement</th><td>120,00 €</td>", body)
+    assert re.search(r"<th scope=\"row\">Montant maximum d'un virement</th><td>120,00\u00a0€</td>", body)
 
 
 @pytest.mark.django_db

@@ -1,21 +1,16 @@
-from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
 
-from core.money import format_euros
+from core.templatetags.relative_formats import euros
 from core.text import french_spacing as spaced
 from transfers.constants import staff_status_label
 
 register = template.Library()
 
 
-@register.filter
-def euros(value) -> str:
-    """``50`` → ``50,00 €``."""
-    if value is None or value == "":
-        return ""
-    return format_euros(Decimal(value))
+# ``50`` → ``50,00 €`` in the active language (core's filter: one way of showing euros on every page).
+register.filter("euros", euros)
 
 
 @register.filter(is_safe=True)
