@@ -4,6 +4,8 @@ active language, the language selector's target (cms.selectors.translated_url)."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -245,3 +247,12 @@ def test_the_demo_report_lists_the_untranslated_pages(client, demo_site):
     assert "Questions fréquentes" not in table
     assert "L&#x27;alimentation du pécule</a>" not in table  # the guide (the news item beside it is listed)
     assert "La prise de rendez-vous parloir se simplifie</a>" not in table
+
+
+
+def test_a_page_shown_in_french_at_another_languages_address_says_its_text_is_french(client, site):
+    page = client.get("/en/faq/").content.decode()
+    assert 'id="untranslated-notice"' in page
+    assert re.search(r'<div lang="fr">\s*<h1>Questions fréquentes</h1>', page)
+    assert '<div lang="fr">' not in client.get("/faq/").content.decode()
+    assert '<div lang="fr">' not in client.get("/en/guide/").content.decode()  # translated: in its own language
