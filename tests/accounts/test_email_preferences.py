@@ -109,3 +109,14 @@ def test_the_link_of_the_email_leads_there_after_the_franceconnect_login(portal)
     browser.get(f"{portal}/deconnexion/")
     again = login_as(requests.Session(), portal, "angela-dubois")
     assert again.url == f"{portal}/mon-espace/"
+
+
+@pytest.mark.django_db
+def test_the_page_says_in_which_language_the_emails_are_written():
+    relative = RelativeFactory()
+    client = logged_in(relative)
+    assert "Langue des courriels, des justificatifs et des rendez-vous à ajouter à votre agenda : français." in text(
+        client.get(URL))
+    relative.language = "ar"
+    relative.save()
+    assert "Language of your emails, receipts and calendar files: العربيّة." in text(client.get("/en" + URL))
