@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements-dev.lock
 
 # The relatives' languages: each catalog of locale/ (core.catalogs) compiled by GNU gettext's msgfmt, which
 # refuses a translation that lost a placeholder (--check). `python manage.py catalogs extract` reads new texts in.
-CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po)
 %.mo: %.po
 	@command -v msgfmt >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
 	msgfmt --check -o $@ $<

@@ -250,3 +250,13 @@ def test_the_bank_notice_shows_outside_french_only(bank_page):
     for prefix in ("/en", "/ar"):
         page = bank_page(prefix)
         assert page.status_code == 200 and 'id="banque-langue"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_design_systems_own_texts_speak_arabic_too(client):
+    """django-dsfr ships French only: an Arabic page would fall back to French (« Accueil » in the breadcrumb,
+    the display settings' dialog) without the portal's Arabic for them (core/locale/ar)."""
+    page = client.get("/ar/plan-du-site/").content.decode()
+    assert "إعدادات العرض" in page and "Paramètres d’affichage" not in page
+    english = client.get("/en/plan-du-site/").content.decode()
+    assert "Display settings" in english and "Paramètres d’affichage" not in english
