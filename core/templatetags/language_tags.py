@@ -52,7 +52,9 @@ def on_relatives_side(request) -> bool:
 
 
 @register.inclusion_tag("includes/language_selector.html", takes_context=True)
-def language_selector(context) -> dict:
+def language_selector(context, to_home: bool = False) -> dict:
+    """``to_home``: the chosen language leads to the home page, not back here (an error page: its address,
+    another relative's reference say, is never echoed)."""
     request = context.get("request")
     if not on_relatives_side(request):
         return {"enabled": False}
@@ -63,7 +65,7 @@ def language_selector(context) -> dict:
         "current_label": _labels().get(current, current),
         "languages": [{"code": code, "label": _labels().get(code, name), "current": code == current,
                        "direction": languages.direction(code)} for code, name in settings.LANGUAGES],
-        "next": _next_address(request),
+        "next": reverse("home") if to_home else _next_address(request),
         "csrf_token": context.get("csrf_token"),
     }
 

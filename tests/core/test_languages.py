@@ -111,6 +111,10 @@ def test_an_unknown_page_says_its_language_and_offers_the_selector(client):
     assert selector(response) is not None
     page = response.content.decode()
     assert 'href="/ar/"' in page and 'href="/ar/contact/"' in page
+    # The address that answered nothing is never echoed (another relative's reference, say): the selector leads
+    # to the home page, no alternates.
+    assert "cette-page-n-existe-pas" not in page
+    assert '<input type="hidden" name="next" value="/ar/">' in selector(response) and "hreflang" not in page
 
 
 def test_the_error_pages_without_a_request_say_their_language_and_direction():
