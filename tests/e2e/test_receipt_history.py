@@ -55,8 +55,9 @@ def confirmation_page(walk, transfer: Transfer, label: str) -> None:
     expect(page.get_by_text(format_reference(transfer.reference)).first).to_be_visible()
     expect(page.get_by_text("Banque de Démonstration")).to_be_visible()
     expect(page.get_by_text(transfer.establishment.name).first).to_be_visible()
-    # The demo bank makes an SEPA instant transfer: the promise is the next passage à la caisse (business days).
-    passage = (r"(aujourd'hui|le (lundi|mardi|mercredi|jeudi|vendredi) \d+ \w+ \d{4}), "
+    # The demo bank makes an SEPA instant transfer: the promise is the next passage à la caisse (business days;
+    # « le mardi 1er décembre » on the first of a month; the month as [^\s,]+: the browser's \w is ASCII, not « é »).
+    passage = (r"(aujourd'hui|le (lundi|mardi|mercredi|jeudi|vendredi) \d+(er)? [^\s,]+ \d{4}), "
                r"après le passage à la caisse de \d+\s+h\s+\d\d")
     expect(page.get_by_text(re.compile(passage)).first).to_be_visible()
     expect(page.get_by_role("heading", name="Et maintenant ?")).to_be_visible()
