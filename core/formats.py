@@ -20,6 +20,7 @@ passes the relative's. ``in_language`` is the one way to speak a relative's lang
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -41,6 +42,12 @@ def in_language(language: str | None):
     (``reverse()`` gives ``/en/…``), amounts and dates. ``None`` or an unknown code speaks French, never
     untranslated msgids (``translation.override(None)`` would)."""
     return translation.override(language_code(language or settings.LANGUAGE_CODE))
+
+
+def in_language_if_given(language: str | None):
+    """``in_language(language)`` when a language is given, else the active one kept (a formatter's optional
+    ``language`` argument)."""
+    return in_language(language) if language else contextlib.nullcontext()
 
 
 def in_relative_language(relative):

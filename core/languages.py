@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 SESSION_KEY = "langue"
+# The staff's and the stand-ins' addresses: French, no selector.
+STAFF_PREFIXES = ("/gestion/", "/cms/", "/sandbox/", "/documents/")
 
 
 def language_codes() -> list[str]:
@@ -72,6 +74,13 @@ def follows_session_language(view):
     return view
 
 
+def is_return_from_outside(request: HttpRequest | None) -> bool:
+    """The request reached a view marked ``follows_session_language`` (FranceConnect's or the logout's return):
+    its address answers once and carries the outside world's query."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match is not None and getattr(match.func, "follows_session_language", False))
+
+
 class LanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware (the address's prefix, French without one), and: the language of a page of the
     relatives' side kept in the session; a view marked ``follows_session_language`` answering in it."""
@@ -86,20 +95,31 @@ class LanguageMiddleware(LocaleMiddleware):
         return None
 
     def process_response(self, request, response):
-        match = getattr(request, "resolver_match", None)
-        if (request.method == "GET" and match is not None and response.status_code == 200
-                and _on_relatives_side(request) and not getattr(match.func, "follows_session_language", False)):
+        if (request.method == "GET" and getattr(request, "resolver_match", None) is not None
+                and response.status_code == 200 and on_relatives_side(request) and not is_return_from_outside(request)):
             remember(request, translation.get_language())
         return super().process_response(request, response)
 
 
-def _on_relatives_side(request: HttpRequest) -> bool:
-    """A page whose address carries its language (config.urls' ``i18n_patterns``): the relatives' side."""
+def on_relatives_side(request: HttpRequest | None) -> bool:
+    """True when ``request``'s address is one of the relatives' side (config.urls' ``i18n_patterns``: it has an
+    address in each language, content pages included); the staff's pages (/gestion/, /cms/) and the stand-ins
+    (/sandbox/) are not. An address nothing answers (a 404) is theirs when it carries a language's prefix or no
+    staff one. Worked out once per request (the middleware, the selector and the alternates all ask)."""
+    if request is None:
+        return False
+    cached = getattr(request, "_on_relatives_side", None)
+    if cached is None:
+        cached = request._on_relatives_side = _resolves_under_a_language(request.path_info, request)
+    return cached
+
+
+def _resolves_under_a_language(path: str, request: HttpRequest) -> bool:
     for pattern in get_resolver(getattr(request, "urlconf", None)).url_patterns:
-        if isinstance(getattr(pattern, "pattern", None), LocalePrefixPattern):
-            try:
-                match = pattern.resolve(request.path_info[1:])
-            except Resolver404:
-                return False
-            return match.func == request.resolver_match.func
-    return False
+        try:
+            match = pattern.resolve(path[1:]) if hasattr(pattern, "resolve") else None
+        except Resolver404:
+            continue
+        if match is not None:
+            return isinstance(getattr(pattern, "pattern", None), LocalePrefixPattern)
+    return translation.get_language_from_path(path) is not None or not path.startswith(STAFF_PREFIXES)

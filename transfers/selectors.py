@@ -3,7 +3,6 @@ be used (``permits.eligibility``), the history of a relative."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import re
 from dataclasses import dataclass
@@ -220,7 +219,7 @@ def format_moment(moment: datetime.datetime, language: str | None = None) -> str
     """``29 novembre 2026 à 22 h 05`` (Europe/Paris): a moment in a document kept for later (the receipt);
     ``29 November 2026 at 22:05`` in English."""
     local = _local(moment)
-    with formats.in_language(language) if language else contextlib.nullcontext():
+    with formats.in_language_if_given(language):
         return _("%(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
 
 
@@ -228,7 +227,7 @@ def format_dated_moment(moment: datetime.datetime, language: str | None = None) 
     """``le 29 novembre 2026 à 22 h 05``, ``on 29 November 2026 at 22:05``: a moment after a step's words, its
     date always written (an e-mail is read on another day)."""
     local = _local(moment)
-    with formats.in_language(language) if language else contextlib.nullcontext():
+    with formats.in_language_if_given(language):
         return _("le %(day)s à %(time)s") % {"day": _day_month_year(local.date()), "time": format_time(local)}
 
 
@@ -239,7 +238,7 @@ def format_step_moment(
     17 h 40``, ``le 28 novembre à 9 h 12`` another day of this year, ``le 28 novembre 2025 à 9 h 12`` before."""
     local = _local(moment)
     today = today or timezone.localdate()
-    with formats.in_language(language) if language else contextlib.nullcontext():
+    with formats.in_language_if_given(language):
         day, time = local.date(), format_time(local)
         if day == today:
             return _("à %(time)s") % {"time": time}

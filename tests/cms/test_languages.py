@@ -256,3 +256,10 @@ def test_a_page_shown_in_french_at_another_languages_address_says_its_text_is_fr
     assert re.search(r'<div lang="fr">\s*<h1>Questions fréquentes</h1>', page)
     assert '<div lang="fr">' not in client.get("/faq/").content.decode()
     assert '<div lang="fr">' not in client.get("/en/guide/").content.decode()  # translated: in its own language
+
+
+def test_a_content_page_read_in_english_is_remembered_for_the_return_from_franceconnect(client, site):
+    from core.languages import SESSION_KEY
+
+    assert client.get("/en/guide/").status_code == 200
+    assert client.session[SESSION_KEY] == "en"
